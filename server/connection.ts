@@ -1,0 +1,136 @@
+/**
+ * One client socket and the per-message pipeline:
+ * rate limit → frame checks → guarded parse → validate → authorize → route.
+ * Messages of one socket are handled strictly in order, also when routing
+ * waits on the store.
+ */
+import type { RawData, WebSocket } from 'ws';
+import { CLOSE_CODES, type ClientMessage, type ErrorCode, type ServerMessage } from '../src/protocol.js';
+import type { Limits } from './config.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import { parseClientMessage } from './parse.js';
+import { TokenBucket } from './rate-limit.js';
+import { Refusal, type ClientSocket, type RoomManager, type Session } from './rooms.js';
+
+/** At most one `rate-limited` ERROR per this many ms, so refusals do not amplify a flood. */
+const RATE_ERROR_INTERVAL_MS = 250;
+
+export interface ConnectionContext {
+  rooms: RoomManager;
+  limits: Limits;
+  metrics: Metrics;
+  log: Logger;
+}
+
+export class Connection implements ClientSocket {
+  session: Session | undefined;
+  /** Cleared by each heartbeat, set by each pong. */
+  alive = true;
+  readonly #ws: WebSocket;
+  readonly #ctx: ConnectionContext;
+  readonly #bucket: TokenBucket;
+  readonly #queue: ClientMessage[] = [];
+  #busy = false;
+  #lastRateError = -Infinity;
+
+  constructor(ws: WebSocket, ctx: ConnectionContext) {
+    this.#ws = ws;
+    this.#ctx = ctx;
+    this.#bucket = new TokenBucket(ctx.limits.messagesPerSecond, ctx.limits.messageBurst, ctx.limits.floodCloseMs, performance.now());
+    ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
+    ws.on('pong', () => (this.alive = true));
+    ws.on('error', (error) => ctx.log.debug({ err: error.message }, 'socket error'));
+    ws.once('close', () => {
+      this.#queue.length = 0;
+      ctx.metrics.connections.dec();
+      ctx.rooms.detach(this);
+    });
+    ctx.metrics.connections.inc();
+  }
+
+  get open(): boolean {
+    return this.#ws.readyState === this.#ws.OPEN;
+  }
+
+  send(message: ServerMessage): void {
+    if (this.open) this.#ws.send(JSON.stringify(message));
+  }
+
+  close(code: number, reason: string): void {
+    if (this.open) this.#ctx.metrics.closes.inc({ reason: String(code) });
+    this.#ws.close(code, reason);
+  }
+
+  /** Heartbeat tick: a socket that did not answer the last ping is dead. */
+  heartbeat(): void {
+    if (!this.alive) {
+      this.#ctx.metrics.closes.inc({ reason: 'heartbeat' });
+      this.#ws.terminate();
+      return;
+    }
+    this.alive = false;
+    this.#ws.ping();
+  }
+
+  #error(code: ErrorCode, message: string, ref?: string): void {
+    this.#ctx.metrics.errors.inc({ code });
+    this.send({ type: 'ERROR', code, message, ...(ref === undefined ? {} : { ref }) });
+  }
+
+  #onFrame(data: RawData, isBinary: boolean): void {
+    if (!this.open) return;
+    const now = performance.now();
+    const verdict = this.#bucket.take(now);
+    if (verdict === 'flooding') {
+      this.close(CLOSE_CODES.policyViolation, 'message rate limit exceeded');
+      return;
+    }
+    if (verdict === 'limited') {
+      if (now - this.#lastRateError >= RATE_ERROR_INTERVAL_MS) {
+        this.#lastRateError = now;
+        this.#error('rate-limited', `over ${this.#ctx.limits.messagesPerSecond} messages per second; message dropped`);
+      } else {
+        this.#ctx.metrics.errors.inc({ code: 'rate-limited' });
+      }
+      return;
+    }
+    if (isBinary) {
+      this.#error('bad-message', 'binary frames are not accepted; send JSON text');
+      return;
+    }
+    const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+    if (size > this.#ctx.limits.maxFrameBytes) {
+      this.#error('too-large', `frames are limited to ${this.#ctx.limits.maxFrameBytes} bytes`);
+      this.close(CLOSE_CODES.tooLarge, 'frame too large');
+      return;
+    }
+    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const parsed = parseClientMessage(text);
+    if (!parsed.ok) {
+      this.#error(parsed.code, parsed.message, parsed.ref);
+      return;
+    }
+    this.#ctx.metrics.messages.inc({ type: parsed.message.type });
+    this.#queue.push(parsed.message);
+    if (!this.#busy) void this.#drain();
+  }
+
+  /** Handles queued messages one after another, so a route that waits on the store keeps the order. */
+  async #drain(): Promise<void> {
+    this.#busy = true;
+    while (this.#queue.length > 0) {
+      const message = this.#queue.shift()!;
+      try {
+        await this.#ctx.rooms.handle(this, message);
+      } catch (error) {
+        if (error instanceof Refusal) {
+          this.#error(error.code, error.message, message.type);
+        } else {
+          this.#ctx.log.error({ err: error, type: message.type }, 'message handler failed');
+        }
+      }
+    }
+    this.#busy = false;
+  }
+}

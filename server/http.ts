@@ -1,0 +1,94 @@
+/**
+ * The plain HTTP side of the server: health, metrics, the room graph API and
+ * static files. Everything else is 404.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import sirv from 'sirv';
+import type { Metrics } from './metrics.js';
+import type { RoomStore } from './store.js';
+
+export interface HttpContext {
+  metrics: Metrics;
+  store: RoomStore;
+  adminToken?: string;
+  staticDir?: string;
+  /** False once shutdown began: /healthz then answers 503. */
+  accepting: () => boolean;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+function json(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const match = /^Bearer (.+)$/.exec(header ?? '');
+  if (!match) return false;
+  const given = Buffer.from(match[1]!);
+  const expected = Buffer.from(token);
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+export function createHttpHandler(ctx: HttpContext): Handler {
+  const notFound = (res: ServerResponse) => json(res, 404, { error: 'not found' });
+  const statics = ctx.staticDir
+    ? sirv(ctx.staticDir, { dev: false, etag: true, dotfiles: false, extensions: ['html'] })
+    : undefined;
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const path = url.pathname;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('allow', 'GET, HEAD');
+      json(res, 405, { error: 'method not allowed' });
+      return;
+    }
+    if (path === '/healthz') {
+      const ok = ctx.accepting();
+      json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'shutting-down', ...ctx.store.counts() });
+      return;
+    }
+    if (path === '/metrics') {
+      ctx.metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType });
+          res.end(text);
+        },
+        () => json(res, 500, { error: 'metrics unavailable' }),
+      );
+      return;
+    }
+    const room = /^\/api\/rooms\/([^/]+)$/.exec(path);
+    if (room) {
+      if (!ctx.adminToken) return notFound(res);
+      if (!bearerMatches(req.headers.authorization, ctx.adminToken)) {
+        res.setHeader('www-authenticate', 'Bearer');
+        json(res, 401, { error: 'unauthorized' });
+        return;
+      }
+      let name: string;
+      try {
+        name = decodeURIComponent(room[1]!);
+      } catch {
+        return notFound(res);
+      }
+      ctx.store.graph(name).then(
+        (graph) => (graph ? json(res, 200, graph) : json(res, 404, { error: 'no such room' })),
+        () => json(res, 500, { error: 'graph unavailable' }),
+      );
+      return;
+    }
+    if (path === '/ws') {
+      json(res, 426, { error: 'WebSocket upgrade required' });
+      return;
+    }
+    if (statics) {
+      statics(req, res, () => notFound(res));
+      return;
+    }
+    notFound(res);
+  };
+}

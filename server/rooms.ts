@@ -1,0 +1,369 @@
+/**
+ * RoomManager: joins (with the permission check), resumes, departures, and
+ * routing of validated messages within the sender's room. Membership, the
+ * connection graph and fan-out go through a `RoomStore`; this class keeps
+ * only what belongs to this process: the sessions whose sockets it holds and
+ * their resume windows.
+ */
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import type {
+  AnalyticsMessage,
+  CandidateType,
+  ClientMessage,
+  ConnectionStateMessage,
+  ErrorCode,
+  IceServerConfig,
+  JoinMessage,
+  PeerInfo,
+  ServerMessage,
+} from '../src/protocol.js';
+import { CLOSE_CODES } from '../src/protocol.js';
+import type { TokenVerifier } from './auth.js';
+import type { Limits } from './config.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import type { Envelope, MemberRecord, RoomStore } from './store.js';
+
+/** What RoomManager needs of a client socket. */
+export interface ClientSocket {
+  /** The seat this socket holds, once WELCOME was sent. */
+  session: Session | undefined;
+  /** False once the socket closed; a JOIN that completes after that starts the resume window. */
+  readonly open: boolean;
+  send(message: ServerMessage): void;
+  close(code: number, reason: string): void;
+}
+
+/** A refusal, answered to the sender as an ERROR. */
+export class Refusal {
+  constructor(
+    readonly code: ErrorCode,
+    readonly message: string,
+  ) {}
+}
+
+export type LeaveCause = 'leave' | 'timeout' | 'shutdown';
+
+/** A member whose socket this process holds (or held, within the resume window). */
+export class Session {
+  socket: ClientSocket | undefined;
+  resumeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Messages addressed to the member while it had no socket. */
+  readonly pending: ServerMessage[] = [];
+  /** Last reported state of each link, for metrics. */
+  readonly links = new Map<string, { connected: boolean; local?: CandidateType; remote?: CandidateType }>();
+
+  constructor(
+    readonly room: string,
+    readonly clientId: string,
+    readonly name: string,
+    readonly role: string | undefined,
+    socket: ClientSocket,
+  ) {
+    this.socket = socket;
+  }
+
+  deliver(message: ServerMessage, queueLength: number): void {
+    if (this.socket) {
+      this.socket.send(message);
+      return;
+    }
+    if (this.pending.length >= queueLength) this.pending.shift();
+    this.pending.push(message);
+  }
+}
+
+export interface RoomManagerOptions {
+  store: RoomStore;
+  limits: Limits;
+  metrics: Metrics;
+  log: Logger;
+  /** Present when JOIN needs a token. */
+  verifier?: TokenVerifier;
+  /** ICE servers (e.g. TURN credentials) handed to a member in WELCOME. */
+  iceServersFor?: (clientId: string) => IceServerConfig[] | undefined;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export class RoomManager {
+  readonly #store: RoomStore;
+  readonly #limits: Limits;
+  readonly #metrics: Metrics;
+  readonly #log: Logger;
+  readonly #options: RoomManagerOptions;
+  /** Local sessions by room, then clientId. */
+  readonly #rooms = new Map<string, Map<string, Session>>();
+  readonly #unsubscribe: () => void;
+
+  constructor(options: RoomManagerOptions) {
+    this.#options = options;
+    this.#store = options.store;
+    this.#limits = options.limits;
+    this.#metrics = options.metrics;
+    this.#log = options.log;
+    this.#unsubscribe = this.#store.subscribe((room, envelope) => this.#deliverLocal(room, envelope));
+  }
+
+  /** Routes one validated message from a socket. Resolves when it is handled. */
+  async handle(socket: ClientSocket, message: ClientMessage): Promise<void> {
+    const session = socket.session;
+    if (message.type === 'JOIN') {
+      if (session) throw new Refusal('already-joined', `already in room "${session.room}"; send LEAVE first`);
+      return this.#join(socket, message);
+    }
+    if (!session) throw new Refusal('not-joined', `send JOIN before ${message.type}`);
+    switch (message.type) {
+      case 'LEAVE':
+        socket.session = undefined;
+        session.socket = undefined;
+        return this.#depart(session, 'leave');
+      case 'OFFER':
+      case 'ANSWER':
+      case 'CANDIDATE': {
+        const { to, ...rest } = message;
+        await this.#requirePeer(session, to);
+        if (message.type === 'CANDIDATE') this.#metrics.candidates.inc({ type: message.candidateType ?? 'unknown' });
+        this.#store.publish(session.room, { to, message: { ...rest, from: session.clientId } as ServerMessage });
+        return;
+      }
+      case 'AUDIO_TOGGLE':
+      case 'VIDEO_TOGGLE':
+        await this.#store.setMedia(
+          session.room,
+          session.clientId,
+          message.type === 'AUDIO_TOGGLE' ? { audioEnabled: message.enabled } : { videoEnabled: message.enabled },
+        );
+        this.#store.publish(session.room, {
+          except: session.clientId,
+          message: { type: message.type, enabled: message.enabled, from: session.clientId },
+        });
+        return;
+      case 'CHAT_MESSAGE': {
+        const seq = await this.#store.nextChatSeq(session.room);
+        this.#store.publish(session.room, {
+          message: {
+            type: 'CHAT_MESSAGE',
+            from: session.clientId,
+            name: session.name,
+            text: message.text,
+            id: randomUUID(),
+            seq,
+            ts: Date.now(),
+          },
+        });
+        return;
+      }
+      case 'CONNECTION_STATE':
+        return this.#report(session, message);
+      case 'ANALYTICS':
+        return this.#analytics(session, message);
+    }
+  }
+
+  /** The socket of a session went away: keep the seat for the resume window. */
+  detach(socket: ClientSocket): void {
+    const session = socket.session;
+    socket.session = undefined;
+    if (!session || session.socket !== socket) return;
+    session.socket = undefined;
+    if (this.#limits.resumeWindowMs === 0) {
+      void this.#depart(session, 'timeout');
+      return;
+    }
+    session.resumeTimer = setTimeout(() => void this.#depart(session, 'timeout'), this.#limits.resumeWindowMs);
+  }
+
+  /** Local sessions, for tests and shutdown. */
+  get sessionCount(): number {
+    let n = 0;
+    for (const sessions of this.#rooms.values()) n += sessions.size;
+    return n;
+  }
+
+  /** Ends every local session without announcing (the process is going away). */
+  close(): void {
+    for (const sessions of this.#rooms.values()) {
+      for (const session of sessions.values()) clearTimeout(session.resumeTimer);
+    }
+    this.#rooms.clear();
+    this.#unsubscribe();
+  }
+
+  async #join(socket: ClientSocket, join: JoinMessage): Promise<void> {
+    let identity: { name?: string; role?: string } = {};
+    if (this.#options.verifier) {
+      const result = await this.#options.verifier.verify(join.token, join.room);
+      if (!result.ok) throw new Refusal('unauthorized', result.reason);
+      identity = result.identity;
+    }
+    const member: MemberRecord = {
+      clientId: join.clientId,
+      name: identity.name ?? join.name ?? '',
+      ...(identity.role === undefined ? {} : { role: identity.role }),
+      audioEnabled: join.audioEnabled,
+      videoEnabled: join.videoEnabled,
+      joinedAt: Date.now(),
+      resumeToken: randomBytes(24).toString('base64url'),
+    };
+    const added = await this.#store.add(join.room, member, this.#limits);
+    if (added.ok) {
+      const session = this.#attach(socket, join.room, member);
+      this.#metrics.joins.inc({ kind: 'new' });
+      this.#log.info({ room: join.room, clientId: member.clientId, role: member.role }, 'member joined');
+      socket.send(this.#welcome(session, member.resumeToken, added.peers));
+      this.#store.publish(join.room, {
+        except: member.clientId,
+        message: {
+          type: 'JOIN',
+          from: member.clientId,
+          name: member.name,
+          ...(member.role === undefined ? {} : { role: member.role }),
+          audioEnabled: member.audioEnabled,
+          videoEnabled: member.videoEnabled,
+        },
+      });
+      if (!socket.open) this.detach(socket);
+      return;
+    }
+    if (added.code !== 'id-taken') {
+      throw new Refusal(added.code, added.code === 'room-full' ? 'the room is full' : 'the server has no room for more rooms');
+    }
+    return this.#resume(socket, join);
+  }
+
+  async #resume(socket: ClientSocket, join: JoinMessage): Promise<void> {
+    const existing = await this.#store.get(join.room, join.clientId);
+    if (!existing || join.resumeToken === undefined || !sameSecret(join.resumeToken, existing.resumeToken)) {
+      throw new Refusal('id-taken', 'that clientId is in use in this room');
+    }
+    const record: MemberRecord = { ...existing, audioEnabled: join.audioEnabled, videoEnabled: join.videoEnabled };
+    await this.#store.put(join.room, record);
+    let session = this.#rooms.get(join.room)?.get(join.clientId);
+    if (session) {
+      clearTimeout(session.resumeTimer);
+      session.resumeTimer = undefined;
+      const old = session.socket;
+      if (old) {
+        old.session = undefined;
+        old.close(CLOSE_CODES.replaced, 'resumed by a newer connection');
+      }
+      session.socket = socket;
+      socket.session = session;
+    } else {
+      session = this.#attach(socket, join.room, record);
+    }
+    this.#metrics.joins.inc({ kind: 'resume' });
+    this.#log.info({ room: join.room, clientId: join.clientId, queued: session.pending.length }, 'member resumed');
+    const graph = await this.#store.graph(join.room);
+    const others = (graph?.members ?? []).filter((m) => m.clientId !== join.clientId);
+    socket.send(this.#welcome(session, existing.resumeToken, others));
+    for (const message of session.pending.splice(0)) socket.send(message);
+    if (!socket.open) this.detach(socket);
+  }
+
+  #attach(socket: ClientSocket, room: string, member: MemberRecord): Session {
+    const session = new Session(room, member.clientId, member.name, member.role, socket);
+    let sessions = this.#rooms.get(room);
+    if (!sessions) this.#rooms.set(room, (sessions = new Map()));
+    sessions.set(member.clientId, session);
+    socket.session = session;
+    return session;
+  }
+
+  #welcome(session: Session, resumeToken: string, peers: PeerInfo[]): ServerMessage {
+    const iceServers = this.#options.iceServersFor?.(session.clientId);
+    return {
+      type: 'WELCOME',
+      clientId: session.clientId,
+      room: session.room,
+      resumeToken,
+      peers: peers.map(peerInfo),
+      ...(iceServers ? { iceServers } : {}),
+    };
+  }
+
+  /** Removes a member for good and tells the room, exactly once. */
+  async #depart(session: Session, cause: LeaveCause): Promise<void> {
+    clearTimeout(session.resumeTimer);
+    session.resumeTimer = undefined;
+    const sessions = this.#rooms.get(session.room);
+    if (sessions?.get(session.clientId) === session) {
+      sessions.delete(session.clientId);
+      if (sessions.size === 0) this.#rooms.delete(session.room);
+    }
+    if (await this.#store.remove(session.room, session.clientId)) {
+      this.#metrics.leaves.inc({ cause });
+      this.#log.info({ room: session.room, clientId: session.clientId, cause }, 'member left');
+      this.#store.publish(session.room, { except: session.clientId, message: { type: 'LEAVE', from: session.clientId } });
+    }
+  }
+
+  async #requirePeer(session: Session, peer: string): Promise<void> {
+    if (peer === session.clientId || !(await this.#store.get(session.room, peer))) {
+      throw new Refusal('unknown-peer', `no peer "${peer}" in this room`);
+    }
+  }
+
+  async #report(session: Session, report: ConnectionStateMessage): Promise<void> {
+    await this.#requirePeer(session, report.peer);
+    const connected = report.connectionState === 'connected';
+    const link = session.links.get(report.peer);
+    if (connected && !link?.connected) {
+      this.#metrics.recordSelectedPair(report.localCandidateType, report.remoteCandidateType);
+    }
+    session.links.set(report.peer, {
+      connected,
+      local: report.localCandidateType ?? link?.local,
+      remote: report.remoteCandidateType ?? link?.remote,
+    });
+    await this.#store.reportPair(session.room, {
+      from: session.clientId,
+      to: report.peer,
+      connectionState: report.connectionState,
+      iceConnectionState: report.iceConnectionState,
+      ...(report.localCandidateType ? { localCandidateType: report.localCandidateType } : {}),
+      ...(report.remoteCandidateType ? { remoteCandidateType: report.remoteCandidateType } : {}),
+      ...(report.rttMs === undefined ? {} : { rttMs: report.rttMs }),
+      updatedAt: Date.now(),
+    });
+  }
+
+  #analytics(session: Session, report: AnalyticsMessage): void {
+    const link = report.peer === undefined ? undefined : session.links.get(report.peer);
+    const path =
+      link?.local === undefined ? 'unknown' : link.local === 'relay' || link.remote === 'relay' ? 'relay' : 'direct';
+    this.#metrics.recordAnalytics(report.event, report.ms, path);
+    this.#log.info(
+      { room: session.room, clientId: session.clientId, event: report.event, peer: report.peer, ms: report.ms, detail: report.detail, path },
+      'analytics',
+    );
+  }
+
+  #deliverLocal(room: string, envelope: Envelope): void {
+    const sessions = this.#rooms.get(room);
+    if (!sessions) return;
+    const queueLength = this.#limits.resumeQueueLength;
+    if (envelope.to !== undefined) {
+      sessions.get(envelope.to)?.deliver(envelope.message, queueLength);
+      return;
+    }
+    for (const session of sessions.values()) {
+      if (session.clientId !== envelope.except) session.deliver(envelope.message, queueLength);
+    }
+  }
+}
+
+function peerInfo(member: PeerInfo): PeerInfo {
+  return {
+    clientId: member.clientId,
+    name: member.name,
+    ...(member.role === undefined ? {} : { role: member.role }),
+    audioEnabled: member.audioEnabled,
+    videoEnabled: member.videoEnabled,
+  };
+}

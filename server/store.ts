@@ -1,0 +1,183 @@
+/**
+ * The one small interface behind which room membership, the connection graph
+ * and message fan-out live. `MemoryStore` is the default; a shared backend
+ * (Redis, for several processes) implements the same interface, and the
+ * protocol code (`connection.ts`, `rooms.ts`) does not change.
+ */
+import type {
+  CandidateType,
+  ConnectionStateMessage,
+  PeerInfo,
+  ServerMessage,
+} from '../src/protocol.js';
+
+export interface MemberRecord extends PeerInfo {
+  /** ms since the epoch. */
+  joinedAt: number;
+  /** Secret that lets a new socket take this seat; never sent to peers. */
+  resumeToken: string;
+}
+
+export interface PairRecord {
+  /** Reporter. */
+  from: string;
+  /** The peer the report is about. */
+  to: string;
+  connectionState: ConnectionStateMessage['connectionState'];
+  iceConnectionState: ConnectionStateMessage['iceConnectionState'];
+  localCandidateType?: CandidateType;
+  remoteCandidateType?: CandidateType;
+  rttMs?: number;
+  updatedAt: number;
+}
+
+export interface RoomGraph {
+  room: string;
+  members: Omit<MemberRecord, 'resumeToken'>[];
+  pairs: PairRecord[];
+}
+
+export type AddResult =
+  | { ok: true; peers: MemberRecord[] }
+  | { ok: false; code: 'room-full' | 'server-full' | 'id-taken' };
+
+/** A message for the local sockets of a room: one member (`to`) or all but `except`. */
+export interface Envelope {
+  to?: string;
+  except?: string;
+  message: ServerMessage;
+}
+
+export interface Capacity {
+  maxParticipants: number;
+  maxRooms: number;
+}
+
+export interface RoomStore {
+  /**
+   * Adds a member, checking atomically that its clientId is free in the room
+   * (`id-taken` otherwise) and that room and server have capacity.
+   */
+  add(room: string, member: MemberRecord, capacity: Capacity): Promise<AddResult>;
+  get(room: string, clientId: string): Promise<MemberRecord | undefined>;
+  /** Replaces a member's record (same clientId), e.g. on resume. */
+  put(room: string, member: MemberRecord): Promise<void>;
+  /**
+   * Removes a member and every pair that names it; deletes the room when it
+   * empties. Resolves `true` only for the one call that removed it, so a
+   * departure is announced exactly once.
+   */
+  remove(room: string, clientId: string): Promise<boolean>;
+  setMedia(room: string, clientId: string, media: Partial<Pick<PeerInfo, 'audioEnabled' | 'videoEnabled'>>): Promise<void>;
+  /** Records one side's report of a link; ignored unless both ends are members. */
+  reportPair(room: string, pair: PairRecord): Promise<void>;
+  graph(room: string): Promise<RoomGraph | undefined>;
+  /** The next chat sequence number of a room (increasing, never reused while the room lives). */
+  nextChatSeq(room: string): Promise<number>;
+  /** Sends an envelope to every process that holds sockets of the room. */
+  publish(room: string, envelope: Envelope): void;
+  /** Receives envelopes published for any room. Returns the unsubscribe function. */
+  subscribe(listener: (room: string, envelope: Envelope) => void): () => void;
+  counts(): { rooms: number; members: number };
+  close(): Promise<void>;
+}
+
+interface RoomState {
+  members: Map<string, MemberRecord>;
+  pairs: Map<string, PairRecord>;
+  chatSeq: number;
+}
+
+const pairKey = (from: string, to: string) => `${from}>${to}`;
+
+/** Single-process store: plain maps, synchronous fan-out. */
+export class MemoryStore implements RoomStore {
+  readonly #rooms = new Map<string, RoomState>();
+  readonly #listeners = new Set<(room: string, envelope: Envelope) => void>();
+  #members = 0;
+
+  async add(room: string, member: MemberRecord, capacity: Capacity): Promise<AddResult> {
+    let state = this.#rooms.get(room);
+    if (!state) {
+      if (this.#rooms.size >= capacity.maxRooms) return { ok: false, code: 'server-full' };
+      state = { members: new Map(), pairs: new Map(), chatSeq: 0 };
+      this.#rooms.set(room, state);
+    }
+    if (state.members.has(member.clientId)) return { ok: false, code: 'id-taken' };
+    if (state.members.size >= capacity.maxParticipants) return { ok: false, code: 'room-full' };
+    const peers = [...state.members.values()];
+    state.members.set(member.clientId, member);
+    this.#members++;
+    return { ok: true, peers };
+  }
+
+  async get(room: string, clientId: string): Promise<MemberRecord | undefined> {
+    return this.#rooms.get(room)?.members.get(clientId);
+  }
+
+  async put(room: string, member: MemberRecord): Promise<void> {
+    const state = this.#rooms.get(room);
+    if (state?.members.has(member.clientId)) state.members.set(member.clientId, member);
+  }
+
+  async remove(room: string, clientId: string): Promise<boolean> {
+    const state = this.#rooms.get(room);
+    if (!state?.members.delete(clientId)) return false;
+    this.#members--;
+    for (const [key, pair] of state.pairs) {
+      if (pair.from === clientId || pair.to === clientId) state.pairs.delete(key);
+    }
+    if (state.members.size === 0) this.#rooms.delete(room);
+    return true;
+  }
+
+  async setMedia(
+    room: string,
+    clientId: string,
+    media: Partial<Pick<PeerInfo, 'audioEnabled' | 'videoEnabled'>>,
+  ): Promise<void> {
+    const member = this.#rooms.get(room)?.members.get(clientId);
+    if (member) Object.assign(member, media);
+  }
+
+  async reportPair(room: string, pair: PairRecord): Promise<void> {
+    const state = this.#rooms.get(room);
+    if (!state?.members.has(pair.from) || !state.members.has(pair.to)) return;
+    state.pairs.set(pairKey(pair.from, pair.to), pair);
+  }
+
+  async graph(room: string): Promise<RoomGraph | undefined> {
+    const state = this.#rooms.get(room);
+    if (!state) return undefined;
+    return {
+      room,
+      members: [...state.members.values()].map(({ resumeToken: _secret, ...rest }) => ({ ...rest })),
+      pairs: [...state.pairs.values()].map((p) => ({ ...p })),
+    };
+  }
+
+  async nextChatSeq(room: string): Promise<number> {
+    const state = this.#rooms.get(room);
+    if (!state) throw new Error(`no room ${room}`);
+    return ++state.chatSeq;
+  }
+
+  publish(room: string, envelope: Envelope): void {
+    for (const listener of this.#listeners) listener(room, envelope);
+  }
+
+  subscribe(listener: (room: string, envelope: Envelope) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  counts(): { rooms: number; members: number } {
+    return { rooms: this.#rooms.size, members: this.#members };
+  }
+
+  async close(): Promise<void> {
+    this.#listeners.clear();
+    this.#rooms.clear();
+    this.#members = 0;
+  }
+}

@@ -1,0 +1,272 @@
+/**
+ * The meeting-room signaling protocol, version 1: every message type that
+ * crosses the WebSocket, in one module shared by the element (`src/`) and the
+ * server (`server/`). `../shared/PROTOCOL.md` is the prose form of this file;
+ * keep the two in step.
+ *
+ * Client-to-server messages are valibot schemas (the server validates every
+ * frame against them) with their TypeScript types inferred from the schemas,
+ * so the types cannot drift from the validation. Browser code imports only
+ * types and constants from here; valibot is side-effect free and tree-shakes
+ * out of the bundle.
+ */
+import * as v from 'valibot';
+
+export const PROTOCOL_VERSION = 1;
+
+/** WebSocket path on the signaling server. */
+export const SIGNAL_PATH = '/ws';
+
+// ---------------------------------------------------------------------------
+// Shared field shapes
+
+const ID_PATTERN = /^[A-Za-z0-9_-]+$/;
+
+/** A room name: 1-64 of `[A-Za-z0-9_-]`. */
+export const RoomName = v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(ID_PATTERN));
+/** A client id: 8-64 of `[A-Za-z0-9_-]`, chosen by the client, public. */
+export const ClientId = v.pipe(v.string(), v.minLength(8), v.maxLength(64), v.regex(ID_PATTERN));
+
+export const CANDIDATE_TYPES = ['host', 'srflx', 'prflx', 'relay'] as const;
+export const CandidateType = v.picklist(CANDIDATE_TYPES);
+export type CandidateType = v.InferOutput<typeof CandidateType>;
+
+export const CONNECTION_STATES = [
+  'new',
+  'connecting',
+  'connected',
+  'disconnected',
+  'failed',
+  'closed',
+] as const;
+export const ICE_CONNECTION_STATES = [
+  'new',
+  'checking',
+  'connected',
+  'completed',
+  'disconnected',
+  'failed',
+  'closed',
+] as const;
+
+/** Maximum lengths of free-form fields (JavaScript string lengths). */
+export const MAX_NAME_LENGTH = 64;
+export const MAX_CHAT_LENGTH = 2000;
+export const MAX_TOKEN_LENGTH = 4096;
+export const MAX_SDP_LENGTH = 60_000;
+
+const Sdp = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_SDP_LENGTH));
+
+/** RTCIceCandidateInit as browsers produce it. */
+const IceCandidateInit = v.object({
+  candidate: v.pipe(v.string(), v.maxLength(2048)),
+  sdpMid: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(64)))),
+  sdpMLineIndex: v.optional(v.nullable(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1024)))),
+  usernameFragment: v.optional(v.nullable(v.pipe(v.string(), v.maxLength(256)))),
+});
+
+const MediaState = {
+  audioEnabled: v.boolean(),
+  videoEnabled: v.boolean(),
+};
+
+// ---------------------------------------------------------------------------
+// Client to server
+
+export const JoinSchema = v.object({
+  type: v.literal('JOIN'),
+  room: RoomName,
+  clientId: ClientId,
+  name: v.optional(v.pipe(v.string(), v.maxLength(MAX_NAME_LENGTH))),
+  token: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_TOKEN_LENGTH))),
+  resumeToken: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(128))),
+  ...MediaState,
+});
+
+export const OfferSchema = v.object({ type: v.literal('OFFER'), to: ClientId, sdp: Sdp, ...MediaState });
+export const AnswerSchema = v.object({ type: v.literal('ANSWER'), to: ClientId, sdp: Sdp, ...MediaState });
+
+export const CandidateSchema = v.object({
+  type: v.literal('CANDIDATE'),
+  to: ClientId,
+  candidate: v.nullable(IceCandidateInit),
+  candidateType: v.optional(CandidateType),
+});
+
+export const AudioToggleSchema = v.object({ type: v.literal('AUDIO_TOGGLE'), enabled: v.boolean() });
+export const VideoToggleSchema = v.object({ type: v.literal('VIDEO_TOGGLE'), enabled: v.boolean() });
+
+export const ChatMessageSchema = v.object({
+  type: v.literal('CHAT_MESSAGE'),
+  text: v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_CHAT_LENGTH)),
+});
+
+export const ConnectionStateSchema = v.object({
+  type: v.literal('CONNECTION_STATE'),
+  peer: ClientId,
+  connectionState: v.picklist(CONNECTION_STATES),
+  iceConnectionState: v.picklist(ICE_CONNECTION_STATES),
+  localCandidateType: v.optional(CandidateType),
+  remoteCandidateType: v.optional(CandidateType),
+  rttMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(600_000))),
+});
+
+/** Analytics event names the server turns into metrics; others are only logged. */
+export const ANALYTICS_EVENTS = [
+  'connection-established',
+  'stun-response-time',
+  'ice-failed',
+  'ice-restart',
+  'renegotiate',
+] as const;
+export type AnalyticsEventName = (typeof ANALYTICS_EVENTS)[number];
+
+export const AnalyticsSchema = v.object({
+  type: v.literal('ANALYTICS'),
+  event: v.pipe(v.string(), v.minLength(1), v.maxLength(64), v.regex(/^[a-z0-9][a-z0-9-]*$/)),
+  peer: v.optional(ClientId),
+  ms: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(3_600_000))),
+  detail: v.optional(v.pipe(v.string(), v.maxLength(500))),
+});
+
+export const LeaveSchema = v.object({ type: v.literal('LEAVE') });
+
+/** Every message a client may send, keyed by `type`. */
+export const CLIENT_SCHEMAS = {
+  JOIN: JoinSchema,
+  OFFER: OfferSchema,
+  ANSWER: AnswerSchema,
+  CANDIDATE: CandidateSchema,
+  AUDIO_TOGGLE: AudioToggleSchema,
+  VIDEO_TOGGLE: VideoToggleSchema,
+  CHAT_MESSAGE: ChatMessageSchema,
+  CONNECTION_STATE: ConnectionStateSchema,
+  ANALYTICS: AnalyticsSchema,
+  LEAVE: LeaveSchema,
+} as const;
+
+export type ClientMessageType = keyof typeof CLIENT_SCHEMAS;
+export type ClientMessageOf<T extends ClientMessageType> = v.InferOutput<(typeof CLIENT_SCHEMAS)[T]>;
+
+export type JoinMessage = ClientMessageOf<'JOIN'>;
+export type OfferMessage = ClientMessageOf<'OFFER'>;
+export type AnswerMessage = ClientMessageOf<'ANSWER'>;
+export type CandidateMessage = ClientMessageOf<'CANDIDATE'>;
+export type AudioToggleMessage = ClientMessageOf<'AUDIO_TOGGLE'>;
+export type VideoToggleMessage = ClientMessageOf<'VIDEO_TOGGLE'>;
+export type ChatMessageMessage = ClientMessageOf<'CHAT_MESSAGE'>;
+export type ConnectionStateMessage = ClientMessageOf<'CONNECTION_STATE'>;
+export type AnalyticsMessage = ClientMessageOf<'ANALYTICS'>;
+export type LeaveMessage = ClientMessageOf<'LEAVE'>;
+
+export type ClientMessage = { [T in ClientMessageType]: ClientMessageOf<T> }[ClientMessageType];
+
+// ---------------------------------------------------------------------------
+// Server to client
+
+export interface PeerInfo {
+  clientId: string;
+  name: string;
+  role?: string;
+  audioEnabled: boolean;
+  videoEnabled: boolean;
+}
+
+/** RTCIceServer, spelled out so that the server needs no DOM types. */
+export interface IceServerConfig {
+  urls: string | string[];
+  username?: string;
+  credential?: string;
+}
+
+export interface WelcomeMessage {
+  type: 'WELCOME';
+  clientId: string;
+  room: string;
+  resumeToken: string;
+  peers: PeerInfo[];
+  iceServers?: IceServerConfig[];
+}
+
+export interface PeerJoinedMessage {
+  type: 'JOIN';
+  from: string;
+  name: string;
+  role?: string;
+  audioEnabled: boolean;
+  videoEnabled: boolean;
+}
+
+type Forwarded<M> = Omit<M, 'to'> & { from: string };
+export type ForwardedOffer = Forwarded<OfferMessage>;
+export type ForwardedAnswer = Forwarded<AnswerMessage>;
+export type ForwardedCandidate = Forwarded<CandidateMessage>;
+export type ForwardedAudioToggle = AudioToggleMessage & { from: string };
+export type ForwardedVideoToggle = VideoToggleMessage & { from: string };
+
+export interface ChatBroadcast {
+  type: 'CHAT_MESSAGE';
+  from: string;
+  name: string;
+  text: string;
+  /** Server-made, unique. */
+  id: string;
+  /** Increasing within a room: the order in which to show messages. */
+  seq: number;
+  /** Server time, ms since the epoch. */
+  ts: number;
+}
+
+export interface PeerLeftMessage {
+  type: 'LEAVE';
+  from: string;
+}
+
+export const ERROR_CODES = [
+  'bad-json',
+  'bad-message',
+  'not-joined',
+  'already-joined',
+  'unauthorized',
+  'id-taken',
+  'room-full',
+  'server-full',
+  'unknown-peer',
+  'too-large',
+  'rate-limited',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface ErrorMessage {
+  type: 'ERROR';
+  code: ErrorCode;
+  message: string;
+  /** The type of the message this answers, when known. */
+  ref?: string;
+}
+
+export type ServerMessage =
+  | WelcomeMessage
+  | PeerJoinedMessage
+  | ForwardedOffer
+  | ForwardedAnswer
+  | ForwardedCandidate
+  | ForwardedAudioToggle
+  | ForwardedVideoToggle
+  | ChatBroadcast
+  | PeerLeftMessage
+  | ErrorMessage;
+
+// ---------------------------------------------------------------------------
+// WebSocket close codes used by the server
+
+export const CLOSE_CODES = {
+  /** Server shutting down. */
+  goingAway: 1001,
+  /** Kept flooding after `rate-limited`, or refused by origin policy. */
+  policyViolation: 1008,
+  /** Frame larger than the limit. */
+  tooLarge: 1009,
+  /** This seat was resumed by a newer socket with the same clientId. */
+  replaced: 4000,
+} as const;
