@@ -3,6 +3,7 @@
  * variables or `--kebab-case` flags (a flag wins over the variable). Invalid
  * values are refused at start with a message naming the variable.
  */
+import { LOG_LEVELS } from './log.js';
 
 export interface Limits {
   /** Largest accepted text frame, in bytes. */
@@ -173,6 +174,11 @@ export function loadConfig(
     if (!/^stuns?:/.test(url)) throw new ConfigError(`STUN_URLS entry "${url}" must start with stun: or stuns:`);
   }
 
+  const logLevel = raw('logLevel') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
+  }
+
   const d = DEFAULT_LIMITS;
   const config: ServerConfig = {
     port: int('port', 8787, 0, 65535),
@@ -186,7 +192,7 @@ export function loadConfig(
         : { secret: turnSecret, urls: turnUrls, ttlSeconds: int('turnTtl', 3600, 60, 86_400) },
     stunUrls,
     staticDir: raw('staticDir'),
-    logLevel: raw('logLevel') ?? 'info',
+    logLevel,
     limits: {
       ...d,
       maxFrameBytes: int('maxFrameBytes', d.maxFrameBytes, 1024, 1024 * 1024),

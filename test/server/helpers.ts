@@ -38,6 +38,13 @@ export async function startServer(overrides: ConfigOverrides = {}): Promise<Test
   return { server, url, wsUrl: `ws://127.0.0.1:${address.port}/ws`, close: () => server.close() };
 }
 
+/** A server that is closed when the test `t` ends, whatever its outcome. */
+export async function serverFor(t: { after(fn: () => Promise<void>): void }, overrides: ConfigOverrides = {}): Promise<TestServer> {
+  const srv = await startServer(overrides);
+  t.after(() => srv.close());
+  return srv;
+}
+
 export const newId = () => `c${randomUUID().replaceAll('-', '').slice(0, 15)}`;
 
 type Message = ServerMessage & Record<string, unknown>;
