@@ -37,7 +37,12 @@ export class Connection implements ClientSocket {
   constructor(ws: WebSocket, ctx: ConnectionContext) {
     this.#ws = ws;
     this.#ctx = ctx;
-    this.#bucket = new TokenBucket(ctx.limits.messagesPerSecond, ctx.limits.messageBurst, ctx.limits.floodCloseMs, performance.now());
+    this.#bucket = new TokenBucket(
+      ctx.limits.messagesPerSecond,
+      ctx.limits.messageBurst,
+      ctx.limits.floodCloseMs,
+      performance.now(),
+    );
     ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     ws.on('pong', () => (this.alive = true));
     ws.on('error', (error) => ctx.log.debug({ err: error.message }, 'socket error'));
@@ -105,7 +110,9 @@ export class Connection implements ClientSocket {
       this.close(CLOSE_CODES.tooLarge, 'frame too large');
       return;
     }
-    const text = Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = Array.isArray(data)
+      ? Buffer.concat(data).toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
     const parsed = parseClientMessage(text);
     if (!parsed.ok) {
       this.#error(parsed.code, parsed.message, parsed.ref);

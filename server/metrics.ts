@@ -11,7 +11,11 @@ const MS_BUCKETS = [10, 25, 50, 100, 200, 350, 500, 750, 1000, 1500, 2500, 5000,
 export class Metrics {
   readonly registry = new Registry();
 
-  readonly connections = new Gauge({ name: 'meeting_connections', help: 'Open WebSocket connections', registers: [this.registry] });
+  readonly connections = new Gauge({
+    name: 'meeting_connections',
+    help: 'Open WebSocket connections',
+    registers: [this.registry],
+  });
   /** Where the room and member gauges read from at scrape time. */
   counts: () => { rooms: number; members: number } = () => ({ rooms: 0, members: 0 });
   readonly rooms: Gauge = new Gauge({
@@ -26,17 +30,73 @@ export class Metrics {
     registers: [this.registry],
     collect: (): void => this.members.set(this.counts().members),
   });
-  readonly messages = new Counter({ name: 'meeting_messages_total', help: 'Valid client messages received, by type', labelNames: ['type'], registers: [this.registry] });
-  readonly errors = new Counter({ name: 'meeting_errors_total', help: 'ERROR messages sent, by code', labelNames: ['code'], registers: [this.registry] });
-  readonly closes = new Counter({ name: 'meeting_forced_closes_total', help: 'Sockets closed by the server, by reason', labelNames: ['reason'], registers: [this.registry] });
-  readonly joins = new Counter({ name: 'meeting_joins_total', help: 'Successful JOINs, by kind (new or resume)', labelNames: ['kind'], registers: [this.registry] });
-  readonly leaves = new Counter({ name: 'meeting_leaves_total', help: 'Members announced as gone, by cause', labelNames: ['cause'], registers: [this.registry] });
-  readonly candidates = new Counter({ name: 'meeting_ice_candidates_total', help: 'Trickled ICE candidates forwarded, by candidate type', labelNames: ['type'], registers: [this.registry] });
-  readonly selectedPairs = new Counter({ name: 'meeting_selected_candidate_pairs_total', help: 'Links reported connected, by local and remote candidate type', labelNames: ['local', 'remote'], registers: [this.registry] });
-  readonly timeToConnect = new Histogram({ name: 'meeting_time_to_connect_ms', help: 'Client-reported ms from JOIN to a connected link', labelNames: ['path'], buckets: MS_BUCKETS, registers: [this.registry] });
-  readonly stunResponse = new Histogram({ name: 'meeting_stun_response_ms', help: 'Client-reported ms from ICE gathering start to the first srflx candidate', buckets: MS_BUCKETS, registers: [this.registry] });
-  readonly linkFailures = new Counter({ name: 'meeting_link_failures_total', help: 'Client-reported link failures and recoveries, by event', labelNames: ['event'], registers: [this.registry] });
-  readonly analytics = new Counter({ name: 'meeting_analytics_events_total', help: 'ANALYTICS reports, by event (unknown names count as other)', labelNames: ['event'], registers: [this.registry] });
+  readonly messages = new Counter({
+    name: 'meeting_messages_total',
+    help: 'Valid client messages received, by type',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+  readonly errors = new Counter({
+    name: 'meeting_errors_total',
+    help: 'ERROR messages sent, by code',
+    labelNames: ['code'],
+    registers: [this.registry],
+  });
+  readonly closes = new Counter({
+    name: 'meeting_forced_closes_total',
+    help: 'Sockets closed by the server, by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly joins = new Counter({
+    name: 'meeting_joins_total',
+    help: 'Successful JOINs, by kind (new or resume)',
+    labelNames: ['kind'],
+    registers: [this.registry],
+  });
+  readonly leaves = new Counter({
+    name: 'meeting_leaves_total',
+    help: 'Members announced as gone, by cause',
+    labelNames: ['cause'],
+    registers: [this.registry],
+  });
+  readonly candidates = new Counter({
+    name: 'meeting_ice_candidates_total',
+    help: 'Trickled ICE candidates forwarded, by candidate type',
+    labelNames: ['type'],
+    registers: [this.registry],
+  });
+  readonly selectedPairs = new Counter({
+    name: 'meeting_selected_candidate_pairs_total',
+    help: 'Links reported connected, by local and remote candidate type',
+    labelNames: ['local', 'remote'],
+    registers: [this.registry],
+  });
+  readonly timeToConnect = new Histogram({
+    name: 'meeting_time_to_connect_ms',
+    help: 'Client-reported ms from JOIN to a connected link',
+    labelNames: ['path'],
+    buckets: MS_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly stunResponse = new Histogram({
+    name: 'meeting_stun_response_ms',
+    help: 'Client-reported ms from ICE gathering start to the first srflx candidate',
+    buckets: MS_BUCKETS,
+    registers: [this.registry],
+  });
+  readonly linkFailures = new Counter({
+    name: 'meeting_link_failures_total',
+    help: 'Client-reported link failures and recoveries, by event',
+    labelNames: ['event'],
+    registers: [this.registry],
+  });
+  readonly analytics = new Counter({
+    name: 'meeting_analytics_events_total',
+    help: 'ANALYTICS reports, by event (unknown names count as other)',
+    labelNames: ['event'],
+    registers: [this.registry],
+  });
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     if (options.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
@@ -49,7 +109,8 @@ export class Metrics {
     this.analytics.inc({ event: known ? event : 'other' });
     if (event === 'connection-established' && ms !== undefined) this.timeToConnect.observe({ path }, ms);
     else if (event === 'stun-response-time' && ms !== undefined) this.stunResponse.observe(ms);
-    else if (event === 'ice-failed' || event === 'ice-restart' || event === 'renegotiate') this.linkFailures.inc({ event });
+    else if (event === 'ice-failed' || event === 'ice-restart' || event === 'renegotiate')
+      this.linkFailures.inc({ event });
   }
 
   recordSelectedPair(local: CandidateType | undefined, remote: CandidateType | undefined): void {

@@ -6,8 +6,7 @@ import * as v from 'valibot';
 import { CLIENT_SCHEMAS, type ClientMessage, type ClientMessageType } from '../src/protocol.js';
 
 export type ParseResult =
-  | { ok: true; message: ClientMessage }
-  | { ok: false; code: 'bad-json' | 'bad-message'; message: string; ref?: string };
+  { ok: true; message: ClientMessage } | { ok: false; code: 'bad-json' | 'bad-message'; message: string; ref?: string };
 
 const isType = (type: unknown): type is ClientMessageType =>
   typeof type === 'string' && Object.hasOwn(CLIENT_SCHEMAS, type);
@@ -27,7 +26,8 @@ export function parseClientMessage(text: string): ParseResult {
     return {
       ok: false,
       code: 'bad-message',
-      message: typeof type === 'string' ? `unknown message type "${type.slice(0, 32)}"` : 'the field "type" must be a string',
+      message:
+        typeof type === 'string' ? `unknown message type "${type.slice(0, 32)}"` : 'the field "type" must be a string',
     };
   }
   const result = v.safeParse(CLIENT_SCHEMAS[type], data, { abortEarly: true });

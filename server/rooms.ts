@@ -231,7 +231,10 @@ export class RoomManager {
       return;
     }
     if (added.code !== 'id-taken') {
-      throw new Refusal(added.code, added.code === 'room-full' ? 'the room is full' : 'the server has no room for more rooms');
+      throw new Refusal(
+        added.code,
+        added.code === 'room-full' ? 'the room is full' : 'the server has no room for more rooms',
+      );
     }
     return this.#resume(socket, join);
   }
@@ -299,7 +302,10 @@ export class RoomManager {
     if (await this.#store.remove(session.room, session.clientId)) {
       this.#metrics.leaves.inc({ cause });
       this.#log.info({ room: session.room, clientId: session.clientId, cause }, 'member left');
-      this.#store.publish(session.room, { except: session.clientId, message: { type: 'LEAVE', from: session.clientId } });
+      this.#store.publish(session.room, {
+        except: session.clientId,
+        message: { type: 'LEAVE', from: session.clientId },
+      });
     }
   }
 
@@ -339,7 +345,15 @@ export class RoomManager {
       link?.local === undefined ? 'unknown' : link.local === 'relay' || link.remote === 'relay' ? 'relay' : 'direct';
     this.#metrics.recordAnalytics(report.event, report.ms, path);
     this.#log.info(
-      { room: session.room, clientId: session.clientId, event: report.event, peer: report.peer, ms: report.ms, detail: report.detail, path },
+      {
+        room: session.room,
+        clientId: session.clientId,
+        event: report.event,
+        peer: report.peer,
+        ms: report.ms,
+        detail: report.detail,
+        path,
+      },
       'analytics',
     );
   }

@@ -4,12 +4,7 @@
  * (Redis, for several processes) implements the same interface, and the
  * protocol code (`connection.ts`, `rooms.ts`) does not change.
  */
-import type {
-  CandidateType,
-  ConnectionStateMessage,
-  PeerInfo,
-  ServerMessage,
-} from '../src/protocol.js';
+import type { CandidateType, ConnectionStateMessage, PeerInfo, ServerMessage } from '../src/protocol.js';
 
 export interface MemberRecord extends PeerInfo {
   /** ms since the epoch. */
@@ -38,8 +33,7 @@ export interface RoomGraph {
 }
 
 export type AddResult =
-  | { ok: true; peers: MemberRecord[] }
-  | { ok: false; code: 'room-full' | 'server-full' | 'id-taken' };
+  { ok: true; peers: MemberRecord[] } | { ok: false; code: 'room-full' | 'server-full' | 'id-taken' };
 
 /** A message for the local sockets of a room: one member (`to`) or all but `except`. */
 export interface Envelope {
@@ -68,7 +62,11 @@ export interface RoomStore {
    * departure is announced exactly once.
    */
   remove(room: string, clientId: string): Promise<boolean>;
-  setMedia(room: string, clientId: string, media: Partial<Pick<PeerInfo, 'audioEnabled' | 'videoEnabled'>>): Promise<void>;
+  setMedia(
+    room: string,
+    clientId: string,
+    media: Partial<Pick<PeerInfo, 'audioEnabled' | 'videoEnabled'>>,
+  ): Promise<void>;
   /** Records one side's report of a link; ignored unless both ends are members. */
   reportPair(room: string, pair: PairRecord): Promise<void>;
   graph(room: string): Promise<RoomGraph | undefined>;

@@ -31,14 +31,7 @@ export const CANDIDATE_TYPES = ['host', 'srflx', 'prflx', 'relay'] as const;
 export const CandidateType = v.picklist(CANDIDATE_TYPES);
 export type CandidateType = v.InferOutput<typeof CandidateType>;
 
-export const CONNECTION_STATES = [
-  'new',
-  'connecting',
-  'connected',
-  'disconnected',
-  'failed',
-  'closed',
-] as const;
+export const CONNECTION_STATES = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'] as const;
 export const ICE_CONNECTION_STATES = [
   'new',
   'checking',

@@ -10,7 +10,10 @@ let srv: TestServer;
 before(async () => (srv = await startServer({ authSecret: SECRET })));
 after(() => srv.close());
 
-async function token(claims: Record<string, unknown>, options: { exp?: number | null; secret?: Uint8Array; alg?: string } = {}) {
+async function token(
+  claims: Record<string, unknown>,
+  options: { exp?: number | null; secret?: Uint8Array; alg?: string } = {},
+) {
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: options.alg ?? 'HS256' }).setIssuedAt();
   if (options.exp !== null) jwt.setExpirationTime(options.exp ?? Math.floor(Date.now() / 1000) + 60);
   return jwt.sign(options.secret ?? key);
@@ -25,7 +28,9 @@ describe('JOIN with MEETING_AUTH_SECRET set', () => {
     await a.join(r, { name: 'ignored', token: await token({ room: r, name: 'Dr. Ada', role: 'host' }) });
     const b = await TestClient.connect(srv.wsUrl);
     const welcome = await b.join(r, { name: 'Bob', token: await token({ room: r }) });
-    assert.deepEqual(welcome.peers, [{ clientId: a.clientId, name: 'Dr. Ada', role: 'host', audioEnabled: true, videoEnabled: true }]);
+    assert.deepEqual(welcome.peers, [
+      { clientId: a.clientId, name: 'Dr. Ada', role: 'host', audioEnabled: true, videoEnabled: true },
+    ]);
     const joined = await a.next('JOIN');
     assert.equal(joined['name'], 'Bob');
     assert.equal(joined['role'], undefined);
@@ -45,9 +50,15 @@ describe('JOIN with MEETING_AUTH_SECRET set', () => {
     ['for another room', () => token({ room: 'elsewhere' })],
     ['without a room claim', () => token({})],
     ['without exp', (r) => token({ room: r }, { exp: null })],
-    ['signed with another secret', (r) => token({ room: r }, { secret: new TextEncoder().encode('another-secret-0123456789') })],
+    [
+      'signed with another secret',
+      (r) => token({ room: r }, { secret: new TextEncoder().encode('another-secret-0123456789') }),
+    ],
     ['signed with HS512', (r) => token({ room: r }, { alg: 'HS512' })],
-    ['with alg none', async (r) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ room: r, exp: Math.floor(Date.now() / 1000) + 60 })}.`],
+    [
+      'with alg none',
+      async (r) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ room: r, exp: Math.floor(Date.now() / 1000) + 60 })}.`,
+    ],
     ['that is not a JWT', async () => 'not-a-jwt'],
   ];
   for (const [what, make] of refused) {
@@ -58,7 +69,14 @@ describe('JOIN with MEETING_AUTH_SECRET set', () => {
       const a = await TestClient.connect(srv.wsUrl);
       const bad = await make(r);
       const error = await a.expectError(
-        { type: 'JOIN', room: r, clientId: a.clientId, audioEnabled: true, videoEnabled: true, ...(bad === undefined ? {} : { token: bad }) },
+        {
+          type: 'JOIN',
+          room: r,
+          clientId: a.clientId,
+          audioEnabled: true,
+          videoEnabled: true,
+          ...(bad === undefined ? {} : { token: bad }),
+        },
         'unauthorized',
       );
       assert.equal(error['ref'], 'JOIN');

@@ -18,13 +18,46 @@ function messageArbitrary(ids: string[], room: string): fc.Arbitrary<string> {
   const id = fc.oneof(fc.constantFrom(...ids), fc.string({ maxLength: 70 }), fc.constant(newId()));
   const anything = fc.anything({ maxDepth: 3, withNullPrototype: true, withObjectString: true });
   const valid = fc.oneof(
-    fc.record({ type: fc.constant('JOIN'), room: fc.constantFrom(room, 'other-room', ''), clientId: id, name: fc.string({ maxLength: 80 }), audioEnabled: fc.boolean(), videoEnabled: fc.boolean(), resumeToken: fc.string() }),
-    fc.record({ type: fc.constantFrom('OFFER', 'ANSWER'), to: id, sdp: fc.string({ maxLength: 200 }), audioEnabled: fc.boolean(), videoEnabled: fc.boolean(), from: id }),
-    fc.record({ type: fc.constant('CANDIDATE'), to: id, candidate: fc.option(fc.record({ candidate: fc.string(), sdpMid: fc.option(fc.string()), sdpMLineIndex: fc.option(fc.integer()) })), candidateType: fc.constantFrom('host', 'srflx', 'prflx', 'relay', 'bogus') }),
+    fc.record({
+      type: fc.constant('JOIN'),
+      room: fc.constantFrom(room, 'other-room', ''),
+      clientId: id,
+      name: fc.string({ maxLength: 80 }),
+      audioEnabled: fc.boolean(),
+      videoEnabled: fc.boolean(),
+      resumeToken: fc.string(),
+    }),
+    fc.record({
+      type: fc.constantFrom('OFFER', 'ANSWER'),
+      to: id,
+      sdp: fc.string({ maxLength: 200 }),
+      audioEnabled: fc.boolean(),
+      videoEnabled: fc.boolean(),
+      from: id,
+    }),
+    fc.record({
+      type: fc.constant('CANDIDATE'),
+      to: id,
+      candidate: fc.option(
+        fc.record({ candidate: fc.string(), sdpMid: fc.option(fc.string()), sdpMLineIndex: fc.option(fc.integer()) }),
+      ),
+      candidateType: fc.constantFrom('host', 'srflx', 'prflx', 'relay', 'bogus'),
+    }),
     fc.record({ type: fc.constantFrom('AUDIO_TOGGLE', 'VIDEO_TOGGLE'), enabled: fc.oneof(fc.boolean(), anything) }),
     fc.record({ type: fc.constant('CHAT_MESSAGE'), text: fc.string({ maxLength: 2100 }) }),
-    fc.record({ type: fc.constant('CONNECTION_STATE'), peer: id, connectionState: fc.constantFrom('connected', 'failed', 'x'), iceConnectionState: fc.constantFrom('checking', 'completed', 'y'), rttMs: fc.oneof(fc.double(), fc.integer()) }),
-    fc.record({ type: fc.constant('ANALYTICS'), event: fc.string({ maxLength: 70 }), ms: fc.double(), detail: fc.string({ maxLength: 600 }) }),
+    fc.record({
+      type: fc.constant('CONNECTION_STATE'),
+      peer: id,
+      connectionState: fc.constantFrom('connected', 'failed', 'x'),
+      iceConnectionState: fc.constantFrom('checking', 'completed', 'y'),
+      rttMs: fc.oneof(fc.double(), fc.integer()),
+    }),
+    fc.record({
+      type: fc.constant('ANALYTICS'),
+      event: fc.string({ maxLength: 70 }),
+      ms: fc.double(),
+      detail: fc.string({ maxLength: 600 }),
+    }),
     fc.constant({ type: 'LEAVE' }),
   );
   // Mutations: drop a field, replace a field with anything, add junk fields.
@@ -59,7 +92,10 @@ describe('fuzz', () => {
       },
     });
     const config = testConfig({ limits: { messagesPerSecond: 100_000, messageBurst: 100_000, resumeWindowMs: 50 } });
-    const server = createMeetingServer(config, { log: createLogger('warn', sink), metrics: new Metrics({ defaultMetrics: false }) });
+    const server = createMeetingServer(config, {
+      log: createLogger('warn', sink),
+      metrics: new Metrics({ defaultMetrics: false }),
+    });
     const { port } = await server.listen();
     const wsUrl = `ws://127.0.0.1:${port}/ws`;
     try {

@@ -39,7 +39,10 @@ export async function startServer(overrides: ConfigOverrides = {}): Promise<Test
 }
 
 /** A server that is closed when the test `t` ends, whatever its outcome. */
-export async function serverFor(t: { after(fn: () => Promise<void>): void }, overrides: ConfigOverrides = {}): Promise<TestServer> {
+export async function serverFor(
+  t: { after(fn: () => Promise<void>): void },
+  overrides: ConfigOverrides = {},
+): Promise<TestServer> {
   const srv = await startServer(overrides);
   t.after(() => srv.close());
   return srv;
@@ -86,7 +89,11 @@ export class TestClient {
   }
 
   /** The next message matching `type` (and `match`), taken from what arrived or waited for. */
-  next<T extends Message = Message>(type?: string, match: (m: Message) => boolean = () => true, timeoutMs = 3000): Promise<T> {
+  next<T extends Message = Message>(
+    type?: string,
+    match: (m: Message) => boolean = () => true,
+    timeoutMs = 3000,
+  ): Promise<T> {
     const wanted = (m: Message) => (type === undefined || m.type === type) && match(m);
     const index = this.messages.findIndex(wanted);
     if (index >= 0) return Promise.resolve(this.messages.splice(index, 1)[0] as T);
@@ -100,7 +107,11 @@ export class TestClient {
       };
       const timer = setTimeout(() => {
         this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-        reject(new Error(`${this.clientId}: no ${type ?? 'message'} within ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.type))}`));
+        reject(
+          new Error(
+            `${this.clientId}: no ${type ?? 'message'} within ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.type))}`,
+          ),
+        );
       }, timeoutMs);
       this.#waiters.push(waiter);
     });

@@ -23,8 +23,21 @@ describe('GET /metrics', () => {
   it('exposes Prometheus text reflecting the traffic', async (t) => {
     const srv = await serverFor(t);
     const [a, b] = await joinAll(srv.wsUrl, `r-${newId()}`, 2);
-    a!.send({ type: 'CANDIDATE', to: b!.clientId, candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ srflx', sdpMid: '0' }, candidateType: 'srflx' });
-    a!.send({ type: 'CONNECTION_STATE', peer: b!.clientId, connectionState: 'connected', iceConnectionState: 'connected', localCandidateType: 'relay', remoteCandidateType: 'host', rttMs: 3 });
+    a!.send({
+      type: 'CANDIDATE',
+      to: b!.clientId,
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ srflx', sdpMid: '0' },
+      candidateType: 'srflx',
+    });
+    a!.send({
+      type: 'CONNECTION_STATE',
+      peer: b!.clientId,
+      connectionState: 'connected',
+      iceConnectionState: 'connected',
+      localCandidateType: 'relay',
+      remoteCandidateType: 'host',
+      rttMs: 3,
+    });
     a!.send({ type: 'ANALYTICS', event: 'connection-established', peer: b!.clientId, ms: 140 });
     a!.send({ type: 'ANALYTICS', event: 'stun-response-time', ms: 12 });
     a!.send({ type: 'ANALYTICS', event: 'ice-failed', peer: b!.clientId });
@@ -70,31 +83,55 @@ describe('GET /api/rooms/:room', () => {
     const r = `r-${newId()}`;
     const [a, b] = await joinAll(srv.wsUrl, r, 2);
     assert.equal((await fetch(`${srv.url}/api/rooms/${r}`)).status, 401);
-    assert.equal((await fetch(`${srv.url}/api/rooms/${r}`, { headers: { authorization: 'Bearer wrong' } })).status, 401);
+    assert.equal(
+      (await fetch(`${srv.url}/api/rooms/${r}`, { headers: { authorization: 'Bearer wrong' } })).status,
+      401,
+    );
     assert.equal((await fetch(`${srv.url}/api/rooms/${r}`, { headers: { authorization: ADMIN } })).status, 401);
-    a!.send({ type: 'CONNECTION_STATE', peer: b!.clientId, connectionState: 'connected', iceConnectionState: 'completed', localCandidateType: 'host', remoteCandidateType: 'srflx', rttMs: 2.5 });
-    a!.send({ type: 'VIDEO_TOGGLE', enabled: false });
-    await b!.next('VIDEO_TOGGLE');
-    const res = await fetch(`${srv.url}/api/rooms/${r}`, { headers: { authorization: `Bearer ${ADMIN}` } });
-    assert.equal(res.status, 200);
-    const graph = (await res.json()) as { room: string; members: Record<string, unknown>[]; pairs: Record<string, unknown>[] };
-    assert.equal(graph.room, r);
-    assert.deepEqual(graph.members.map((m) => [m['clientId'], m['name'], m['videoEnabled']]), [
-      [a!.clientId, 'p0', false],
-      [b!.clientId, 'p1', true],
-    ]);
-    assert.ok(graph.members.every((m) => typeof m['joinedAt'] === 'number' && !('resumeToken' in m)), 'no secrets');
-    assert.equal(graph.pairs.length, 1);
-    assert.deepEqual({ ...graph.pairs[0], updatedAt: 0 }, {
-      from: a!.clientId,
-      to: b!.clientId,
+    a!.send({
+      type: 'CONNECTION_STATE',
+      peer: b!.clientId,
       connectionState: 'connected',
       iceConnectionState: 'completed',
       localCandidateType: 'host',
       remoteCandidateType: 'srflx',
       rttMs: 2.5,
-      updatedAt: 0,
     });
+    a!.send({ type: 'VIDEO_TOGGLE', enabled: false });
+    await b!.next('VIDEO_TOGGLE');
+    const res = await fetch(`${srv.url}/api/rooms/${r}`, { headers: { authorization: `Bearer ${ADMIN}` } });
+    assert.equal(res.status, 200);
+    const graph = (await res.json()) as {
+      room: string;
+      members: Record<string, unknown>[];
+      pairs: Record<string, unknown>[];
+    };
+    assert.equal(graph.room, r);
+    assert.deepEqual(
+      graph.members.map((m) => [m['clientId'], m['name'], m['videoEnabled']]),
+      [
+        [a!.clientId, 'p0', false],
+        [b!.clientId, 'p1', true],
+      ],
+    );
+    assert.ok(
+      graph.members.every((m) => typeof m['joinedAt'] === 'number' && !('resumeToken' in m)),
+      'no secrets',
+    );
+    assert.equal(graph.pairs.length, 1);
+    assert.deepEqual(
+      { ...graph.pairs[0], updatedAt: 0 },
+      {
+        from: a!.clientId,
+        to: b!.clientId,
+        connectionState: 'connected',
+        iceConnectionState: 'completed',
+        localCandidateType: 'host',
+        remoteCandidateType: 'srflx',
+        rttMs: 2.5,
+        updatedAt: 0,
+      },
+    );
     const missing = await fetch(`${srv.url}/api/rooms/nobody-here`, { headers: { authorization: `Bearer ${ADMIN}` } });
     assert.equal(missing.status, 404);
   });

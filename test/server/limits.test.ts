@@ -88,7 +88,10 @@ describe('capacity', () => {
     const r = `r-${newId()}`;
     const [a, b] = await joinAll(srv.wsUrl, r, 2);
     const c = await TestClient.connect(srv.wsUrl);
-    await c.expectError({ type: 'JOIN', room: r, clientId: c.clientId, audioEnabled: true, videoEnabled: true }, 'room-full');
+    await c.expectError(
+      { type: 'JOIN', room: r, clientId: c.clientId, audioEnabled: true, videoEnabled: true },
+      'room-full',
+    );
     assert.deepEqual(await a!.drain(50, 'JOIN'), []);
     b!.send({ type: 'LEAVE' });
     await a!.next('LEAVE');
@@ -99,7 +102,10 @@ describe('capacity', () => {
     const srv = await serverFor(t, { limits: { maxRooms: 1 } });
     await joinAll(srv.wsUrl, `r-${newId()}`, 1);
     const c = await TestClient.connect(srv.wsUrl);
-    await c.expectError({ type: 'JOIN', room: `r-${newId()}`, clientId: c.clientId, audioEnabled: true, videoEnabled: true }, 'server-full');
+    await c.expectError(
+      { type: 'JOIN', room: `r-${newId()}`, clientId: c.clientId, audioEnabled: true, videoEnabled: true },
+      'server-full',
+    );
   });
 
   it('answers 503 to a WebSocket upgrade over the connection limit', async (t) => {

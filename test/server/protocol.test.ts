@@ -55,7 +55,10 @@ describe('JOIN and WELCOME', () => {
   it('refuses a second JOIN, and allows JOIN again after LEAVE', async () => {
     const a = await TestClient.connect(srv.wsUrl);
     await a.join(room());
-    await a.expectError({ type: 'JOIN', room: room(), clientId: a.clientId, audioEnabled: true, videoEnabled: true }, 'already-joined');
+    await a.expectError(
+      { type: 'JOIN', room: room(), clientId: a.clientId, audioEnabled: true, videoEnabled: true },
+      'already-joined',
+    );
     a.send({ type: 'LEAVE' });
     await a.join(room());
     await a.close();
@@ -65,13 +68,42 @@ describe('JOIN and WELCOME', () => {
 describe('OFFER, ANSWER, CANDIDATE', () => {
   it('forwards to the one peer named in `to`, stamped with `from`, without `to` or unknown fields', async () => {
     const [a, b, c] = await joinAll(srv.wsUrl, room(), 3);
-    a!.send({ type: 'OFFER', to: b!.clientId, sdp: 'v=0 offer', audioEnabled: true, videoEnabled: false, from: c!.clientId, extra: 1 });
-    assert.deepEqual(await b!.next('OFFER'), { type: 'OFFER', sdp: 'v=0 offer', audioEnabled: true, videoEnabled: false, from: a!.clientId });
+    a!.send({
+      type: 'OFFER',
+      to: b!.clientId,
+      sdp: 'v=0 offer',
+      audioEnabled: true,
+      videoEnabled: false,
+      from: c!.clientId,
+      extra: 1,
+    });
+    assert.deepEqual(await b!.next('OFFER'), {
+      type: 'OFFER',
+      sdp: 'v=0 offer',
+      audioEnabled: true,
+      videoEnabled: false,
+      from: a!.clientId,
+    });
     b!.send({ type: 'ANSWER', to: a!.clientId, sdp: 'v=0 answer', audioEnabled: false, videoEnabled: true });
-    assert.deepEqual(await a!.next('ANSWER'), { type: 'ANSWER', sdp: 'v=0 answer', audioEnabled: false, videoEnabled: true, from: b!.clientId });
-    const candidate = { candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host', sdpMid: '0', sdpMLineIndex: 0 };
+    assert.deepEqual(await a!.next('ANSWER'), {
+      type: 'ANSWER',
+      sdp: 'v=0 answer',
+      audioEnabled: false,
+      videoEnabled: true,
+      from: b!.clientId,
+    });
+    const candidate = {
+      candidate: 'candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host',
+      sdpMid: '0',
+      sdpMLineIndex: 0,
+    };
     a!.send({ type: 'CANDIDATE', to: b!.clientId, candidate, candidateType: 'host' });
-    assert.deepEqual(await b!.next('CANDIDATE'), { type: 'CANDIDATE', candidate, candidateType: 'host', from: a!.clientId });
+    assert.deepEqual(await b!.next('CANDIDATE'), {
+      type: 'CANDIDATE',
+      candidate,
+      candidateType: 'host',
+      from: a!.clientId,
+    });
     a!.send({ type: 'CANDIDATE', to: b!.clientId, candidate: null });
     assert.deepEqual(await b!.next('CANDIDATE'), { type: 'CANDIDATE', candidate: null, from: a!.clientId });
     assert.deepEqual(await c!.drain(100), [], 'a third member sees none of it');
@@ -135,10 +167,24 @@ describe('CHAT_MESSAGE', () => {
 describe('CONNECTION_STATE and ANALYTICS', () => {
   it('are never forwarded, and CONNECTION_STATE about a stranger is unknown-peer', async () => {
     const [a, b] = await joinAll(srv.wsUrl, room(), 2);
-    a!.send({ type: 'CONNECTION_STATE', peer: b!.clientId, connectionState: 'connected', iceConnectionState: 'connected', localCandidateType: 'host', remoteCandidateType: 'host', rttMs: 1.5 });
+    a!.send({
+      type: 'CONNECTION_STATE',
+      peer: b!.clientId,
+      connectionState: 'connected',
+      iceConnectionState: 'connected',
+      localCandidateType: 'host',
+      remoteCandidateType: 'host',
+      rttMs: 1.5,
+    });
     a!.send({ type: 'ANALYTICS', event: 'connection-established', peer: b!.clientId, ms: 120 });
-    await a!.expectError({ type: 'CONNECTION_STATE', peer: newId(), connectionState: 'new', iceConnectionState: 'new' }, 'unknown-peer');
-    await a!.expectError({ type: 'CONNECTION_STATE', peer: b!.clientId, connectionState: 'bogus', iceConnectionState: 'new' }, 'bad-message');
+    await a!.expectError(
+      { type: 'CONNECTION_STATE', peer: newId(), connectionState: 'new', iceConnectionState: 'new' },
+      'unknown-peer',
+    );
+    await a!.expectError(
+      { type: 'CONNECTION_STATE', peer: b!.clientId, connectionState: 'bogus', iceConnectionState: 'new' },
+      'bad-message',
+    );
     assert.deepEqual(await b!.drain(100), []);
     await Promise.all([a!.close(), b!.close()]);
   });
@@ -149,7 +195,10 @@ describe('LEAVE', () => {
     const [a, b] = await joinAll(srv.wsUrl, room(), 2);
     a!.send({ type: 'LEAVE' });
     assert.deepEqual(await b!.next('LEAVE'), { type: 'LEAVE', from: a!.clientId });
-    await b!.expectError({ type: 'OFFER', to: a!.clientId, sdp: 'x', audioEnabled: true, videoEnabled: true }, 'unknown-peer');
+    await b!.expectError(
+      { type: 'OFFER', to: a!.clientId, sdp: 'x', audioEnabled: true, videoEnabled: true },
+      'unknown-peer',
+    );
     await a!.expectError({ type: 'CHAT_MESSAGE', text: 'still here?' }, 'not-joined');
     await a!.close();
     assert.deepEqual(await b!.drain(100, 'LEAVE'), [], 'closing after LEAVE announces nothing more');

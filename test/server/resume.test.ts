@@ -20,10 +20,16 @@ describe('resume', () => {
     const back = await TestClient.connect(srv.wsUrl);
     back.clientId = a!.clientId;
     const welcome = await back.join(r, { resumeToken: a!.resumeToken, audioEnabled: false });
-    assert.deepEqual(welcome.peers.map((p) => p.clientId), [b!.clientId]);
+    assert.deepEqual(
+      welcome.peers.map((p) => p.clientId),
+      [b!.clientId],
+    );
     assert.equal(welcome.resumeToken, a!.resumeToken);
     const queued = [await back.next(), await back.next(), await back.next()];
-    assert.deepEqual(queued.map((m) => m.type), ['CHAT_MESSAGE', 'OFFER', 'CANDIDATE']);
+    assert.deepEqual(
+      queued.map((m) => m.type),
+      ['CHAT_MESSAGE', 'OFFER', 'CANDIDATE'],
+    );
     assert.equal(queued[1]!['sdp'], 'offer-1');
     assert.deepEqual(await b!.drain(200), [], 'the peer saw neither LEAVE nor JOIN');
 
@@ -34,7 +40,7 @@ describe('resume', () => {
   });
 
   it('closes the old socket with 4000 when it is still open', async (t) => {
-    const srv = await serverFor(t, );
+    const srv = await serverFor(t);
     const r = `r-${newId()}`;
     const [a, b] = await joinAll(srv.wsUrl, r, 2);
     const twin = await TestClient.connect(srv.wsUrl);
@@ -48,7 +54,7 @@ describe('resume', () => {
   });
 
   it('refuses the clientId without the right resumeToken and leaves the member undisturbed', async (t) => {
-    const srv = await serverFor(t, );
+    const srv = await serverFor(t);
     const r = `r-${newId()}`;
     const [a, b] = await joinAll(srv.wsUrl, r, 2);
     const thief = await TestClient.connect(srv.wsUrl);
@@ -124,15 +130,28 @@ describe('departure', () => {
     const srv = await serverFor(t, { limits: { resumeWindowMs: 0 }, adminToken: 'admin-token-0123456789' });
     const r = `r-${newId()}`;
     const [a, b] = await joinAll(srv.wsUrl, r, 2);
-    a!.send({ type: 'CONNECTION_STATE', peer: b!.clientId, connectionState: 'connected', iceConnectionState: 'connected' });
-    b!.send({ type: 'CONNECTION_STATE', peer: a!.clientId, connectionState: 'connected', iceConnectionState: 'connected' });
+    a!.send({
+      type: 'CONNECTION_STATE',
+      peer: b!.clientId,
+      connectionState: 'connected',
+      iceConnectionState: 'connected',
+    });
+    b!.send({
+      type: 'CONNECTION_STATE',
+      peer: a!.clientId,
+      connectionState: 'connected',
+      iceConnectionState: 'connected',
+    });
     await sleep(50);
     assert.equal((await srv.server.store.graph(r))!.pairs.length, 2);
     await a!.close();
     await b!.next('LEAVE');
     const graph = await srv.server.store.graph(r);
     assert.deepEqual(graph!.pairs, []);
-    assert.deepEqual(graph!.members.map((m) => m.clientId), [b!.clientId]);
+    assert.deepEqual(
+      graph!.members.map((m) => m.clientId),
+      [b!.clientId],
+    );
     await b!.close();
     await sleep(50);
     assert.equal(await srv.server.store.graph(r), undefined);

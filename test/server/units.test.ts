@@ -24,7 +24,13 @@ describe('loadConfig', () => {
 
   it('reads variables, and flags win over them', () => {
     const config = loadConfig(
-      { PORT: '9000', ALLOWED_ORIGINS: 'https://a.example, https://b.example', MAX_PARTICIPANTS: '4', TURN_SECRET: 's'.repeat(16), TURN_URLS: 'turn:127.0.0.1:3478' },
+      {
+        PORT: '9000',
+        ALLOWED_ORIGINS: 'https://a.example, https://b.example',
+        MAX_PARTICIPANTS: '4',
+        TURN_SECRET: 's'.repeat(16),
+        TURN_URLS: 'turn:127.0.0.1:3478',
+      },
       ['--port', '9100', '--resume-window-ms=0'],
     );
     assert.equal(config.port, 9100);
@@ -46,7 +52,10 @@ describe('loadConfig', () => {
   ];
   for (const [env, argv, message] of bad) {
     it(`refuses ${JSON.stringify(env)} ${argv.join(' ')}`, () => {
-      assert.throws(() => loadConfig(env, argv), (error: unknown) => error instanceof ConfigError && message.test(error.message));
+      assert.throws(
+        () => loadConfig(env, argv),
+        (error: unknown) => error instanceof ConfigError && message.test(error.message),
+      );
     });
   }
 });
@@ -87,7 +96,10 @@ describe('TURN credentials', () => {
 
   it('are combined with STUN URLs, or absent when nothing is configured', () => {
     assert.equal(iceServersFor({ stunUrls: [] }, 'x'), undefined);
-    const servers = iceServersFor({ stunUrls: ['stun:127.0.0.1:3478'], turn: { secret: 's'.repeat(16), urls: ['turn:h'], ttlSeconds: 60 } }, 'client-1');
+    const servers = iceServersFor(
+      { stunUrls: ['stun:127.0.0.1:3478'], turn: { secret: 's'.repeat(16), urls: ['turn:h'], ttlSeconds: 60 } },
+      'client-1',
+    );
     assert.equal(servers!.length, 2);
     assert.deepEqual(servers![0], { urls: ['stun:127.0.0.1:3478'] });
     assert.match(servers![1]!.username!, /^\d+:client-1$/);
@@ -96,19 +108,31 @@ describe('TURN credentials', () => {
 
 describe('parseClientMessage', () => {
   it('strips unknown fields and a client-sent from', () => {
-    const result = parseClientMessage(JSON.stringify({ type: 'AUDIO_TOGGLE', enabled: true, from: 'forged-id', extra: [1] }));
+    const result = parseClientMessage(
+      JSON.stringify({ type: 'AUDIO_TOGGLE', enabled: true, from: 'forged-id', extra: [1] }),
+    );
     assert.deepEqual(result, { ok: true, message: { type: 'AUDIO_TOGGLE', enabled: true } });
   });
 
   it('names the field at fault and bounds the message length', () => {
-    const result = parseClientMessage(JSON.stringify({ type: 'OFFER', to: 'abcdefgh', sdp: 5, audioEnabled: true, videoEnabled: true }));
+    const result = parseClientMessage(
+      JSON.stringify({ type: 'OFFER', to: 'abcdefgh', sdp: 5, audioEnabled: true, videoEnabled: true }),
+    );
     assert.equal(result.ok, false);
     if (!result.ok) {
       assert.equal(result.code, 'bad-message');
       assert.match(result.message, /^OFFER\.sdp: /);
       assert.equal(result.ref, 'OFFER');
     }
-    const long = parseClientMessage(JSON.stringify({ type: 'JOIN', room: 'x'.repeat(5000), clientId: 'abcdefgh', audioEnabled: true, videoEnabled: true }));
+    const long = parseClientMessage(
+      JSON.stringify({
+        type: 'JOIN',
+        room: 'x'.repeat(5000),
+        clientId: 'abcdefgh',
+        audioEnabled: true,
+        videoEnabled: true,
+      }),
+    );
     assert.ok(!long.ok && long.message.length <= 200);
   });
 

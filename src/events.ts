@@ -1,0 +1,111 @@
+/**
+ * The element's events: one prefix (`meeting-room-`), bubbling and composed,
+ * each a typed Event subclass registered in GlobalEventHandlersEventMap.
+ */
+import type { ChatBroadcast } from './protocol.js';
+
+export interface ParticipantDetail {
+  clientId: string;
+  name: string;
+  role?: string;
+  audioEnabled: boolean;
+  videoEnabled: boolean;
+}
+
+abstract class MeetingRoomEvent extends Event {
+  constructor(type: string) {
+    super(type, { bubbles: true, composed: true });
+  }
+}
+
+/** The local participant is in the room. */
+export class MeetingRoomJoinedEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-joined';
+  constructor(
+    readonly room: string,
+    readonly clientId: string,
+  ) {
+    super(MeetingRoomJoinedEvent.type);
+  }
+}
+
+/** The local participant left (leave(), room change, removal). */
+export class MeetingRoomLeftEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-left';
+  constructor(readonly room: string) {
+    super(MeetingRoomLeftEvent.type);
+  }
+}
+
+export class MeetingRoomParticipantJoinedEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-participant-joined';
+  constructor(readonly participant: ParticipantDetail) {
+    super(MeetingRoomParticipantJoinedEvent.type);
+  }
+}
+
+export class MeetingRoomParticipantLeftEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-participant-left';
+  constructor(readonly participant: ParticipantDetail) {
+    super(MeetingRoomParticipantLeftEvent.type);
+  }
+}
+
+/** A microphone or camera changed, local (`clientId` is ours) or remote. */
+export class MeetingRoomMediaChangedEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-media-changed';
+  constructor(
+    readonly clientId: string,
+    readonly local: boolean,
+    readonly audioEnabled: boolean,
+    readonly videoEnabled: boolean,
+  ) {
+    super(MeetingRoomMediaChangedEvent.type);
+  }
+}
+
+export class MeetingRoomChatMessageEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-chat-message';
+  constructor(readonly message: ChatBroadcast) {
+    super(MeetingRoomChatMessageEvent.type);
+  }
+}
+
+/** The state of the link to one peer changed. */
+export class MeetingRoomConnectionStateEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-connection-state';
+  constructor(
+    readonly peer: string,
+    readonly connectionState: RTCPeerConnectionState,
+    readonly iceConnectionState: RTCIceConnectionState,
+  ) {
+    super(MeetingRoomConnectionStateEvent.type);
+  }
+}
+
+export type MeetingRoomErrorCode = 'invalid-attribute' | 'signaling' | 'media' | 'connectivity' | 'refused';
+
+export class MeetingRoomErrorEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-error';
+  constructor(
+    readonly code: MeetingRoomErrorCode,
+    readonly message: string,
+    /** The server's ERROR code, or the DOMException name, when there is one. */
+    readonly cause?: string,
+  ) {
+    super(MeetingRoomErrorEvent.type);
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'meeting-room-joined': MeetingRoomJoinedEvent;
+    'meeting-room-left': MeetingRoomLeftEvent;
+    'meeting-room-participant-joined': MeetingRoomParticipantJoinedEvent;
+    'meeting-room-participant-left': MeetingRoomParticipantLeftEvent;
+    'meeting-room-media-changed': MeetingRoomMediaChangedEvent;
+    'meeting-room-chat-message': MeetingRoomChatMessageEvent;
+    'meeting-room-connection-state': MeetingRoomConnectionStateEvent;
+    'meeting-room-error': MeetingRoomErrorEvent;
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * The signaling client: one reconnecting WebSocket (partysocket) to the
+ * meeting-room server. It JOINs on every (re)connect with the same clientId
+ * and its resumeToken, so a dropped socket resumes the same seat. Its send
+ * queue is bounded and holds only messages that stay meaningful after a
+ * reconnect (chat, media toggles, LEAVE): SDP and ICE candidates are never
+ * replayed, because the call layer renegotiates instead.
+ */
+import { WebSocket as ReconnectingWebSocket } from 'partysocket';
+import type { ClientMessage, ErrorMessage, ServerMessage, WelcomeMessage } from './protocol.js';
+import { Emitter } from './emitter.js';
+
+export type SignalingState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed';
+
+export interface SignalingOptions {
+  /** ws: or wss: URL of the server's `/ws` endpoint. */
+  url: string;
+  room: string;
+  /** Kept for the life of the page; random when absent. */
+  clientId?: string;
+  name?: string;
+  token?: string;
+  audioEnabled: boolean;
+  videoEnabled: boolean;
+  /** Most messages kept while disconnected; the oldest are dropped first. */
+  maxQueued?: number;
+  /** Upper bound of the jittered reconnect delay, in ms. */
+  maxReconnectDelayMs?: number;
+  /** A WebSocket class, for non-browser use. */
+  WebSocket?: typeof WebSocket;
+}
+
+export interface SignalingEvents extends Record<string, unknown> {
+  state: SignalingState;
+  /** WELCOME. `resumed` is true when the server kept our seat (peers saw nothing). */
+  welcome: { message: WelcomeMessage; resumed: boolean };
+  /** Every other server message. */
+  message: Exclude<ServerMessage, WelcomeMessage | ErrorMessage>;
+  /** ERROR from the server, or a transport problem (`code: 'transport'`). */
+  error: { code: ErrorMessage['code'] | 'transport' | 'replaced'; message: string; ref?: string };
+}
+
+/** Messages that are stale after a reconnect and must never be replayed. */
+const EPHEMERAL = new Set<ClientMessage['type']>(['OFFER', 'ANSWER', 'CANDIDATE', 'CONNECTION_STATE', 'ANALYTICS']);
+
+export function randomClientId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Full-jitter backoff: attempt n waits a random time up to min(cap, 500 ms x 2^n). */
+export function reconnectDelay(attempt: number, capMs: number, random: () => number = Math.random): number {
+  if (attempt <= 0) return 0;
+  return Math.floor(random() * Math.min(capMs, 500 * 2 ** attempt));
+}
+
+export class SignalingClient extends Emitter<SignalingEvents> {
+  readonly clientId: string;
+  #state: SignalingState = 'idle';
+  #socket: ReconnectingWebSocket | undefined;
+  #resumeToken: string | undefined;
+  #queue: ClientMessage[] = [];
+  #attempt = 0;
+  #options: SignalingOptions;
+  #media: { audioEnabled: boolean; videoEnabled: boolean };
+
+  constructor(options: SignalingOptions) {
+    super();
+    this.#options = options;
+    this.clientId = options.clientId ?? randomClientId();
+    this.#media = { audioEnabled: options.audioEnabled, videoEnabled: options.videoEnabled };
+  }
+
+  get state(): SignalingState {
+    return this.#state;
+  }
+
+  /** Opens the socket and joins. */
+  connect(): void {
+    if (this.#socket || this.#state === 'closed') return;
+    this.#setState('connecting');
+    const cap = this.#options.maxReconnectDelayMs ?? 10_000;
+    const socket = new ReconnectingWebSocket(
+      // The URL provider is where reconnects wait: partysocket's own delays are
+      // set to zero and this adds jittered, growing delays instead.
+      async () => {
+        const delay = reconnectDelay(this.#attempt++, cap);
+        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+        return this.#options.url;
+      },
+      [],
+      {
+        minReconnectionDelay: 0,
+        maxReconnectionDelay: 0,
+        maxEnqueuedMessages: 0,
+        connectionTimeout: 5000,
+        shouldReconnectOnClose: (event) => event.code !== 4000,
+        ...(this.#options.WebSocket ? { WebSocket: this.#options.WebSocket } : {}),
+      },
+    );
+    socket.addEventListener('open', this.#handleOpen);
+    socket.addEventListener('message', this.#handleMessage);
+    socket.addEventListener('close', this.#handleClose);
+    socket.addEventListener('error', this.#handleError);
+    this.#socket = socket;
+  }
+
+  /**
+   * Sends a message now when joined; otherwise queues it if it stays
+   * meaningful after a reconnect, and drops it if not (returns false).
+   */
+  send(message: ClientMessage): boolean {
+    if (message.type === 'AUDIO_TOGGLE') this.#media.audioEnabled = message.enabled;
+    if (message.type === 'VIDEO_TOGGLE') this.#media.videoEnabled = message.enabled;
+    if (this.#state === 'joined' && this.#socket?.readyState === WebSocket.OPEN) {
+      this.#socket.send(JSON.stringify(message));
+      return true;
+    }
+    if (EPHEMERAL.has(message.type) || this.#state === 'closed') return false;
+    // A newer toggle replaces an older one of the same kind.
+    if (message.type === 'AUDIO_TOGGLE' || message.type === 'VIDEO_TOGGLE') {
+      this.#queue = this.#queue.filter((m) => m.type !== message.type);
+    }
+    this.#queue.push(message);
+    const max = this.#options.maxQueued ?? 50;
+    if (this.#queue.length > max) this.#queue.splice(0, this.#queue.length - max);
+    return true;
+  }
+
+  /** Sends LEAVE when it can, closes the socket and stops reconnecting. */
+  close(): void {
+    if (this.#state === 'closed') return;
+    const socket = this.#socket;
+    if (socket && this.#state === 'joined' && socket.readyState === WebSocket.OPEN) {
+      socket.send(JSON.stringify({ type: 'LEAVE' } satisfies ClientMessage));
+    }
+    this.#queue = [];
+    this.#socket = undefined;
+    if (socket) {
+      socket.removeEventListener('open', this.#handleOpen);
+      socket.removeEventListener('message', this.#handleMessage);
+      socket.removeEventListener('close', this.#handleClose);
+      socket.removeEventListener('error', this.#handleError);
+      socket.close(1000, 'left');
+    }
+    this.#setState('closed');
+    this.removeAllListeners();
+  }
+
+  #setState(state: SignalingState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.emit('state', state);
+  }
+
+  #handleOpen = (): void => {
+    const { room, name, token } = this.#options;
+    this.#socket?.send(
+      JSON.stringify({
+        type: 'JOIN',
+        room,
+        clientId: this.clientId,
+        ...(name ? { name } : {}),
+        ...(token ? { token } : {}),
+        ...(this.#resumeToken ? { resumeToken: this.#resumeToken } : {}),
+        ...this.#media,
+      } satisfies ClientMessage),
+    );
+  };
+
+  #handleMessage = (event: MessageEvent): void => {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(String(event.data)) as ServerMessage;
+    } catch {
+      return; // A server that sends garbage is ignored, not trusted.
+    }
+    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
+    if (message.type === 'WELCOME') {
+      const resumed = this.#resumeToken !== undefined && message.resumeToken === this.#resumeToken;
+      this.#resumeToken = message.resumeToken;
+      this.#attempt = 0;
+      this.#setState('joined');
+      this.emit('welcome', { message, resumed });
+      const queued = this.#queue;
+      this.#queue = [];
+      for (const m of queued) this.send(m);
+      return;
+    }
+    if (message.type === 'ERROR') {
+      this.emit('error', {
+        code: message.code,
+        message: message.message,
+        ...(message.ref ? { ref: message.ref } : {}),
+      });
+      return;
+    }
+    this.emit('message', message);
+  };
+
+  #handleClose = (event: CloseEvent): void => {
+    if (this.#state === 'closed') return;
+    if (event.code === 4000) {
+      this.emit('error', { code: 'replaced', message: 'this seat was taken over by another connection' });
+      this.close();
+      return;
+    }
+    this.#setState(this.#state === 'joined' || this.#state === 'reconnecting' ? 'reconnecting' : 'connecting');
+  };
+
+  #handleError = (): void => {
+    if (this.#state === 'closed') return;
+    this.emit('error', { code: 'transport', message: `cannot reach the signaling server at ${this.#options.url}` });
+  };
+}

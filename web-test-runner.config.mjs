@@ -1,0 +1,44 @@
+import { mkdirSync } from 'node:fs';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { defaultReporter } from '@web/test-runner';
+import { signalingServerPlugin } from './scripts/signaling-server-plugin.mjs';
+import { summaryReporter } from './scripts/summary-reporter.mjs';
+
+const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+const cache = new URL('./.cache/chromium/', import.meta.url).pathname;
+mkdirSync(cache, { recursive: true });
+
+export default {
+  files: ['test/browser/**/*.test.ts'],
+  nodeResolve: true,
+  concurrency: 1,
+  testsFinishTimeout: 10 * 60 * 1000,
+  testFramework: { config: { timeout: 30000 } },
+  plugins: [
+    esbuildPlugin({ ts: true, tsconfig: new URL('./tsconfig.json', import.meta.url).pathname, target: 'es2022' }),
+    signalingServerPlugin({ env: { ADMIN_TOKEN: 'browser-test-admin-token', RESUME_WINDOW_MS: '10000' } }),
+  ],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath: CHROMIUM,
+        env: { ...process.env, XDG_CONFIG_HOME: cache, XDG_CACHE_HOME: cache },
+        args: [
+          '--no-sandbox',
+          '--use-fake-ui-for-media-stream',
+          '--use-fake-device-for-media-stream',
+          '--allow-loopback-in-peer-connection',
+          '--autoplay-policy=no-user-gesture-required',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+        ],
+      },
+    }),
+  ],
+  reporters: [defaultReporter(), summaryReporter(new URL('./.cache/wtr-summary.json', import.meta.url).pathname)],
+};
