@@ -1,5 +1,6 @@
 /** Resume with the same clientId, the resume window, and dead sockets: LEAVE exactly once. */
 import assert from 'node:assert/strict';
+import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { joinAll, newId, serverFor, sleep, TestClient } from './helpers.js';
@@ -157,5 +158,21 @@ describe('departure', () => {
     assert.equal(await srv.server.store.graph(r), undefined);
     assert.deepEqual(srv.server.store.counts(), { rooms: 0, members: 0 });
     assert.equal(srv.server.rooms.sessionCount, 0);
+  });
+});
+
+describe('WELCOME.iceServers', () => {
+  it('carries STUN URLs and short-lived TURN credentials for this clientId when configured', async (t) => {
+    const turn = { secret: 'turn-secret-0123456789', urls: ['turn:127.0.0.1:3478'], ttlSeconds: 600 };
+    const srv = await serverFor(t, { turn, stunUrls: ['stun:127.0.0.1:3478'] });
+    const a = await TestClient.connect(srv.wsUrl);
+    const welcome = await a.join(`r-${newId()}`);
+    const [stun, relay] = welcome.iceServers!;
+    assert.deepEqual(stun, { urls: ['stun:127.0.0.1:3478'] });
+    const [expiry, user] = relay!.username!.split(':');
+    assert.equal(user, a.clientId);
+    const lifetime = Number(expiry) - Date.now() / 1000;
+    assert.ok(lifetime > 590 && lifetime <= 600, `expires in ${lifetime} s`);
+    assert.equal(relay!.credential, createHmac('sha1', turn.secret).update(relay!.username!).digest('base64'));
   });
 });
