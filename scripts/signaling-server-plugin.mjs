@@ -1,40 +1,35 @@
 /**
- * A web-test-runner plugin that starts the real signaling server (the built
- * `dist/server/index.js`) on a free loopback port for the browser tests and
- * stops it afterwards. Tests read its URL from `window.__MEETING_TEST__`.
+ * A web-test-runner plugin that runs the real signaling server (the built
+ * `dist/server/app.js`) in the test runner's process on a free loopback port,
+ * and lets browser tests act on it through `executeServerCommand`:
+ * `meeting-server` with `{ action: 'drop-connections' }` cuts every socket,
+ * and `{ action: 'graph', room }` returns a room's connection graph.
+ * Tests read its URL from `window.__MEETING_TEST__`.
  */
-import { spawn } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 
 export function signalingServerPlugin({ env = {} } = {}) {
-  let child;
+  let server;
   let info;
   return {
     name: 'meeting-room-signaling-server',
     async serverStart() {
-      const entry = new URL('../dist/server/index.js', import.meta.url);
-      if (!existsSync(entry)) throw new Error('dist/server/index.js is missing: run `npm run build` first');
-      child = spawn(process.execPath, [entry.pathname], {
-        env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
+      const app = new URL('../dist/server/app.js', import.meta.url);
+      if (!existsSync(app)) throw new Error('dist/server/app.js is missing: run `npm run build` first');
+      const { createMeetingServer } = await import(app.href);
+      const { loadConfig } = await import(new URL('../dist/server/config.js', import.meta.url).href);
+      const { createLogger } = await import(new URL('../dist/server/log.js', import.meta.url).href);
+      const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env });
       // The server's log goes to a file, to read when a browser test fails.
       const logDir = new URL('../.cache/', import.meta.url).pathname;
       mkdirSync(logDir, { recursive: true });
-      child.stdout.pipe(createWriteStream(`${logDir}signaling-server.log`));
-      const port = await new Promise((resolve, reject) => {
-        let output = '';
-        const timer = setTimeout(() => reject(new Error(`signaling server did not start: ${output}`)), 15000);
-        child.once('exit', (code) => reject(new Error(`signaling server exited with ${code}: ${output}`)));
-        child.stdout.on('data', (chunk) => {
-          output += chunk;
-          const match = /"port":(\d+)/.exec(output);
-          if (match) {
-            clearTimeout(timer);
-            resolve(Number(match[1]));
-          }
-        });
-      });
+      const { pino } = await import('pino');
+      const log = createLogger(
+        config.logLevel,
+        pino.destination({ dest: `${logDir}signaling-server.log`, sync: true }),
+      );
+      server = createMeetingServer(config, { log });
+      const { port } = await server.listen();
       info = {
         signalUrl: `ws://127.0.0.1:${port}/ws`,
         httpUrl: `http://127.0.0.1:${port}`,
@@ -42,10 +37,13 @@ export function signalingServerPlugin({ env = {} } = {}) {
       };
     },
     async serverStop() {
-      if (!child || child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+      await server?.close();
+    },
+    async executeCommand({ command, payload }) {
+      if (command !== 'meeting-server') return undefined;
+      if (payload?.action === 'drop-connections') return { dropped: server.dropConnections() };
+      if (payload?.action === 'graph') return (await server.store.graph(payload.room)) ?? null;
+      throw new Error(`unknown meeting-server action ${JSON.stringify(payload)}`);
     },
     transform(context) {
       if (context.response.is('html') && info) {

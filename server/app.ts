@@ -30,6 +30,11 @@ export interface MeetingServer {
   listen(): Promise<AddressInfo>;
   /** Stops accepting, closes every socket with 1001, and releases everything. */
   close(): Promise<void>;
+  /**
+   * Cuts every WebSocket without a close handshake, as a network failure
+   * would; members keep their seats for the resume window. Returns the count.
+   */
+  dropConnections(): number;
 }
 
 export interface ServerDeps {
@@ -116,6 +121,11 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
           resolve(address);
         });
       }),
+    dropConnections: () => {
+      const count = wss.clients.size;
+      for (const client of wss.clients) client.terminate();
+      return count;
+    },
     close: async () => {
       if (!accepting) return;
       accepting = false;

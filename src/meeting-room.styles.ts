@@ -2,7 +2,8 @@ import { css } from 'lit';
 
 export const styles = css`
   :host {
-    display: block;
+    display: flex;
+    flex-direction: column;
     box-sizing: border-box;
     position: relative;
     min-height: 240px;
@@ -20,39 +21,97 @@ export const styles = css`
   *::after {
     box-sizing: inherit;
   }
-  [part~='lobby'],
-  [part~='status'] {
+  [hidden] {
+    display: none !important;
+  }
+  [part~='lobby'] {
     display: grid;
-    place-items: center;
+    place-content: center;
+    justify-items: center;
     gap: 8px;
     padding: 24px;
     min-height: 200px;
     text-align: center;
   }
+  [part~='status'],
+  [part~='notice'],
+  [part~='error'] {
+    margin: 8px;
+    text-align: center;
+  }
   [part~='error'] {
     color: var(--meeting-room-danger, #b42318);
   }
+  [part~='stage'] {
+    display: flex;
+    flex: 1;
+    min-height: 0;
+  }
   [part~='grid'] {
+    flex: 1;
     display: grid;
+    align-content: start;
     grid-template-columns: repeat(auto-fit, minmax(var(--meeting-room-tile-min-width, 220px), 1fr));
     gap: var(--meeting-room-gap, 8px);
     padding: var(--meeting-room-gap, 8px);
   }
   [part~='tile'] {
     position: relative;
+    display: grid;
+    place-items: center;
     aspect-ratio: 16 / 9;
     background: var(--meeting-room-tile-background, #24292f);
     color: #fff;
     border-radius: var(--meeting-room-tile-radius, 8px);
     overflow: hidden;
   }
-  [part~='name'] {
+  [part~='video'] {
     position: absolute;
-    left: 8px;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    object-fit: cover;
+  }
+  video:not([data-ready]) {
+    visibility: hidden;
+  }
+  [part~='local'] [part~='video'] {
+    transform: scaleX(-1);
+  }
+  [part~='avatar'] {
+    display: grid;
+    place-items: center;
+    width: 64px;
+    height: 64px;
+    border-radius: 50%;
+    font-size: 28px;
+    background: rgb(255 255 255 / 15%);
+  }
+  [part~='name'],
+  [part~='indicators'] {
+    position: absolute;
     bottom: 8px;
     padding: 2px 8px;
     border-radius: 4px;
-    background: rgb(0 0 0 / 55%);
+    background: rgb(0 0 0 / 60%);
+  }
+  [part~='name'] {
+    left: 8px;
+  }
+  [part~='indicators'] {
+    right: 8px;
+    display: flex;
+    gap: 6px;
+  }
+  [part~='indicators']:empty {
+    display: none;
+  }
+  [part~='controls'] {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: 8px;
+    padding: 8px;
   }
   button {
     font: inherit;
@@ -63,8 +122,85 @@ export const styles = css`
     color: var(--meeting-room-accent-contrast, #fff);
     background: var(--meeting-room-accent, #0b57d0);
   }
-  button:focus-visible {
+  button[aria-pressed='false'] {
+    color: var(--meeting-room-color, #1f2328);
+    background: transparent;
+    box-shadow: inset 0 0 0 1px currentColor;
+  }
+  button:disabled {
+    cursor: not-allowed;
+    opacity: 0.5;
+  }
+  button:focus-visible,
+  input:focus-visible {
     outline: 2px solid var(--meeting-room-focus-ring, #0b57d0);
     outline-offset: 2px;
+  }
+  [part~='leave-button'] {
+    background: var(--meeting-room-danger, #b42318);
+  }
+  [part~='unread-badge'] {
+    display: inline-block;
+    min-width: 1.5em;
+    margin-left: 4px;
+    padding: 0 4px;
+    border-radius: 999px;
+    color: var(--meeting-room-accent, #0b57d0);
+    background: var(--meeting-room-accent-contrast, #fff);
+    font-size: 0.85em;
+  }
+  [part~='chat'] {
+    display: flex;
+    flex-direction: column;
+    width: var(--meeting-room-chat-width, 300px);
+    max-width: 50%;
+    border-left: 1px solid rgb(0 0 0 / 12%);
+    background: var(--meeting-room-panel-background, #fff);
+  }
+  [part~='messages'] {
+    flex: 1;
+    margin: 0;
+    padding: 8px;
+    overflow-y: auto;
+    list-style: none;
+    min-height: 120px;
+  }
+  [part~='message'] {
+    margin-bottom: 6px;
+    overflow-wrap: anywhere;
+  }
+  [part~='message-sender'] {
+    font-weight: 600;
+  }
+  [part~='message-time'] {
+    margin-left: 6px;
+    font-size: 0.85em;
+    opacity: 0.7;
+  }
+  [part~='message-text'] {
+    display: block;
+    white-space: pre-wrap;
+  }
+  [part~='chat-form'] {
+    display: flex;
+    gap: 6px;
+    padding: 8px;
+  }
+  [part~='chat-input'] {
+    flex: 1;
+    min-width: 0;
+    font: inherit;
+    padding: 6px 8px;
+  }
+  @media (max-width: 600px) {
+    [part~='stage'] {
+      flex-direction: column;
+    }
+    [part~='chat'] {
+      width: auto;
+      max-width: none;
+      border-left: 0;
+      border-top: 1px solid rgb(0 0 0 / 12%);
+    }
   }
 `;

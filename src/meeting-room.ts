@@ -1,21 +1,24 @@
 /**
  * `<meeting-room>`: a drop-in video meeting. A thin view over the headless
- * call core (`SignalingClient`, and the mesh of peer links).
+ * `Call` (signaling, local media, the mesh of peer links, chat).
  */
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property, query, state } from 'lit/decorators.js';
+import { Call, type CallError, type CallState, type Participant } from './call.js';
 import {
+  MeetingRoomChatMessageEvent,
+  MeetingRoomConnectionStateEvent,
   MeetingRoomErrorEvent,
   MeetingRoomJoinedEvent,
   MeetingRoomLeftEvent,
+  MeetingRoomMediaChangedEvent,
   MeetingRoomParticipantJoinedEvent,
   MeetingRoomParticipantLeftEvent,
   type MeetingRoomErrorCode,
-  type ParticipantDetail,
 } from './events.js';
 import { parseIceServers } from './ice-servers.js';
+import type { ChatBroadcast } from './protocol.js';
 import { SIGNAL_PATH } from './protocol.js';
-import { SignalingClient, type SignalingEvents } from './signaling-client.js';
 import { styles } from './meeting-room.styles.js';
 
 export type MeetingRoomState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'error';
@@ -27,25 +30,49 @@ export function defaultSignalUrl(location: Location): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SIGNAL_PATH}`;
 }
 
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
 /**
  * A video meeting in one element: tiles, controls and chat in its shadow
  * DOM, peer-to-peer WebRTC between the participants, a small signaling server.
  *
  * @summary Drop-in peer-to-peer video meeting.
  *
- * @csspart lobby - The view before joining, with the Join button.
+ * @csspart lobby - The view before joining (and after leaving), with the Join button.
  * @csspart join-button - The Join button.
  * @csspart status - A status line (joining, reconnecting, left).
  * @csspart error - The visible error message.
+ * @csspart notice - A non-fatal message, e.g. joined without camera.
+ * @csspart stage - The area holding the grid and the chat panel.
  * @csspart grid - The grid of participant tiles.
- * @csspart tile - One participant's tile; also `tile local` or `tile remote`.
+ * @csspart tile - One participant's tile, with `local` or `remote`, and `muted`, `camera-off`, `connecting`, `failed` as they apply.
+ * @csspart video - The video in a tile.
+ * @csspart avatar - The initial shown in a tile while its camera is off.
  * @csspart name - The name label in a tile.
+ * @csspart indicators - The microphone, camera and connection state in a tile.
+ * @csspart controls - The bar of buttons.
+ * @csspart button - Every control button; each also has its own part below.
+ * @csspart mic-button - Microphone on/off (`aria-pressed` is true while on).
+ * @csspart camera-button - Camera on/off (`aria-pressed` is true while on).
+ * @csspart chat-button - Opens and closes the chat panel.
+ * @csspart leave-button - Leaves the meeting.
+ * @csspart unread-badge - Count of unread chat messages on the chat button.
+ * @csspart sound-button - "Enable sound", shown when the browser blocked audio autoplay.
+ * @csspart chat - The chat panel.
+ * @csspart messages - The list of chat messages.
+ * @csspart message - One chat message.
+ * @csspart message-sender - The sender's name in a message.
+ * @csspart message-time - The time of a message.
+ * @csspart message-text - The text of a message (always plain text).
+ * @csspart chat-form - The form to write a message.
+ * @csspart chat-input - The message input.
+ * @csspart chat-send - The Send button.
  *
  * @cssprop --meeting-room-accent - Accent color of buttons. Default `#0b57d0`.
  * @cssprop --meeting-room-accent-contrast - Text color on the accent. Default `#fff`.
  * @cssprop --meeting-room-background - Background of the element. Default `#f6f8fa`.
  * @cssprop --meeting-room-color - Text color. Default `#1f2328`.
- * @cssprop --meeting-room-danger - Color of error text. Default `#b42318`.
+ * @cssprop --meeting-room-danger - Color of errors and of the Leave button. Default `#b42318`.
  * @cssprop --meeting-room-font - Font shorthand. Default `14px/1.4 system-ui, sans-serif`.
  * @cssprop --meeting-room-radius - Corner radius of the element. Default `12px`.
  * @cssprop --meeting-room-gap - Gap between tiles. Default `8px`.
@@ -54,26 +81,42 @@ export function defaultSignalUrl(location: Location): string {
  * @cssprop --meeting-room-tile-radius - Tile corner radius. Default `8px`.
  * @cssprop --meeting-room-button-radius - Button corner radius. Default `999px`.
  * @cssprop --meeting-room-focus-ring - Focus outline color. Default `#0b57d0`.
+ * @cssprop --meeting-room-panel-background - Chat panel background. Default `#fff`.
+ * @cssprop --meeting-room-chat-width - Width of the chat panel. Default `300px`.
  *
  * @fires {MeetingRoomJoinedEvent} meeting-room-joined - The local participant is in the room.
  * @fires {MeetingRoomLeftEvent} meeting-room-left - The local participant left.
  * @fires {MeetingRoomParticipantJoinedEvent} meeting-room-participant-joined - Someone else joined.
  * @fires {MeetingRoomParticipantLeftEvent} meeting-room-participant-left - Someone else left.
+ * @fires {MeetingRoomMediaChangedEvent} meeting-room-media-changed - A microphone or camera went on or off (local or remote).
+ * @fires {MeetingRoomChatMessageEvent} meeting-room-chat-message - A chat message arrived (including our own, as echoed by the server).
+ * @fires {MeetingRoomConnectionStateEvent} meeting-room-connection-state - The link to a peer changed state.
  * @fires {MeetingRoomErrorEvent} meeting-room-error - Something failed; `code` and `message` say what.
  */
 export class MeetingRoom extends LitElement {
   static override styles = styles;
 
-  #client: SignalingClient | undefined;
-  #unsubscribe: (() => void)[] = [];
+  #call: Call | undefined;
 
-  @state() private participants: ParticipantDetail[] = [];
+  @query('[part~="chat-input"]') private chatInput?: HTMLInputElement;
+
+  @state() private participants: Participant[] = [];
+  @state() private messages: readonly ChatBroadcast[] = [];
+  @state() private localStream: MediaStream | undefined;
+  @state() private micOn = false;
+  @state() private cameraOn = false;
+  @state() private hasMic = false;
+  @state() private hasCamera = false;
+  @state() private chatOpen = false;
+  @state() private unread = 0;
+  @state() private soundBlocked = false;
   @state() private errorMessage = '';
+  @state() private notice = '';
 
-  /** Room to join: 1-64 of `A-Z a-z 0-9 _ -`. Required. */
+  /** Room to join: 1-64 of `A-Z a-z 0-9 _ -`. Required. Changing it while joined moves to the new room. */
   @property({ reflect: true }) room = '';
 
-  /** WebSocket URL of the signaling server. Default: `/ws` on the page's origin. */
+  /** WebSocket URL of the signaling server. Default: `/ws` on the page's origin (`wss:` on https pages). */
   @property({ attribute: 'signal-url' }) signalUrl = '';
 
   /** JSON array of RTCIceServer, merged with the servers the signaling server hands out. */
@@ -97,82 +140,119 @@ export class MeetingRoom extends LitElement {
   /** The call's state, reflected for CSS: idle, joining, joined, reconnecting, left, error. */
   @property({ reflect: true }) state: MeetingRoomState = 'idle';
 
+  /** The headless call while joined: for monitoring, or to build on. */
+  get call(): Call | undefined {
+    return this.#call;
+  }
+
   /** Our clientId in the room, once joining started. */
   get clientId(): string | undefined {
-    return this.#client?.clientId;
+    return this.#call?.clientId;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
+    window.addEventListener('pagehide', this.#handlePageHide);
     if (this.autojoin) void this.join();
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('pagehide', this.#handlePageHide);
     this.leave();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('room') && changed.get('room') !== undefined && this.#client) {
+    if (changed.has('room') && changed.get('room') !== undefined && this.#call) {
       this.leave();
       void this.join();
     }
   }
 
-  /** Joins the room (the Join button calls this). Resolves once joining started. */
+  #handlePageHide = (): void => this.leave();
+
+  /** Joins the room (the Join button calls this). Resolves once media and signaling started. */
   async join(): Promise<void> {
-    if (this.#client) return;
-    const problem = this.#validate();
-    if (problem) {
-      this.#fail('invalid-attribute', problem);
+    if (this.#call) return;
+    const ice = parseIceServers(this.iceServers);
+    const problem = !ROOM_PATTERN.test(this.room)
+      ? `room must be 1-64 of A-Z a-z 0-9 _ - (got "${this.room.slice(0, 80)}")`
+      : !ice.ok
+        ? ice.error
+        : this.#checkSignalUrl();
+    if (problem || !ice.ok) {
+      this.#fail('invalid-attribute', problem ?? 'invalid attributes');
       return;
     }
     this.errorMessage = '';
+    this.notice = '';
     this.participants = [];
-    const client = new SignalingClient({
-      url: this.signalUrl || defaultSignalUrl(window.location),
+    this.messages = [];
+    this.unread = 0;
+    const call = new Call({
+      signalUrl: this.signalUrl || defaultSignalUrl(window.location),
       room: this.room,
-      name: this.name || undefined,
-      token: this.token || undefined,
+      ...(this.name ? { name: this.name } : {}),
+      ...(this.token ? { token: this.token } : {}),
+      iceServers: ice.value,
       audioEnabled: !this.noAudio,
       videoEnabled: !this.noVideo,
     });
-    this.#client = client;
+    this.#call = call;
+    call.on('state', this.#handleCallState);
+    call.on('joined', ({ room, clientId }) => this.dispatchEvent(new MeetingRoomJoinedEvent(room, clientId)));
+    call.on('participant-joined', (p) => {
+      this.participants = call.participants;
+      this.dispatchEvent(new MeetingRoomParticipantJoinedEvent(p));
+    });
+    call.on('participant-left', (p) => {
+      this.participants = call.participants;
+      this.dispatchEvent(new MeetingRoomParticipantLeftEvent(p));
+    });
+    call.on('participant-updated', this.#handleParticipantUpdated);
+    call.on('local-media', this.#handleLocalMedia);
+    call.on('chat', this.#handleChat);
+    call.on('error', this.#handleCallError);
     this.state = 'joining';
-    this.#unsubscribe = [
-      client.on('welcome', this.#handleWelcome),
-      client.on('message', this.#handleMessage),
-      client.on('state', this.#handleSignalingState),
-      client.on('error', this.#handleSignalingError),
-    ];
-    client.connect();
+    await call.join();
   }
 
-  /** Leaves the room: LEAVE is sent, the socket closed and everything released. */
+  /** Leaves the room: LEAVE is sent, tracks stopped, links and socket closed. */
   leave(): void {
-    const client = this.#client;
-    if (!client) return;
-    this.#client = undefined;
-    for (const off of this.#unsubscribe.splice(0)) off();
-    client.close();
+    const call = this.#call;
+    if (!call) return;
+    this.#call = undefined;
+    call.leave();
     this.participants = [];
+    this.localStream = undefined;
+    this.soundBlocked = false;
     if (this.state !== 'error') this.state = 'left';
-    this.dispatchEvent(new MeetingRoomLeftEvent(this.room));
+    this.dispatchEvent(new MeetingRoomLeftEvent(call.room));
   }
 
-  #validate(): string | undefined {
-    if (!ROOM_PATTERN.test(this.room)) return `room must be 1-64 of A-Z a-z 0-9 _ - (got "${this.room.slice(0, 80)}")`;
-    const ice = parseIceServers(this.iceServers);
-    if (!ice.ok) return ice.error;
-    if (this.signalUrl) {
-      try {
-        const url = new URL(this.signalUrl);
-        if (url.protocol !== 'ws:' && url.protocol !== 'wss:') return 'signal-url must be a ws: or wss: URL';
-      } catch {
-        return 'signal-url must be an absolute ws: or wss: URL';
-      }
+  /** Turns the microphone on or off. */
+  setMicrophone(on: boolean): void {
+    this.#call?.setAudioEnabled(on);
+  }
+
+  /** Turns the camera on or off. */
+  setCamera(on: boolean): void {
+    this.#call?.setVideoEnabled(on);
+  }
+
+  /** Sends a chat message; false when it cannot be sent (empty, too long, not in a room). */
+  sendChat(text: string): boolean {
+    return this.#call?.sendChat(text) ?? false;
+  }
+
+  #checkSignalUrl(): string | undefined {
+    if (!this.signalUrl) return undefined;
+    try {
+      const url = new URL(this.signalUrl);
+      return url.protocol === 'ws:' || url.protocol === 'wss:' ? undefined : 'signal-url must be a ws: or wss: URL';
+    } catch {
+      return 'signal-url must be an absolute ws: or wss: URL';
     }
-    return undefined;
   }
 
   #fail(code: MeetingRoomErrorCode, message: string, cause?: string): void {
@@ -181,55 +261,109 @@ export class MeetingRoom extends LitElement {
     this.dispatchEvent(new MeetingRoomErrorEvent(code, message, cause));
   }
 
-  #handleWelcome = ({ message, resumed }: SignalingEvents['welcome']): void => {
-    this.state = 'joined';
-    if (resumed) return;
-    this.participants = message.peers.map((p) => ({ ...p }));
-    this.dispatchEvent(new MeetingRoomJoinedEvent(message.room, message.clientId));
-    for (const p of this.participants) this.dispatchEvent(new MeetingRoomParticipantJoinedEvent(p));
+  #handleCallState = (state: CallState): void => {
+    if (state === 'joined' || state === 'reconnecting' || state === 'joining') this.state = state;
   };
 
-  #handleMessage = (message: SignalingEvents['message']): void => {
-    if (message.type === 'JOIN') {
-      const participant: ParticipantDetail = {
-        clientId: message.from,
-        name: message.name,
-        ...(message.role === undefined ? {} : { role: message.role }),
-        audioEnabled: message.audioEnabled,
-        videoEnabled: message.videoEnabled,
-      };
-      this.participants = [...this.participants.filter((p) => p.clientId !== message.from), participant];
-      this.dispatchEvent(new MeetingRoomParticipantJoinedEvent(participant));
-    } else if (message.type === 'LEAVE') {
-      const gone = this.participants.find((p) => p.clientId === message.from);
-      if (!gone) return;
-      this.participants = this.participants.filter((p) => p !== gone);
-      this.dispatchEvent(new MeetingRoomParticipantLeftEvent(gone));
+  #handleParticipantUpdated = (p: Participant): void => {
+    const before = this.participants.find((x) => x.clientId === p.clientId);
+    this.participants = this.#call?.participants ?? [];
+    if (!before) return;
+    if (before.audioEnabled !== p.audioEnabled || before.videoEnabled !== p.videoEnabled) {
+      this.dispatchEvent(new MeetingRoomMediaChangedEvent(p.clientId, false, p.audioEnabled, p.videoEnabled));
+    }
+    if (before.connectionState !== p.connectionState || before.iceConnectionState !== p.iceConnectionState) {
+      this.dispatchEvent(new MeetingRoomConnectionStateEvent(p.clientId, p.connectionState, p.iceConnectionState));
     }
   };
 
-  #handleSignalingState = (state: SignalingEvents['state']): void => {
-    if (state === 'reconnecting') this.state = 'reconnecting';
+  #handleLocalMedia = ({
+    audioEnabled,
+    videoEnabled,
+    stream,
+  }: {
+    audioEnabled: boolean;
+    videoEnabled: boolean;
+    stream: MediaStream | undefined;
+  }): void => {
+    const changed = audioEnabled !== this.micOn || videoEnabled !== this.cameraOn;
+    this.micOn = audioEnabled;
+    this.cameraOn = videoEnabled;
+    this.hasMic = this.#call?.hasAudio ?? false;
+    this.hasCamera = this.#call?.hasVideo ?? false;
+    this.localStream = stream;
+    if (changed && this.#call) {
+      this.dispatchEvent(new MeetingRoomMediaChangedEvent(this.#call.clientId, true, audioEnabled, videoEnabled));
+    }
   };
 
-  #handleSignalingError = (error: SignalingEvents['error']): void => {
-    if (error.code === 'transport') {
-      if (this.state === 'joining') this.#fail('signaling', error.message, error.code);
+  #handleChat = (message: ChatBroadcast): void => {
+    this.messages = [...(this.#call?.chat ?? [])];
+    if (!this.chatOpen) this.unread++;
+    this.dispatchEvent(new MeetingRoomChatMessageEvent(message));
+  };
+
+  #handleCallError = (error: CallError): void => {
+    if (error.code === 'media') {
+      this.notice = error.message;
+      this.dispatchEvent(new MeetingRoomErrorEvent('media', error.message, error.cause));
       return;
     }
-    if (['unauthorized', 'room-full', 'server-full', 'id-taken', 'replaced'].includes(error.code)) {
+    if (error.code === 'refused' || (error.code === 'signaling' && this.state === 'joining')) {
       this.leave();
-      this.#fail('refused', error.message, error.code);
+      this.#fail(error.code === 'refused' ? 'refused' : 'signaling', error.message, error.cause);
       return;
     }
-    this.dispatchEvent(new MeetingRoomErrorEvent('signaling', error.message, error.code));
+    this.dispatchEvent(new MeetingRoomErrorEvent(error.code, error.message, error.cause));
+  };
+
+  #handleMetadata = (event: Event): void => {
+    const video = event.target as HTMLVideoElement;
+    video.toggleAttribute('data-ready', true);
+    if (video.dataset['local'] !== undefined) return;
+    video.play().catch((error: unknown) => {
+      if (error instanceof DOMException && error.name === 'NotAllowedError') {
+        // Autoplay with sound was refused: play muted and offer a button.
+        this.soundBlocked = true;
+        video.muted = true;
+        void video.play().catch(() => {});
+      }
+    });
+  };
+
+  #handleEnableSound = (): void => {
+    this.soundBlocked = false;
+    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>('video[data-remote]')) {
+      video.muted = false;
+      void video.play().catch(() => {});
+    }
+  };
+
+  #handleChatToggle = (): void => {
+    this.chatOpen = !this.chatOpen;
+    if (this.chatOpen) {
+      this.unread = 0;
+      void this.updateComplete.then(() => this.chatInput?.focus());
+    }
+  };
+
+  #handleChatSubmit = (event: SubmitEvent): void => {
+    event.preventDefault();
+    const input = this.chatInput;
+    if (input && this.sendChat(input.value)) input.value = '';
   };
 
   override render() {
     if (this.state === 'idle' || this.state === 'left' || this.state === 'error') return this.renderLobby();
     return html`
-      ${this.state === 'joined' ? nothing : html`<p part="status" role="status">${this.state === 'joining' ? 'Joining…' : 'Reconnecting…'}</p>`}
-      <div part="grid" role="list" aria-label="Participants">${this.participants.map((p) => this.renderTile(p))}</div>
+      ${this.renderStatus()}
+      <div part="stage">
+        <div part="grid" role="list" aria-label="Participants">
+          ${this.renderLocalTile()} ${this.participants.map((p) => this.renderRemoteTile(p))}
+        </div>
+        ${this.chatOpen ? this.renderChat() : nothing}
+      </div>
+      ${this.renderControls()}
     `;
   }
 
@@ -237,15 +371,141 @@ export class MeetingRoom extends LitElement {
     return html`<div part="lobby">
       ${this.errorMessage ? html`<p part="error" role="alert">${this.errorMessage}</p>` : nothing}
       ${this.state === 'left' ? html`<p part="status" role="status">You left the meeting.</p>` : nothing}
-      <button part="join-button" type="button" @click=${() => void this.join()}>Join</button>
+      <button part="button join-button" type="button" @click=${() => void this.join()}>
+        ${this.state === 'idle' ? 'Join' : 'Join again'}
+      </button>
     </div>`;
   }
 
-  private renderTile(participant: ParticipantDetail) {
-    return html`<div part="tile remote" role="listitem" data-client-id=${participant.clientId}>
-      <span part="name">${participant.name || 'Guest'}</span>
+  private renderStatus() {
+    const text = this.state === 'joining' ? 'Joining…' : this.state === 'reconnecting' ? 'Reconnecting…' : '';
+    return html`${text ? html`<p part="status" role="status">${text}</p>` : nothing}
+    ${this.notice ? html`<p part="notice" role="status">${this.notice}</p>` : nothing}
+    ${
+      this.soundBlocked
+        ? html`<button part="button sound-button" type="button" @click=${this.#handleEnableSound}>Enable sound</button>`
+        : nothing
+    }`;
+  }
+
+  private renderLocalTile() {
+    const parts = ['tile', 'local', this.micOn ? '' : 'muted', this.cameraOn ? '' : 'camera-off'].filter(Boolean);
+    const label = this.name || 'You';
+    return html`<div part=${parts.join(' ')} role="listitem" aria-label=${`${label} (you)`}>
+      <video
+        part="video"
+        data-local
+        .srcObject=${this.localStream ?? null}
+        .muted=${true}
+        ?hidden=${!this.cameraOn}
+        autoplay
+        playsinline
+        @loadedmetadata=${this.#handleMetadata}
+      ></video>
+      ${this.cameraOn ? nothing : html`<span part="avatar" aria-hidden="true">${initial(label)}</span>`}
+      <span part="name">${label} (you)</span>
+      ${this.renderIndicators(this.micOn, this.cameraOn)}
     </div>`;
   }
+
+  private renderRemoteTile(p: Participant) {
+    const connecting = p.connectionState === 'new' || p.connectionState === 'connecting';
+    const failed = p.connectionState === 'failed' || p.connectionState === 'disconnected';
+    const parts = [
+      'tile',
+      'remote',
+      p.audioEnabled ? '' : 'muted',
+      p.videoEnabled ? '' : 'camera-off',
+      connecting ? 'connecting' : '',
+      failed ? 'failed' : '',
+    ].filter(Boolean);
+    const label = p.name || 'Guest';
+    return html`<div
+      part=${parts.join(' ')}
+      role="listitem"
+      aria-label=${label}
+      data-client-id=${p.clientId}
+      data-connection=${p.connectionState}
+    >
+      <video
+        part="video"
+        data-remote
+        .srcObject=${p.stream ?? null}
+        .muted=${this.soundBlocked}
+        ?hidden=${!p.videoEnabled}
+        autoplay
+        playsinline
+        @loadedmetadata=${this.#handleMetadata}
+      ></video>
+      ${p.videoEnabled ? nothing : html`<span part="avatar" aria-hidden="true">${initial(label)}</span>`}
+      <span part="name">${label}</span>
+      ${this.renderIndicators(p.audioEnabled, p.videoEnabled, connecting ? 'Connecting…' : failed ? 'Connection lost, retrying…' : '')}
+    </div>`;
+  }
+
+  private renderIndicators(mic: boolean, camera: boolean, connection = '') {
+    return html`<span part="indicators">
+      ${mic ? nothing : html`<span data-indicator="muted">Muted</span>`}
+      ${camera ? nothing : html`<span data-indicator="camera-off">Camera off</span>`}
+      ${connection ? html`<span data-indicator="connection">${connection}</span>` : nothing}
+    </span>`;
+  }
+
+  private renderControls() {
+    return html`<div part="controls" role="toolbar" aria-label="Call controls">
+      <button
+        part="button mic-button"
+        type="button"
+        aria-pressed=${this.micOn ? 'true' : 'false'}
+        ?disabled=${!this.hasMic}
+        @click=${() => this.setMicrophone(!this.micOn)}
+      >
+        Microphone
+      </button>
+      <button
+        part="button camera-button"
+        type="button"
+        aria-pressed=${this.cameraOn ? 'true' : 'false'}
+        ?disabled=${!this.hasCamera}
+        @click=${() => this.setCamera(!this.cameraOn)}
+      >
+        Camera
+      </button>
+      <button
+        part="button chat-button"
+        type="button"
+        aria-pressed=${this.chatOpen ? 'true' : 'false'}
+        aria-label=${this.unread > 0 ? `Chat, ${this.unread} unread` : 'Chat'}
+        @click=${this.#handleChatToggle}
+      >
+        Chat${this.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${this.unread}</span>` : nothing}
+      </button>
+      <button part="button leave-button" type="button" @click=${() => this.leave()}>Leave</button>
+    </div>`;
+  }
+
+  private renderChat() {
+    return html`<section part="chat" aria-label="Chat">
+      <ol part="messages" aria-live="polite">
+        ${this.messages.map(
+          (m) =>
+            html`<li part="message" data-id=${m.id}>
+              <span part="message-sender">${m.from === this.clientId ? 'You' : m.name || 'Guest'}</span>
+              <time part="message-time" datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
+              <span part="message-text">${m.text}</span>
+            </li>`,
+        )}
+      </ol>
+      <form part="chat-form" @submit=${this.#handleChatSubmit}>
+        <input part="chat-input" type="text" maxlength="2000" aria-label="Message" autocomplete="off" />
+        <button part="button chat-send" type="submit">Send</button>
+      </form>
+    </section>`;
+  }
+}
+
+function initial(name: string): string {
+  return (name.trim()[0] ?? '?').toUpperCase();
 }
 
 declare global {

@@ -9,7 +9,7 @@ describe('<meeting-room> idle', () => {
     expect(el.state).to.equal('idle');
     expect(el.getAttribute('state')).to.equal('idle');
     const [button] = parts(el, 'join-button');
-    expect(button!.textContent).to.equal('Join');
+    expect(button!.textContent!.trim()).to.equal('Join');
   });
 });
 

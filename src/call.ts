@@ -1,0 +1,406 @@
+/**
+ * The headless call: the signaling client, local media, one PeerLink per
+ * remote participant (a full mesh), media toggles and chat. No DOM besides
+ * the WebRTC and media APIs: a page that wants its own UI uses this alone.
+ *
+ * The flow follows the meeting module's design: connect → JOIN → every member
+ * already in the room offers to the newcomer → trickle ICE → monitor → media
+ * → toggles and chat → LEAVE.
+ */
+import { Emitter } from './emitter.js';
+import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './local-media.js';
+import { PeerLink, type LinkState, type LinkTracks } from './peer-link.js';
+import type { ChatBroadcast, IceServerConfig, PeerInfo } from './protocol.js';
+import { SignalingClient, type SignalingEvents, type SignalingState } from './signaling-client.js';
+
+export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left';
+
+export interface CallOptions {
+  signalUrl: string;
+  room: string;
+  name?: string;
+  token?: string;
+  /** From the page (the element's `ice-servers`); merged with the server's. */
+  iceServers?: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  /** Start with the microphone on. */
+  audioEnabled: boolean;
+  /** Start with the camera on. */
+  videoEnabled: boolean;
+  clientId?: string;
+  /** Ask for camera and microphone (false: receive-only). Default true. */
+  requestMedia?: boolean;
+  /** A WebSocket class, for non-browser use. */
+  WebSocket?: typeof WebSocket;
+}
+
+export interface Participant extends PeerInfo {
+  /** Remote audio and video, once the link delivers them. */
+  stream: MediaStream | undefined;
+  connectionState: RTCPeerConnectionState;
+  iceConnectionState: RTCIceConnectionState;
+  localCandidateType?: string;
+  remoteCandidateType?: string;
+  rttMs?: number;
+}
+
+export interface CallError {
+  code: 'signaling' | 'media' | 'connectivity' | 'refused';
+  message: string;
+  cause?: string;
+}
+
+export interface CallEvents extends Record<string, unknown> {
+  state: CallState;
+  joined: { room: string; clientId: string };
+  'participant-joined': Participant;
+  'participant-left': Participant;
+  /** Media state, stream or connection state of a participant changed. */
+  'participant-updated': Participant;
+  /** The local microphone or camera changed. */
+  'local-media': { audioEnabled: boolean; videoEnabled: boolean; stream: MediaStream | undefined };
+  chat: ChatBroadcast;
+  error: CallError;
+}
+
+/** Server ERROR codes after which retrying the same JOIN is pointless. */
+const REFUSALS = new Set(['unauthorized', 'room-full', 'server-full', 'id-taken', 'replaced']);
+
+export class Call extends Emitter<CallEvents> {
+  readonly room: string;
+  #options: CallOptions;
+  #signaling: SignalingClient;
+  #media: LocalMedia | undefined;
+  #tracks: LinkTracks = { audio: undefined, video: undefined, hasVideo: false, stream: new MediaStream() };
+  #audioEnabled: boolean;
+  #videoEnabled: boolean;
+  #state: CallState = 'idle';
+  #participants = new Map<string, Participant>();
+  #links = new Map<string, PeerLink>();
+  #serverIceServers: IceServerConfig[] = [];
+  #chat: ChatBroadcast[] = [];
+  #joinSentAt = 0;
+  #off: (() => void)[] = [];
+
+  constructor(options: CallOptions) {
+    super();
+    this.#options = options;
+    this.room = options.room;
+    this.#audioEnabled = options.audioEnabled;
+    this.#videoEnabled = options.videoEnabled;
+    this.#signaling = new SignalingClient({
+      url: options.signalUrl,
+      room: options.room,
+      ...(options.clientId ? { clientId: options.clientId } : {}),
+      ...(options.name ? { name: options.name } : {}),
+      ...(options.token ? { token: options.token } : {}),
+      audioEnabled: options.audioEnabled,
+      videoEnabled: options.videoEnabled,
+      ...(options.WebSocket ? { WebSocket: options.WebSocket } : {}),
+    });
+  }
+
+  get clientId(): string {
+    return this.#signaling.clientId;
+  }
+
+  get state(): CallState {
+    return this.#state;
+  }
+
+  get signalingState(): SignalingState {
+    return this.#signaling.state;
+  }
+
+  get localStream(): MediaStream | undefined {
+    return this.#media?.stream;
+  }
+
+  get audioEnabled(): boolean {
+    return this.#audioEnabled && this.#tracks.audio !== undefined;
+  }
+
+  get videoEnabled(): boolean {
+    return this.#videoEnabled && this.#tracks.hasVideo;
+  }
+
+  get hasAudio(): boolean {
+    return this.#tracks.audio !== undefined;
+  }
+
+  get hasVideo(): boolean {
+    return this.#tracks.hasVideo;
+  }
+
+  /** Everyone else in the room, in the order they were seen. */
+  get participants(): Participant[] {
+    return [...this.#participants.values()];
+  }
+
+  /** Chat messages so far, in the server's order. */
+  get chat(): readonly ChatBroadcast[] {
+    return this.#chat;
+  }
+
+  /** The link to one peer, for monitoring and tests. */
+  link(peerId: string): PeerLink | undefined {
+    return this.#links.get(peerId);
+  }
+
+  /** Acquires media (unless disabled), then connects and joins. */
+  async join(): Promise<void> {
+    if (this.#state !== 'idle') return;
+    this.#setState('joining');
+    if (this.#options.requestMedia !== false) {
+      const media = await acquireLocalMedia();
+      if ((this.#state as CallState) !== 'joining') {
+        stopLocalMedia(media); // left while the permission prompt was open
+        return;
+      }
+      this.#media = media;
+      if (media.problem)
+        this.emit('error', { code: 'media', message: media.problem.message, cause: media.problem.name });
+    }
+    const audio = this.#media?.audioTrack;
+    const video = this.#media?.videoTrack;
+    if (audio) audio.enabled = this.#audioEnabled;
+    if (video) video.enabled = this.#videoEnabled;
+    this.#tracks = {
+      audio,
+      video: this.#videoEnabled ? video : undefined,
+      hasVideo: video !== undefined,
+      stream: this.#media?.stream ?? new MediaStream(),
+    };
+    this.#emitLocalMedia();
+    this.#off = [
+      this.#signaling.on('welcome', this.#handleWelcome),
+      this.#signaling.on('message', this.#handleMessage),
+      this.#signaling.on('state', this.#handleSignalingState),
+      this.#signaling.on('error', this.#handleSignalingError),
+    ];
+    this.#joinSentAt = performance.now();
+    this.#signaling.connect();
+  }
+
+  /** Mutes or unmutes the microphone (track.enabled; no renegotiation) and tells the room. */
+  setAudioEnabled(enabled: boolean): void {
+    if (!this.#tracks.audio || enabled === this.#audioEnabled) return;
+    this.#audioEnabled = enabled;
+    this.#tracks.audio.enabled = enabled;
+    this.#signaling.send({ type: 'AUDIO_TOGGLE', enabled });
+    this.#emitLocalMedia();
+  }
+
+  /**
+   * Turns the camera on or off. Off disables the track and stops sending
+   * video on every link (replaceTrack(null): no renegotiation, no bytes).
+   */
+  setVideoEnabled(enabled: boolean): void {
+    const video = this.#media?.videoTrack;
+    if (!video || enabled === this.#videoEnabled) return;
+    this.#videoEnabled = enabled;
+    video.enabled = enabled;
+    this.#tracks.video = enabled ? video : undefined;
+    for (const link of this.#links.values()) void link.setVideoTrack(this.#tracks.video);
+    this.#signaling.send({ type: 'VIDEO_TOGGLE', enabled });
+    this.#emitLocalMedia();
+  }
+
+  /** Sends a chat line to the room (shown when the server echoes it, in order). */
+  sendChat(text: string): boolean {
+    const line = text.trim();
+    if (line.length === 0 || line.length > 2000 || this.#state === 'left') return false;
+    return this.#signaling.send({ type: 'CHAT_MESSAGE', text: line });
+  }
+
+  /** Sends LEAVE, stops every track, closes every link and the socket. Safe to call twice. */
+  leave(): void {
+    if (this.#state === 'left') return;
+    const wasActive = this.#state !== 'idle';
+    this.#state = 'left';
+    for (const off of this.#off.splice(0)) off();
+    this.#signaling.close();
+    for (const link of this.#links.values()) link.close();
+    this.#links.clear();
+    this.#participants.clear();
+    stopLocalMedia(this.#media);
+    if (wasActive) this.emit('state', 'left');
+    this.removeAllListeners();
+  }
+
+  #setState(state: CallState): void {
+    if (state === this.#state || this.#state === 'left') return;
+    this.#state = state;
+    this.emit('state', state);
+  }
+
+  #emitLocalMedia(): void {
+    this.emit('local-media', {
+      audioEnabled: this.audioEnabled,
+      videoEnabled: this.videoEnabled,
+      stream: this.#media?.stream,
+    });
+  }
+
+  #iceServers(): RTCIceServer[] {
+    return [...(this.#options.iceServers ?? []), ...(this.#serverIceServers as RTCIceServer[])];
+  }
+
+  #handleWelcome = ({ message, resumed }: SignalingEvents['welcome']): void => {
+    this.#serverIceServers = message.iceServers ?? [];
+    const present = new Set(message.peers.map((p) => p.clientId));
+    if (!resumed) {
+      // A fresh seat (first join, or the resume window passed): the members
+      // will offer to us again, so every old link goes.
+      for (const id of [...this.#links.keys()]) this.#dropLink(id);
+      for (const participant of [...this.#participants.values()]) {
+        if (!present.has(participant.clientId)) this.#removeParticipant(participant.clientId);
+      }
+    } else {
+      // Resumed: links are untouched; reconcile who is still here.
+      for (const participant of [...this.#participants.values()]) {
+        if (!present.has(participant.clientId)) this.#removeParticipant(participant.clientId);
+      }
+    }
+    for (const peer of message.peers) this.#upsertParticipant(peer);
+    const first = this.#state === 'joining';
+    this.#setState('joined');
+    if (first) this.emit('joined', { room: message.room, clientId: message.clientId });
+  };
+
+  #handleMessage = (message: SignalingEvents['message']): void => {
+    switch (message.type) {
+      case 'JOIN': {
+        // A newcomer (or a member back after its resume window): we offer.
+        this.#dropLink(message.from);
+        const { from, ...info } = message;
+        this.#upsertParticipant({ clientId: from, ...info });
+        this.#ensureLink(message.from, true, performance.now());
+        return;
+      }
+      case 'OFFER':
+      case 'ANSWER':
+      case 'CANDIDATE': {
+        if (!this.#participants.has(message.from)) return; // not someone we know: ignore
+        if (message.type !== 'CANDIDATE') {
+          this.#updateParticipant(message.from, {
+            audioEnabled: message.audioEnabled,
+            videoEnabled: message.videoEnabled,
+          });
+        }
+        const link =
+          this.#links.get(message.from) ??
+          (message.type === 'OFFER' ? this.#ensureLink(message.from, false, this.#joinSentAt) : undefined);
+        void link?.receive(message);
+        return;
+      }
+      case 'AUDIO_TOGGLE':
+        this.#updateParticipant(message.from, { audioEnabled: message.enabled === true });
+        return;
+      case 'VIDEO_TOGGLE':
+        this.#updateParticipant(message.from, { videoEnabled: message.enabled === true });
+        return;
+      case 'CHAT_MESSAGE':
+        this.#addChat(message);
+        return;
+      case 'LEAVE':
+        this.#removeParticipant(message.from);
+        return;
+    }
+  };
+
+  #handleSignalingState = (state: SignalingState): void => {
+    if (state === 'reconnecting') this.#setState('reconnecting');
+  };
+
+  #handleSignalingError = (error: SignalingEvents['error']): void => {
+    if (error.code === 'transport') {
+      // While joining, an unreachable server is an error; later, partysocket keeps trying.
+      if (this.#state === 'joining')
+        this.emit('error', { code: 'signaling', message: error.message, cause: 'transport' });
+      return;
+    }
+    if (REFUSALS.has(error.code)) {
+      this.emit('error', { code: 'refused', message: error.message, cause: error.code });
+      this.leave();
+      return;
+    }
+    this.emit('error', { code: 'signaling', message: error.message, cause: error.code });
+  };
+
+  #ensureLink(peerId: string, initiator: boolean, startedAt: number): PeerLink {
+    const existing = this.#links.get(peerId);
+    if (existing) return existing;
+    const link = new PeerLink({
+      localId: this.clientId,
+      peerId,
+      iceServers: this.#iceServers(),
+      ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
+      tracks: this.#tracks,
+      media: () => ({ audioEnabled: this.audioEnabled, videoEnabled: this.videoEnabled }),
+      send: (message) => this.#signaling.send(message),
+      startedAt,
+      initiator,
+    });
+    link.on('stream', (stream) => this.#updateParticipant(peerId, { stream }));
+    link.on('state', (state: LinkState) => this.#updateParticipant(peerId, state));
+    link.on('problem', (problem) =>
+      this.emit('error', { code: 'connectivity', message: problem.message, cause: problem.cause }),
+    );
+    this.#links.set(peerId, link);
+    this.#updateParticipant(peerId, { stream: link.remoteStream });
+    return link;
+  }
+
+  #dropLink(peerId: string): void {
+    const link = this.#links.get(peerId);
+    if (!link) return;
+    link.close();
+    this.#links.delete(peerId);
+  }
+
+  #upsertParticipant(peer: PeerInfo): void {
+    const existing = this.#participants.get(peer.clientId);
+    if (existing) {
+      this.#updateParticipant(peer.clientId, peer);
+      return;
+    }
+    const participant: Participant = {
+      clientId: peer.clientId,
+      name: peer.name,
+      ...(peer.role === undefined ? {} : { role: peer.role }),
+      audioEnabled: peer.audioEnabled,
+      videoEnabled: peer.videoEnabled,
+      stream: undefined,
+      connectionState: 'new',
+      iceConnectionState: 'new',
+    };
+    this.#participants.set(peer.clientId, participant);
+    this.emit('participant-joined', participant);
+  }
+
+  #updateParticipant(peerId: string, patch: Partial<Participant>): void {
+    const current = this.#participants.get(peerId);
+    if (!current) return;
+    const next = { ...current, ...patch };
+    this.#participants.set(peerId, next);
+    this.emit('participant-updated', next);
+  }
+
+  #removeParticipant(peerId: string): void {
+    this.#dropLink(peerId);
+    const participant = this.#participants.get(peerId);
+    if (!participant) return;
+    this.#participants.delete(peerId);
+    this.emit('participant-left', participant);
+  }
+
+  #addChat(message: ChatBroadcast): void {
+    if (typeof message.text !== 'string' || this.#chat.some((m) => m.id === message.id)) return;
+    const seq = typeof message.seq === 'number' ? message.seq : Number.MAX_SAFE_INTEGER;
+    let index = this.#chat.length;
+    while (index > 0 && (this.#chat[index - 1]!.seq ?? 0) > seq) index--;
+    this.#chat.splice(index, 0, message);
+    this.emit('chat', message);
+  }
+}

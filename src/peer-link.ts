@@ -1,0 +1,439 @@
+/**
+ * One link to one remote peer: an RTCPeerConnection with perfect negotiation
+ * (polite/impolite decided by clientId, rollback on glare), trickled ICE with
+ * candidates buffered until the remote description is set, and monitoring:
+ * `failed` → restartIce(); `disconnected` for a few seconds → restartIce();
+ * after three restarts that did not bring the link back, the connection is
+ * replaced and negotiated afresh. Every state change is reported to the
+ * server (CONNECTION_STATE) with the selected pair's types and RTT.
+ *
+ * Each link always has exactly one audio and one video transceiver, so that
+ * muting, turning the camera off and back on never renegotiates.
+ */
+import { Emitter } from './emitter.js';
+import type {
+  AnswerMessage,
+  CandidateMessage,
+  CandidateType,
+  ClientMessage,
+  ForwardedAnswer,
+  ForwardedCandidate,
+  ForwardedOffer,
+  OfferMessage,
+} from './protocol.js';
+
+export interface LinkTracks {
+  /** The microphone track (sent even when muted: muting disables it). */
+  audio: MediaStreamTrack | undefined;
+  /** The camera track, or undefined while the camera is off or absent. */
+  video: MediaStreamTrack | undefined;
+  /** Whether this side has a camera at all (the video transceiver then sends). */
+  hasVideo: boolean;
+  stream: MediaStream;
+}
+
+export interface PeerLinkOptions {
+  localId: string;
+  peerId: string;
+  iceServers: RTCIceServer[];
+  iceTransportPolicy?: RTCIceTransportPolicy;
+  tracks: LinkTracks;
+  /** Current media state, sent with every OFFER and ANSWER. */
+  media: () => { audioEnabled: boolean; videoEnabled: boolean };
+  send: (message: ClientMessage) => void;
+  /** When the wait for this link began (our JOIN, or the peer's), for `connection-established`. */
+  startedAt: number;
+  /** True when this side should offer at once (it was in the room when the peer joined). */
+  initiator: boolean;
+  /** How long `disconnected` may last before an ICE restart. */
+  disconnectedGraceMs?: number;
+  /** How long a restart may take before it counts as failed. */
+  restartTimeoutMs?: number;
+  /** Restarts that may fail before the connection is replaced. */
+  maxRestarts?: number;
+}
+
+export interface LinkState {
+  connectionState: RTCPeerConnectionState;
+  iceConnectionState: RTCIceConnectionState;
+  localCandidateType?: CandidateType;
+  remoteCandidateType?: CandidateType;
+  rttMs?: number;
+}
+
+export interface PeerLinkEvents extends Record<string, unknown> {
+  /** The remote stream (a new one after the connection was replaced). */
+  stream: MediaStream;
+  state: LinkState;
+  /** Something to report to the user or the page; the link keeps trying. */
+  problem: { message: string; cause: string };
+}
+
+const CANDIDATE_TYPES = new Set<string>(['host', 'srflx', 'prflx', 'relay']);
+
+export class PeerLink extends Emitter<PeerLinkEvents> {
+  readonly peerId: string;
+  /** Decided by clientId: the polite side rolls back on glare. */
+  readonly polite: boolean;
+  #options: PeerLinkOptions;
+  #pc!: RTCPeerConnection;
+  #remoteStream = new MediaStream();
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #pendingCandidates: (RTCIceCandidateInit | null)[] = [];
+  /** Incoming signaling, applied one message at a time. */
+  #chain: Promise<void> = Promise.resolve();
+  #restarts = 0;
+  #generation = 0;
+  #disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  #restartTimer: ReturnType<typeof setTimeout> | undefined;
+  #connectedOnce = false;
+  #gatheringStartedAt: number | undefined;
+  #srflxReported = false;
+  #closed = false;
+  #state: LinkState = { connectionState: 'new', iceConnectionState: 'new' };
+
+  constructor(options: PeerLinkOptions) {
+    super();
+    this.#options = options;
+    this.peerId = options.peerId;
+    this.polite = options.localId > options.peerId;
+    this.#createConnection(options.initiator);
+  }
+
+  /** The current RTCPeerConnection (replaced when negotiation starts afresh). */
+  get connection(): RTCPeerConnection {
+    return this.#pc;
+  }
+
+  get remoteStream(): MediaStream {
+    return this.#remoteStream;
+  }
+
+  get state(): LinkState {
+    return this.#state;
+  }
+
+  /** Restarts that have not (yet) brought the link back. */
+  get restartCount(): number {
+    return this.#restarts;
+  }
+
+  /** Applies an OFFER, ANSWER or CANDIDATE from the peer, in arrival order. */
+  receive(message: ForwardedOffer | ForwardedAnswer | ForwardedCandidate): Promise<void> {
+    this.#chain = this.#chain.then(() => this.#apply(message)).catch((error: unknown) => this.#report(error));
+    return this.#chain;
+  }
+
+  /** Sends a different camera track (or none while the camera is off); no renegotiation. */
+  async setVideoTrack(track: MediaStreamTrack | undefined): Promise<void> {
+    const transceiver = this.#transceiver('video');
+    if (transceiver && transceiver.sender.track !== (track ?? null)) {
+      await transceiver.sender.replaceTrack(track ?? null);
+    }
+  }
+
+  /** Starts an ICE restart now (also used by the monitoring). */
+  restartIce(): void {
+    if (this.#closed) return;
+    this.#restarts++;
+    this.#options.send({
+      type: 'ANALYTICS',
+      event: 'ice-restart',
+      peer: this.peerId,
+      detail: `attempt ${this.#restarts}`,
+    });
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = setTimeout(() => this.#onRestartTimeout(), this.#options.restartTimeoutMs ?? 10_000);
+    this.#pc.restartIce();
+  }
+
+  /** Closes the connection and forgets every timer and handler. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#disconnectedTimer);
+    clearTimeout(this.#restartTimer);
+    this.#detach(this.#pc);
+    this.#pc.close();
+    for (const track of this.#remoteStream.getTracks()) this.#remoteStream.removeTrack(track);
+    this.removeAllListeners();
+  }
+
+  #createConnection(offerNow: boolean): void {
+    const generation = ++this.#generation;
+    const { iceServers, iceTransportPolicy, tracks } = this.#options;
+    const pc = new RTCPeerConnection({
+      iceServers,
+      bundlePolicy: 'max-bundle',
+      ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
+    });
+    this.#pc = pc;
+    this.#makingOffer = false;
+    this.#ignoreOffer = false;
+    this.#pendingCandidates = [];
+    this.#connectedOnce = false;
+    this.#gatheringStartedAt = undefined;
+    this.#srflxReported = false;
+    pc.onnegotiationneeded = () => void this.#offer(generation);
+    pc.onicecandidate = (event) => this.#onLocalCandidate(event.candidate);
+    pc.onicegatheringstatechange = () => {
+      if (pc.iceGatheringState === 'gathering') this.#gatheringStartedAt ??= performance.now();
+    };
+    pc.ontrack = (event) => {
+      if (!this.#remoteStream.getTracks().includes(event.track)) this.#remoteStream.addTrack(event.track);
+      this.emit('stream', this.#remoteStream);
+    };
+    pc.onconnectionstatechange = () => this.#onStateChange(pc);
+    pc.oniceconnectionstatechange = () => this.#onStateChange(pc);
+    if (offerNow) {
+      pc.addTransceiver(tracks.audio ?? 'audio', {
+        direction: tracks.audio ? 'sendrecv' : 'recvonly',
+        streams: [tracks.stream],
+      });
+      pc.addTransceiver(tracks.video ?? 'video', {
+        direction: tracks.hasVideo ? 'sendrecv' : 'recvonly',
+        streams: [tracks.stream],
+      });
+    }
+  }
+
+  /** Negotiates afresh on a new connection, after restarts failed. */
+  #replaceConnection(offerNow: boolean): void {
+    clearTimeout(this.#disconnectedTimer);
+    clearTimeout(this.#restartTimer);
+    this.#restarts = 0;
+    const old = this.#pc;
+    this.#detach(old);
+    old.close();
+    for (const track of this.#remoteStream.getTracks()) this.#remoteStream.removeTrack(track);
+    this.#remoteStream = new MediaStream();
+    this.emit('stream', this.#remoteStream);
+    this.#createConnection(offerNow);
+  }
+
+  #detach(pc: RTCPeerConnection): void {
+    pc.onnegotiationneeded = null;
+    pc.onicecandidate = null;
+    pc.onicegatheringstatechange = null;
+    pc.ontrack = null;
+    pc.onconnectionstatechange = null;
+    pc.oniceconnectionstatechange = null;
+  }
+
+  #transceiver(kind: 'audio' | 'video'): RTCRtpTransceiver | undefined {
+    return this.#pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
+  }
+
+  async #offer(generation: number): Promise<void> {
+    const pc = this.#pc;
+    try {
+      this.#makingOffer = true;
+      await pc.setLocalDescription();
+      if (generation !== this.#generation || this.#closed || !pc.localDescription) return;
+      this.#options.send({
+        type: 'OFFER',
+        to: this.peerId,
+        sdp: pc.localDescription.sdp,
+        ...this.#options.media(),
+      } satisfies OfferMessage);
+    } catch (error) {
+      this.#report(error);
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  async #apply(message: ForwardedOffer | ForwardedAnswer | ForwardedCandidate): Promise<void> {
+    if (this.#closed) return;
+    if (message.type === 'CANDIDATE') return this.#addCandidate(message.candidate);
+
+    const description: RTCSessionDescriptionInit = {
+      type: message.type === 'OFFER' ? 'offer' : 'answer',
+      sdp: message.sdp,
+    };
+    let pc = this.#pc;
+    const collision = description.type === 'offer' && (this.#makingOffer || pc.signalingState !== 'stable');
+    this.#ignoreOffer = !this.polite && collision;
+    if (this.#ignoreOffer) return;
+    if (description.type === 'answer' && pc.signalingState !== 'have-local-offer') return; // stale answer
+
+    try {
+      await pc.setRemoteDescription(description);
+    } catch (error) {
+      // An offer from a peer that replaced its connection (new DTLS identity)
+      // cannot apply to ours: start afresh and take it on a new connection.
+      if (description.type !== 'offer') throw error;
+      this.#options.send({ type: 'ANALYTICS', event: 'renegotiate', peer: this.peerId, detail: 'remote reset' });
+      this.#replaceConnection(false);
+      pc = this.#pc;
+      await pc.setRemoteDescription(description);
+    }
+    if (description.type === 'offer') {
+      this.#attachLocalTracks();
+      await pc.setLocalDescription();
+      if (pc !== this.#pc || this.#closed || !pc.localDescription) return;
+      this.#options.send({
+        type: 'ANSWER',
+        to: this.peerId,
+        sdp: pc.localDescription.sdp,
+        ...this.#options.media(),
+      } satisfies AnswerMessage);
+    }
+    for (const candidate of this.#pendingCandidates.splice(0)) await this.#addCandidate(candidate);
+  }
+
+  /** On the answering side: send our tracks on the transceivers the offer made. */
+  #attachLocalTracks(): void {
+    const { tracks } = this.#options;
+    for (const kind of ['audio', 'video'] as const) {
+      const transceiver = this.#transceiver(kind);
+      if (!transceiver || transceiver.sender.track) continue;
+      const track = kind === 'audio' ? tracks.audio : tracks.video;
+      const sends = kind === 'audio' ? tracks.audio !== undefined : tracks.hasVideo;
+      if (sends) {
+        transceiver.direction = 'sendrecv';
+        if (track) void transceiver.sender.replaceTrack(track);
+        transceiver.sender.setStreams?.(tracks.stream);
+      } else if (transceiver.direction === 'sendrecv' || transceiver.direction === 'sendonly') {
+        transceiver.direction = 'recvonly';
+      }
+    }
+  }
+
+  async #addCandidate(candidate: RTCIceCandidateInit | null): Promise<void> {
+    const pc = this.#pc;
+    if (!pc.remoteDescription) {
+      this.#pendingCandidates.push(candidate);
+      return;
+    }
+    try {
+      // null marks the end of the peer's candidates.
+      await pc.addIceCandidate(candidate ?? undefined);
+    } catch (error) {
+      if (!this.#ignoreOffer && candidate !== null) throw error;
+    }
+  }
+
+  #onLocalCandidate(candidate: RTCIceCandidate | null): void {
+    if (this.#closed) return;
+    if (!candidate) {
+      this.#options.send({ type: 'CANDIDATE', to: this.peerId, candidate: null } satisfies CandidateMessage);
+      return;
+    }
+    if (candidate.candidate === '') return; // end of one generation; the null above ends them all
+    const type = candidate.type ?? undefined;
+    if (type === 'srflx' && !this.#srflxReported && this.#gatheringStartedAt !== undefined) {
+      this.#srflxReported = true;
+      this.#options.send({
+        type: 'ANALYTICS',
+        event: 'stun-response-time',
+        peer: this.peerId,
+        ms: Math.round(performance.now() - this.#gatheringStartedAt),
+      });
+    }
+    const init = candidate.toJSON();
+    this.#options.send({
+      type: 'CANDIDATE',
+      to: this.peerId,
+      candidate: {
+        candidate: init.candidate ?? '',
+        sdpMid: init.sdpMid ?? null,
+        sdpMLineIndex: init.sdpMLineIndex ?? null,
+        usernameFragment: init.usernameFragment ?? null,
+      },
+      ...(type && CANDIDATE_TYPES.has(type) ? { candidateType: type as CandidateType } : {}),
+    } satisfies CandidateMessage);
+  }
+
+  #onStateChange(pc: RTCPeerConnection): void {
+    if (pc !== this.#pc || this.#closed) return;
+    const { connectionState } = pc;
+    if (connectionState === 'connected') {
+      clearTimeout(this.#disconnectedTimer);
+      clearTimeout(this.#restartTimer);
+      this.#disconnectedTimer = undefined;
+      this.#restarts = 0;
+      if (!this.#connectedOnce) {
+        this.#connectedOnce = true;
+        this.#options.send({
+          type: 'ANALYTICS',
+          event: 'connection-established',
+          peer: this.peerId,
+          ms: Math.round(performance.now() - this.#options.startedAt),
+        });
+      }
+    } else if (connectionState === 'failed') {
+      this.#options.send({ type: 'ANALYTICS', event: 'ice-failed', peer: this.peerId });
+      this.#recover();
+    } else if (connectionState === 'disconnected' && this.#disconnectedTimer === undefined) {
+      this.#disconnectedTimer = setTimeout(() => {
+        this.#disconnectedTimer = undefined;
+        if (this.#pc === pc && pc.connectionState === 'disconnected') this.#recover();
+      }, this.#options.disconnectedGraceMs ?? 3000);
+    }
+    void this.#publishState(pc);
+  }
+
+  /** One more restart, or a fresh connection when restarts keep failing. */
+  #recover(): void {
+    if (this.#restarts >= (this.#options.maxRestarts ?? 3)) {
+      this.#options.send({ type: 'ANALYTICS', event: 'renegotiate', peer: this.peerId, detail: 'restarts failed' });
+      this.emit('problem', { message: 'The connection failed; negotiating a new one.', cause: 'renegotiate' });
+      this.#replaceConnection(true);
+      return;
+    }
+    this.restartIce();
+  }
+
+  #onRestartTimeout(): void {
+    if (this.#closed || this.#pc.connectionState === 'connected') return;
+    this.#recover();
+  }
+
+  async #publishState(pc: RTCPeerConnection): Promise<void> {
+    const state: LinkState = { connectionState: pc.connectionState, iceConnectionState: pc.iceConnectionState };
+    if (state.connectionState === 'connected') Object.assign(state, await selectedPair(pc));
+    // A newer change may have been published while stats were read.
+    if (pc !== this.#pc || this.#closed || pc.connectionState !== state.connectionState) return;
+    this.#state = state;
+    this.#options.send({ type: 'CONNECTION_STATE', peer: this.peerId, ...state });
+    this.emit('state', state);
+  }
+
+  #report(error: unknown): void {
+    if (this.#closed) return;
+    const name = error instanceof Error ? error.name : 'Error';
+    const message = error instanceof Error ? error.message : String(error);
+    this.emit('problem', { message: `Negotiation with a peer failed: ${message}`, cause: name });
+  }
+}
+
+/** The selected candidate pair's types and RTT, from getStats(). */
+export async function selectedPair(
+  pc: RTCPeerConnection,
+): Promise<Pick<LinkState, 'localCandidateType' | 'remoteCandidateType' | 'rttMs'>> {
+  try {
+    const stats = await pc.getStats();
+    let pairId: string | undefined;
+    stats.forEach((report: { type: string; selectedCandidatePairId?: string }) => {
+      if (report.type === 'transport' && report.selectedCandidatePairId) pairId = report.selectedCandidatePairId;
+    });
+    const pair = pairId ? (stats.get(pairId) as RTCIceCandidatePairStats | undefined) : undefined;
+    if (!pair) return {};
+    const local = stats.get(pair.localCandidateId) as { candidateType?: string } | undefined;
+    const remote = stats.get(pair.remoteCandidateId) as { candidateType?: string } | undefined;
+    const result: Pick<LinkState, 'localCandidateType' | 'remoteCandidateType' | 'rttMs'> = {};
+    if (local?.candidateType && CANDIDATE_TYPES.has(local.candidateType)) {
+      result.localCandidateType = local.candidateType as CandidateType;
+    }
+    if (remote?.candidateType && CANDIDATE_TYPES.has(remote.candidateType)) {
+      result.remoteCandidateType = remote.candidateType as CandidateType;
+    }
+    if (typeof pair.currentRoundTripTime === 'number')
+      result.rttMs = Math.round(pair.currentRoundTripTime * 10_000) / 10;
+    return result;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,221 @@
+/**
+ * Whole calls in real Chromium with the fake camera and microphone, through
+ * the real signaling server: what a person would notice.
+ */
+import { executeServerCommand } from '@web/test-runner-commands';
+import { expect } from '@open-wc/testing';
+import type { MeetingRoom } from '../../src/meeting-room.js';
+import {
+  connection,
+  expectLiveMedia,
+  fullyConnected,
+  inbound,
+  joined,
+  remoteTile,
+  remoteTiles,
+} from './call-helpers.js';
+import { meetingRoom, parts, uniqueRoom, until } from './helpers.js';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('a call between two elements', () => {
+  it('each decodes the other’s video and receives its audio', async () => {
+    const [a, b] = (await joined(uniqueRoom('two'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
+    await fullyConnected([a, b]);
+    for (const [el, peer] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const video = remoteTile(el, peer)!.querySelector('video')!;
+      await until(() => video.videoWidth > 0, `${el.name} shows ${peer.name}'s video`);
+      expect(remoteTile(el, peer)!.textContent).to.contain(peer.name);
+    }
+    const local = parts(a, 'local')[0]!.querySelector('video')!;
+    expect(local.muted, 'the local video is muted').to.equal(true);
+    expect(getComputedStyle(local).transform, 'the local video is mirrored').to.contain('matrix(-1');
+  });
+
+  it('is accessible while joined', async () => {
+    const [a] = await joined(uniqueRoom('a11y'), ['Ada', 'Bob']);
+    await expect(a!).to.be.accessible();
+  });
+});
+
+describe('a call between three elements', () => {
+  it('connects every pair; each sees two remote tiles with frames', async () => {
+    const els = await joined(uniqueRoom('three'), ['Ada', 'Bob', 'Cy']);
+    await fullyConnected(els);
+    for (const el of els) expect(remoteTiles(el).length).to.equal(2);
+  });
+});
+
+describe('media toggles', () => {
+  it('reach the other side; with the camera off the receiver gets no more video bytes', async () => {
+    const [a, b] = (await joined(uniqueRoom('toggle'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
+    await fullyConnected([a, b]);
+    const changes: string[] = [];
+    b.addEventListener('meeting-room-media-changed', (e) =>
+      changes.push(`${e.local}:${e.audioEnabled}:${e.videoEnabled}`),
+    );
+
+    parts(a, 'mic-button')[0]!.click();
+    await until(() => remoteTile(b, a)!.part.contains('muted'), "Ada's tile muted at Bob's");
+    expect(parts(a, 'mic-button')[0]!.getAttribute('aria-pressed')).to.equal('false');
+    expect(remoteTile(b, a)!.textContent).to.contain('Muted');
+
+    parts(a, 'camera-button')[0]!.click();
+    await until(() => remoteTile(b, a)!.part.contains('camera-off'), "Ada's tile camera-off at Bob's");
+    expect(remoteTile(b, a)!.querySelectorAll('[part~="avatar"]').length, 'an avatar replaces the video').to.equal(1);
+    await sleep(500);
+    const stopped = await inbound(b, a);
+    await sleep(1500);
+    const later = await inbound(b, a);
+    expect(later.videoBytes, 'video bytes stopped rising').to.equal(stopped.videoBytes);
+
+    parts(a, 'camera-button')[0]!.click();
+    await until(() => !remoteTile(b, a)!.part.contains('camera-off'), "Ada's camera back at Bob's");
+    await expectLiveMedia(b, a);
+    expect(changes).to.deep.equal(['false:false:true', 'false:false:false', 'false:false:true']);
+  });
+});
+
+describe('chat', () => {
+  it('shows each line once, in order, in every panel, as text', async () => {
+    const els = (await joined(uniqueRoom('chat'), ['Ada', 'Bob', 'Cy'])) as [MeetingRoom, MeetingRoom, MeetingRoom];
+    const [a, b, c] = els;
+    for (const el of els) {
+      parts(el, 'chat-button')[0]!.click();
+      await el.updateComplete;
+    }
+    await expect(a).to.be.accessible();
+    const lines = ['hello from Ada', '<img src=x onerror=alert(1)>', 'and Cy says hi'];
+    for (const [el, text] of [
+      [a, lines[0]],
+      [b, lines[1]],
+      [c, lines[2]],
+    ] as const) {
+      const input = parts(el, 'chat-input')[0] as HTMLInputElement;
+      input.value = text!;
+      parts(el, 'chat-send')[0]!.click();
+      await until(() => parts(el, 'message-text').some((m) => m.textContent === text), `${el.name} sees its own line`);
+    }
+    for (const el of els) {
+      await until(() => parts(el, 'message').length === 3, `${el.name} has three messages`);
+      expect(parts(el, 'message-text').map((m) => m.textContent)).to.deep.equal(lines);
+      expect(el.shadowRoot!.querySelector('[part~="messages"] img'), 'no HTML is rendered').to.equal(null);
+    }
+    expect(parts(b, 'message-sender').map((s) => s.textContent)).to.deep.equal(['Ada', 'You', 'Cy']);
+  });
+
+  it('counts unread messages while the panel is closed', async () => {
+    const [a, b] = (await joined(uniqueRoom('unread'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
+    a.sendChat('one');
+    a.sendChat('two');
+    await until(() => parts(b, 'unread-badge')[0]?.textContent === '2', 'badge shows 2');
+    expect(parts(b, 'chat-button')[0]!.getAttribute('aria-label')).to.equal('Chat, 2 unread');
+    parts(b, 'chat-button')[0]!.click();
+    await b.updateComplete;
+    expect(parts(b, 'unread-badge').length).to.equal(0);
+  });
+});
+
+describe('leaving', () => {
+  it('leave(): the others lose the tile within 1 s; the leaver’s tracks end and its seat is gone', async () => {
+    const room = uniqueRoom('leave');
+    const [a, b] = (await joined(room, ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
+    await fullyConnected([a, b]);
+    const stream = a.call!.localStream!;
+    const pc = connection(a, b);
+    const left = new Promise((resolve) => a.addEventListener('meeting-room-left', resolve, { once: true }));
+    const start = performance.now();
+    parts(a, 'leave-button')[0]!.click();
+    await left;
+    await until(() => remoteTile(b, a) === undefined, "Ada's tile gone at Bob's", 1000);
+    expect(performance.now() - start).to.be.below(1000);
+    expect(
+      stream.getTracks().every((t) => t.readyState === 'ended'),
+      'tracks ended',
+    ).to.equal(true);
+    expect(pc.connectionState).to.equal('closed');
+    expect(a.state).to.equal('left');
+    const graph = (await executeServerCommand('meeting-server', { action: 'graph', room })) as {
+      members: { clientId: string }[];
+    };
+    expect(graph.members.map((m) => m.clientId)).to.deep.equal([b.clientId]);
+  });
+
+  it('removing the element leaves too', async () => {
+    const [a, b] = (await joined(uniqueRoom('remove'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
+    await fullyConnected([a, b]);
+    const stream = b.call!.localStream!;
+    const start = performance.now();
+    b.remove();
+    await until(() => remoteTile(a, b) === undefined, "Bob's tile gone at Ada's", 1000);
+    expect(performance.now() - start).to.be.below(1000);
+    expect(stream.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+  });
+});
+
+describe('resilience', () => {
+  it('when the server drops every socket, media keeps flowing and the call comes back whole', async () => {
+    const [a, b] = (await joined(uniqueRoom('drop'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
+    await fullyConnected([a, b]);
+    const before = await inbound(b, a);
+    const { dropped } = (await executeServerCommand('meeting-server', { action: 'drop-connections' })) as {
+      dropped: number;
+    };
+    expect(dropped).to.be.at.least(2);
+    await until(() => a.state === 'joined' && b.state === 'joined', 'both rejoined');
+    const after = await inbound(b, a);
+    expect(after.framesDecoded).to.be.above(before.framesDecoded);
+    await expectLiveMedia(b, a);
+    await expectLiveMedia(a, b);
+    expect(remoteTiles(a).length, 'no duplicate tiles').to.equal(1);
+    expect(remoteTiles(b).length).to.equal(1);
+    a.sendChat('after the drop');
+    await until(() => b.call!.chat.some((m) => m.text === 'after the drop'), 'chat after the drop');
+  });
+
+  it('an ICE restart renegotiates and frames keep rising', async () => {
+    const [a, b] = (await joined(uniqueRoom('restart'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
+    await fullyConnected([a, b]);
+    const pc = connection(a, b);
+    const ufrag = () => /a=ice-ufrag:(\S+)/.exec(pc.localDescription!.sdp)![1];
+    const first = ufrag();
+    a.call!.link(b.clientId!)!.restartIce();
+    await until(() => pc.signalingState === 'stable' && ufrag() !== first, 'new ICE credentials negotiated');
+    expect(connection(a, b)).to.equal(pc, 'the same connection, restarted');
+    await until(() => pc.connectionState === 'connected', 'connected after restart');
+    await expectLiveMedia(b, a);
+    await expectLiveMedia(a, b);
+  });
+});
+
+describe('media permission denied', () => {
+  // Chromium runs with --use-fake-ui-for-media-stream, which answers every
+  // permission prompt with "allow" (a DevTools permission override does not
+  // change that). The user's "Block" is therefore played by getUserMedia
+  // rejecting exactly as Chromium does then: DOMException NotAllowedError.
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  afterEach(() => {
+    navigator.mediaDevices.getUserMedia = original;
+  });
+
+  it('joins receive-only with a visible message and an error event', async () => {
+    const room = uniqueRoom('denied');
+    const [a] = await joined(room, ['Ada']);
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    const errors: string[] = [];
+    const b = await meetingRoom(room, { name: 'Bob' });
+    b.addEventListener('meeting-room-error', (e) => errors.push(`${e.code}:${e.cause}`));
+    await b.join();
+    await until(() => b.state === 'joined', 'Bob joined');
+    expect(errors).to.deep.equal(['media:NotAllowedError']);
+    expect(parts(b, 'notice')[0]!.textContent).to.contain('permission was denied');
+    expect((parts(b, 'mic-button')[0] as HTMLButtonElement).disabled).to.equal(true);
+    await until(() => a!.call?.link(b.clientId!)?.connection.connectionState === 'connected', 'still connected');
+    await expectLiveMedia(b, a!);
+    expect(b.call!.localStream!.getTracks().length, 'receive-only').to.equal(0);
+  });
+});
