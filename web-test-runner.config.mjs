@@ -29,7 +29,8 @@ export default {
           '--use-fake-ui-for-media-stream',
           '--use-fake-device-for-media-stream',
           '--allow-loopback-in-peer-connection',
-          '--autoplay-policy=no-user-gesture-required',
+          // Headless Chromium allows sound without a gesture; real browsers do not. Tests run with the real policy.
+          '--autoplay-policy=document-user-activation-required',
           '--disable-background-networking',
           '--disable-component-update',
           '--disable-sync',

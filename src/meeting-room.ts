@@ -88,7 +88,7 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
  * @fires {MeetingRoomLeftEvent} meeting-room-left - The local participant left.
  * @fires {MeetingRoomParticipantJoinedEvent} meeting-room-participant-joined - Someone else joined.
  * @fires {MeetingRoomParticipantLeftEvent} meeting-room-participant-left - Someone else left.
- * @fires {MeetingRoomMediaChangedEvent} meeting-room-media-changed - A microphone or camera went on or off (local or remote).
+ * @fires {MeetingRoomMediaChangedEvent} meeting-room-media-changed - A remote participant's microphone or camera went on or off, or the user toggled ours with a control button (`local` is then true).
  * @fires {MeetingRoomChatMessageEvent} meeting-room-chat-message - A chat message arrived (including our own, as echoed by the server).
  * @fires {MeetingRoomConnectionStateEvent} meeting-room-connection-state - The link to a peer changed state.
  * @fires {MeetingRoomErrorEvent} meeting-room-error - Something failed; `code` and `message` say what.
@@ -230,12 +230,12 @@ export class MeetingRoom extends LitElement {
     this.dispatchEvent(new MeetingRoomLeftEvent(call.room));
   }
 
-  /** Turns the microphone on or off. */
+  /** Turns the microphone on or off (tells the room; fires no event on this element). */
   setMicrophone(on: boolean): void {
     this.#call?.setAudioEnabled(on);
   }
 
-  /** Turns the camera on or off. */
+  /** Turns the camera on or off (tells the room; fires no event on this element). */
   setCamera(on: boolean): void {
     this.#call?.setVideoEnabled(on);
   }
@@ -286,16 +286,21 @@ export class MeetingRoom extends LitElement {
     videoEnabled: boolean;
     stream: MediaStream | undefined;
   }): void => {
-    const changed = audioEnabled !== this.micOn || videoEnabled !== this.cameraOn;
     this.micOn = audioEnabled;
     this.cameraOn = videoEnabled;
     this.hasMic = this.#call?.hasAudio ?? false;
     this.hasCamera = this.#call?.hasVideo ?? false;
     this.localStream = stream;
-    if (changed && this.#call) {
-      this.dispatchEvent(new MeetingRoomMediaChangedEvent(this.#call.clientId, true, audioEnabled, videoEnabled));
-    }
   };
+
+  /** A control button toggled the microphone or camera: the page hears of it (a method call fires nothing). */
+  #handleToggle(kind: 'mic' | 'camera'): void {
+    const call = this.#call;
+    if (!call) return;
+    if (kind === 'mic') call.setAudioEnabled(!call.audioEnabled);
+    else call.setVideoEnabled(!call.videoEnabled);
+    this.dispatchEvent(new MeetingRoomMediaChangedEvent(call.clientId, true, call.audioEnabled, call.videoEnabled));
+  }
 
   #handleChat = (message: ChatBroadcast): void => {
     this.messages = [...(this.#call?.chat ?? [])];
@@ -458,7 +463,7 @@ export class MeetingRoom extends LitElement {
         type="button"
         aria-pressed=${this.micOn ? 'true' : 'false'}
         ?disabled=${!this.hasMic}
-        @click=${() => this.setMicrophone(!this.micOn)}
+        @click=${() => this.#handleToggle('mic')}
       >
         Microphone
       </button>
@@ -467,7 +472,7 @@ export class MeetingRoom extends LitElement {
         type="button"
         aria-pressed=${this.cameraOn ? 'true' : 'false'}
         ?disabled=${!this.hasCamera}
-        @click=${() => this.setCamera(!this.cameraOn)}
+        @click=${() => this.#handleToggle('camera')}
       >
         Camera
       </button>

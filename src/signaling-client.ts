@@ -1,10 +1,10 @@
 /**
  * The signaling client: one reconnecting WebSocket (partysocket) to the
  * meeting-room server. It JOINs on every (re)connect with the same clientId
- * and its resumeToken, so a dropped socket resumes the same seat. Its send
- * queue is bounded and holds only messages that stay meaningful after a
- * reconnect (chat, media toggles, LEAVE): SDP and ICE candidates are never
- * replayed, because the call layer renegotiates instead.
+ * and its resumeToken, so a dropped socket resumes the same seat. While away
+ * it keeps only what stays meaningful after a reconnect: chat lines (in a
+ * bounded queue) and the latest media toggles. SDP, ICE candidates and
+ * reports are never replayed; the call layer renegotiates instead.
  */
 import { WebSocket as ReconnectingWebSocket } from 'partysocket';
 import type { ClientMessage, ErrorMessage, ServerMessage, WelcomeMessage } from './protocol.js';
@@ -40,6 +40,9 @@ export interface SignalingEvents extends Record<string, unknown> {
   error: { code: ErrorMessage['code'] | 'transport' | 'replaced'; message: string; ref?: string };
 }
 
+/** WebSocket readyState OPEN (the global WebSocket may be absent outside browsers). */
+const OPEN = 1;
+
 /** Messages that are stale after a reconnect and must never be replayed. */
 const EPHEMERAL = new Set<ClientMessage['type']>(['OFFER', 'ANSWER', 'CANDIDATE', 'CONNECTION_STATE', 'ANALYTICS']);
 
@@ -60,6 +63,8 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   #socket: ReconnectingWebSocket | undefined;
   #resumeToken: string | undefined;
   #queue: ClientMessage[] = [];
+  /** The latest toggle of each kind made while away: peers of a resumed seat learn it only this way. */
+  #toggles = new Map<'AUDIO_TOGGLE' | 'VIDEO_TOGGLE', ClientMessage>();
   #attempt = 0;
   #options: SignalingOptions;
   #media: { audioEnabled: boolean; videoEnabled: boolean };
@@ -106,20 +111,21 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   }
 
   /**
-   * Sends a message now when joined; otherwise queues it if it stays
-   * meaningful after a reconnect, and drops it if not (returns false).
+   * Sends a message now when joined. Otherwise: SDP, candidates and reports
+   * are dropped (returns false), the latest media toggle of each kind is kept
+   * and sent after the next WELCOME, and chat lines wait in a bounded queue.
    */
   send(message: ClientMessage): boolean {
     if (message.type === 'AUDIO_TOGGLE') this.#media.audioEnabled = message.enabled;
     if (message.type === 'VIDEO_TOGGLE') this.#media.videoEnabled = message.enabled;
-    if (this.#state === 'joined' && this.#socket?.readyState === WebSocket.OPEN) {
+    if (this.#state === 'joined' && this.#socket?.readyState === OPEN) {
       this.#socket.send(JSON.stringify(message));
       return true;
     }
     if (EPHEMERAL.has(message.type) || this.#state === 'closed') return false;
-    // A newer toggle replaces an older one of the same kind.
     if (message.type === 'AUDIO_TOGGLE' || message.type === 'VIDEO_TOGGLE') {
-      this.#queue = this.#queue.filter((m) => m.type !== message.type);
+      this.#toggles.set(message.type, message);
+      return true;
     }
     this.#queue.push(message);
     const max = this.#options.maxQueued ?? 50;
@@ -131,10 +137,11 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   close(): void {
     if (this.#state === 'closed') return;
     const socket = this.#socket;
-    if (socket && this.#state === 'joined' && socket.readyState === WebSocket.OPEN) {
+    if (socket && this.#state === 'joined' && socket.readyState === OPEN) {
       socket.send(JSON.stringify({ type: 'LEAVE' } satisfies ClientMessage));
     }
     this.#queue = [];
+    this.#toggles.clear();
     this.#socket = undefined;
     if (socket) {
       socket.removeEventListener('open', this.#handleOpen);
@@ -182,7 +189,8 @@ export class SignalingClient extends Emitter<SignalingEvents> {
       this.#attempt = 0;
       this.#setState('joined');
       this.emit('welcome', { message, resumed });
-      const queued = this.#queue;
+      const queued = [...this.#toggles.values(), ...this.#queue];
+      this.#toggles.clear();
       this.#queue = [];
       for (const m of queued) this.send(m);
       return;

@@ -2,7 +2,7 @@
  * Whole calls in real Chromium with the fake camera and microphone, through
  * the real signaling server: what a person would notice.
  */
-import { executeServerCommand } from '@web/test-runner-commands';
+import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
 import type { MeetingRoom } from '../../src/meeting-room.js';
 import {
@@ -14,7 +14,7 @@ import {
   remoteTile,
   remoteTiles,
 } from './call-helpers.js';
-import { meetingRoom, parts, uniqueRoom, until } from './helpers.js';
+import { meetingRoom, parts, server, uniqueRoom, until } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -76,6 +76,60 @@ describe('media toggles', () => {
     await until(() => !remoteTile(b, a)!.part.contains('camera-off'), "Ada's camera back at Bob's");
     await expectLiveMedia(b, a);
     expect(changes).to.deep.equal(['false:false:true', 'false:false:false', 'false:false:true']);
+  });
+
+  it('fire a local event for a control button, and none for a method call', async () => {
+    const [a, b] = (await joined(uniqueRoom('local-toggle'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
+    const local: string[] = [];
+    a.addEventListener('meeting-room-media-changed', (e) =>
+      local.push(`${e.local}:${e.audioEnabled}:${e.videoEnabled}`),
+    );
+    parts(a, 'camera-button')[0]!.click();
+    expect(local).to.deep.equal(['true:true:false']);
+    a.setCamera(true);
+    a.setMicrophone(false);
+    await until(() => b.call!.participants[0]?.audioEnabled === false, 'Bob hears of the method call');
+    expect(local, 'no event for setCamera()/setMicrophone()').to.deep.equal(['true:true:false']);
+    expect(parts(a, 'mic-button')[0]!.getAttribute('aria-pressed')).to.equal('false');
+  });
+});
+
+describe('autoplay', () => {
+  // Chromium lets a page that captures camera or microphone autoplay with
+  // sound. A receive-only participant captures nothing, so it meets the real
+  // policy: its peer runs in an iframe (another document) from the built embed.
+  const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  let frame: HTMLIFrameElement | undefined;
+  afterEach(() => {
+    navigator.mediaDevices.getUserMedia = original;
+    frame?.remove();
+  });
+
+  it('without a gesture, sound is refused: remote video plays muted and "Enable sound" unblocks it', async () => {
+    const room = uniqueRoom('autoplay');
+    frame = document.createElement('iframe');
+    frame.srcdoc = `<script type="module" src="/dist/public/meeting-room.js"></script>
+      <meeting-room room="${room}" name="Framed" signal-url="${server().signalUrl}" autojoin></meeting-room>`;
+    document.body.append(frame);
+    const framed = await until(
+      () => frame!.contentDocument?.querySelector('meeting-room') as MeetingRoom | null,
+      'the framed element',
+    );
+    await until(() => framed.state === 'joined', 'the framed element joined');
+    navigator.mediaDevices.getUserMedia = () =>
+      Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    const a = await meetingRoom(room, { name: 'Ada' });
+    await a.join();
+    const button = await until(() => parts(a, 'sound-button')[0], 'the Enable sound button');
+    const video = remoteTiles(a)[0]!.querySelector('video')!;
+    await until(() => !video.paused && video.muted, 'the remote video plays muted meanwhile');
+    const box = button.getBoundingClientRect();
+    await sendMouse({
+      type: 'click',
+      position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)],
+    });
+    await until(() => parts(a, 'sound-button').length === 0, 'the button goes away');
+    await until(() => !video.muted && !video.paused, 'the remote video plays with sound');
   });
 });
 

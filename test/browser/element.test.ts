@@ -1,6 +1,6 @@
 import { expect } from '@open-wc/testing';
 import { MeetingRoomErrorEvent } from '../../src/events.js';
-import { meetingRoom, parts, uniqueRoom, until } from './helpers.js';
+import { meetingRoom, parts, server, uniqueRoom, until } from './helpers.js';
 
 describe('<meeting-room> idle', () => {
   it('is accessible and shows a Join button until joined', async () => {
@@ -52,5 +52,51 @@ describe('<meeting-room> errors', () => {
     expect(el.getAttribute('state')).to.equal('error');
     expect(parts(el, 'error')[0]!.textContent).to.contain('cannot reach the signaling server');
     el.leave();
+  });
+});
+
+describe('<meeting-room> room changes and page exit', () => {
+  it('changing room while joined leaves the old room and joins the new one', async () => {
+    const first = uniqueRoom('first');
+    const second = uniqueRoom('second');
+    const [a, b] = await Promise.all([meetingRoom(first, { name: 'Ada' }), meetingRoom(second, { name: 'Bob' })]);
+    const c = await meetingRoom(first, { name: 'Cy' });
+    for (const el of [a, b, c]) {
+      await el.join();
+      await until(() => el.state === 'joined', `${el.name} joined`);
+    }
+    await until(() => parts(c, 'remote').length === 1, 'Cy sees Ada');
+    const events: string[] = [];
+    a.addEventListener('meeting-room-left', (e) => events.push(`left:${e.room}`));
+    a.addEventListener('meeting-room-joined', (e) => events.push(`joined:${e.room}`));
+    a.room = second;
+    await until(() => events.length === 2, 'left and joined again');
+    expect(events).to.deep.equal([`left:${first}`, `joined:${second}`]);
+    await until(() => parts(c, 'remote').length === 0, 'Cy no longer sees Ada');
+    await until(() => parts(b, 'remote').some((t) => t.textContent?.includes('Ada')), 'Bob sees Ada');
+    expect(a.getAttribute('room')).to.equal(second);
+  });
+
+  it('pagehide leaves the room', async () => {
+    const room = uniqueRoom('pagehide');
+    // A plain protocol client watches the room.
+    const observer = new WebSocket(server().signalUrl);
+    const seen: { type: string; from?: string }[] = [];
+    observer.onmessage = (e) => seen.push(JSON.parse(e.data));
+    await new Promise((resolve) => (observer.onopen = resolve));
+    observer.send(
+      JSON.stringify({ type: 'JOIN', room, clientId: 'observer-1', audioEnabled: false, videoEnabled: false }),
+    );
+    await until(() => seen.some((m) => m.type === 'WELCOME'), 'observer welcomed');
+    const el = await meetingRoom(room, { name: 'Ada' });
+    await el.join();
+    await until(() => el.state === 'joined', 'Ada joined');
+    const stream = el.call!.localStream!;
+    const clientId = el.clientId;
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: false }));
+    await until(() => seen.some((m) => m.type === 'LEAVE' && m.from === clientId), 'the room hears LEAVE', 1000);
+    expect(el.state).to.equal('left');
+    expect(stream.getTracks().every((t) => t.readyState === 'ended')).to.equal(true);
+    observer.close();
   });
 });
