@@ -9,7 +9,7 @@
  */
 import { Emitter } from './emitter.js';
 import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './local-media.js';
-import { PeerLink, type LinkState, type LinkTracks } from './peer-link.js';
+import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
 import type { ChatBroadcast, IceServerConfig, PeerInfo } from './protocol.js';
 import { SignalingClient, type SignalingEvents, type SignalingState } from './signaling-client.js';
 
@@ -22,6 +22,7 @@ export interface CallOptions {
   token?: string;
   /** From the page (the element's `ice-servers`); merged with the server's. */
   iceServers?: RTCIceServer[];
+  /** `relay` forces every link through a TURN relay. */
   iceTransportPolicy?: RTCIceTransportPolicy;
   /** Start with the microphone on. */
   audioEnabled: boolean;
@@ -42,6 +43,10 @@ export interface Participant extends PeerInfo {
   localCandidateType?: string;
   remoteCandidateType?: string;
   rttMs?: number;
+  /** The latest quality sample of the link, while connected. */
+  quality?: LinkQuality;
+  /** Why the link is not working, while it is not. */
+  problem?: string;
 }
 
 export interface CallError {
@@ -343,10 +348,14 @@ export class Call extends Emitter<CallEvents> {
       initiator,
     });
     link.on('stream', (stream) => this.#updateParticipant(peerId, { stream }));
-    link.on('state', (state: LinkState) => this.#updateParticipant(peerId, state));
-    link.on('problem', (problem) =>
-      this.emit('error', { code: 'connectivity', message: problem.message, cause: problem.cause }),
+    link.on('state', (state: LinkState) =>
+      this.#updateParticipant(peerId, state.connectionState === 'connected' ? { ...state, problem: undefined } : state),
     );
+    link.on('quality', (quality) => this.#updateParticipant(peerId, { quality }));
+    link.on('problem', (problem) => {
+      this.#updateParticipant(peerId, { problem: problem.message });
+      this.emit('error', { code: 'connectivity', message: problem.message, cause: problem.cause });
+    });
     this.#links.set(peerId, link);
     this.#updateParticipant(peerId, { stream: link.remoteStream });
     return link;

@@ -106,6 +106,21 @@ export const styles = css`
   [part~='indicators']:empty {
     display: none;
   }
+  [part~='quality'] {
+    position: absolute;
+    top: 8px;
+    right: 8px;
+    padding: 2px 8px;
+    border-radius: 4px;
+    font-size: 0.85em;
+    background: rgb(0 0 0 / 60%);
+  }
+  [part~='quality'][data-level='fair'] {
+    color: var(--meeting-room-quality-fair, #ffd666);
+  }
+  [part~='quality'][data-level='poor'] {
+    color: var(--meeting-room-quality-poor, #ff8a80);
+  }
   [part~='controls'] {
     display: flex;
     flex-wrap: wrap;

@@ -5,6 +5,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { Call, type CallError, type CallState, type Participant } from './call.js';
+import type { LinkQuality } from './peer-link.js';
 import {
   MeetingRoomChatMessageEvent,
   MeetingRoomConnectionStateEvent,
@@ -30,6 +31,8 @@ export function defaultSignalUrl(location: Location): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SIGNAL_PATH}`;
 }
 
+const QUALITY_LABELS = { good: 'Good', fair: 'Fair', poor: 'Poor' } as const;
+
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 /**
@@ -45,11 +48,12 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
  * @csspart notice - A non-fatal message, e.g. joined without camera.
  * @csspart stage - The area holding the grid and the chat panel.
  * @csspart grid - The grid of participant tiles.
- * @csspart tile - One participant's tile, with `local` or `remote`, and `muted`, `camera-off`, `connecting`, `failed` as they apply.
+ * @csspart tile - One participant's tile, with `local` or `remote`, and `muted`, `camera-off`, `connecting`, `failed`, `relayed` as they apply. Remote tiles carry `data-path` (`direct`, `relay`) and `data-quality` (`good`, `fair`, `poor`).
  * @csspart video - The video in a tile.
  * @csspart avatar - The initial shown in a tile while its camera is off.
  * @csspart name - The name label in a tile.
  * @csspart indicators - The microphone, camera and connection state in a tile.
+ * @csspart quality - Path and quality of a remote tile's link ("Direct · Good"), with `data-level`; details in its title.
  * @csspart controls - The bar of buttons.
  * @csspart button - Every control button; each also has its own part below.
  * @csspart mic-button - Microphone on/off (`aria-pressed` is true while on).
@@ -83,6 +87,8 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
  * @cssprop --meeting-room-focus-ring - Focus outline color. Default `#0b57d0`.
  * @cssprop --meeting-room-panel-background - Chat panel background. Default `#fff`.
  * @cssprop --meeting-room-chat-width - Width of the chat panel. Default `300px`.
+ * @cssprop --meeting-room-quality-fair - Color of a "Fair" quality label. Default `#ffd666`.
+ * @cssprop --meeting-room-quality-poor - Color of a "Poor" quality label. Default `#ff8a80`.
  *
  * @fires {MeetingRoomJoinedEvent} meeting-room-joined - The local participant is in the room.
  * @fires {MeetingRoomLeftEvent} meeting-room-left - The local participant left.
@@ -121,6 +127,9 @@ export class MeetingRoom extends LitElement {
 
   /** JSON array of RTCIceServer, merged with the servers the signaling server hands out. */
   @property({ attribute: 'ice-servers' }) iceServers = '';
+
+  /** `all` (default) or `relay`: send every link through the TURN relay (hides IP addresses from peers). */
+  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
 
   /** Display name shown to the others. */
   @property() name = '';
@@ -179,7 +188,9 @@ export class MeetingRoom extends LitElement {
       ? `room must be 1-64 of A-Z a-z 0-9 _ - (got "${this.room.slice(0, 80)}")`
       : !ice.ok
         ? ice.error
-        : this.#checkSignalUrl();
+        : this.iceTransportPolicy !== 'all' && this.iceTransportPolicy !== 'relay'
+          ? `ice-transport-policy must be "all" or "relay" (got "${String(this.iceTransportPolicy).slice(0, 40)}")`
+          : this.#checkSignalUrl();
     if (problem || !ice.ok) {
       this.#fail('invalid-attribute', problem ?? 'invalid attributes');
       return;
@@ -195,6 +206,7 @@ export class MeetingRoom extends LitElement {
       ...(this.name ? { name: this.name } : {}),
       ...(this.token ? { token: this.token } : {}),
       iceServers: ice.value,
+      iceTransportPolicy: this.iceTransportPolicy,
       audioEnabled: !this.noAudio,
       videoEnabled: !this.noVideo,
     });
@@ -414,8 +426,8 @@ export class MeetingRoom extends LitElement {
   }
 
   private renderRemoteTile(p: Participant) {
-    const connecting = p.connectionState === 'new' || p.connectionState === 'connecting';
-    const failed = p.connectionState === 'failed' || p.connectionState === 'disconnected';
+    const connecting = !p.problem && (p.connectionState === 'new' || p.connectionState === 'connecting');
+    const failed = Boolean(p.problem) || p.connectionState === 'failed' || p.connectionState === 'disconnected';
     const parts = [
       'tile',
       'remote',
@@ -423,6 +435,7 @@ export class MeetingRoom extends LitElement {
       p.videoEnabled ? '' : 'camera-off',
       connecting ? 'connecting' : '',
       failed ? 'failed' : '',
+      p.quality?.path === 'relay' ? 'relayed' : '',
     ].filter(Boolean);
     const label = p.name || 'Guest';
     return html`<div
@@ -431,6 +444,8 @@ export class MeetingRoom extends LitElement {
       aria-label=${label}
       data-client-id=${p.clientId}
       data-connection=${p.connectionState}
+      data-path=${p.quality?.path ?? nothing}
+      data-quality=${p.quality?.level ?? nothing}
     >
       <video
         part="video"
@@ -444,7 +459,12 @@ export class MeetingRoom extends LitElement {
       ></video>
       ${p.videoEnabled ? nothing : html`<span part="avatar" aria-hidden="true">${initial(label)}</span>`}
       <span part="name">${label}</span>
-      ${this.renderIndicators(p.audioEnabled, p.videoEnabled, connecting ? 'Connecting…' : failed ? 'Connection lost, retrying…' : '')}
+      ${this.renderIndicators(
+        p.audioEnabled,
+        p.videoEnabled,
+        p.problem ?? (connecting ? 'Connecting…' : failed ? 'Connection lost, retrying…' : ''),
+      )}
+      ${p.quality && !failed ? this.renderQuality(p.quality) : nothing}
     </div>`;
   }
 
@@ -453,6 +473,19 @@ export class MeetingRoom extends LitElement {
       ${mic ? nothing : html`<span data-indicator="muted">Muted</span>`}
       ${camera ? nothing : html`<span data-indicator="camera-off">Camera off</span>`}
       ${connection ? html`<span data-indicator="connection">${connection}</span>` : nothing}
+    </span>`;
+  }
+
+  private renderQuality(quality: LinkQuality) {
+    const details = [
+      quality.rttMs === undefined ? '' : `${Math.round(quality.rttMs)} ms`,
+      `${quality.lossPercent}% loss`,
+      `${quality.bitrateKbps} kbps`,
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return html`<span part="quality" title=${details} data-level=${quality.level}>
+      ${quality.path === 'relay' ? 'Relayed' : 'Direct'} · ${QUALITY_LABELS[quality.level]}
     </span>`;
   }
 

@@ -51,6 +51,31 @@ export interface PeerLinkOptions {
   restartTimeoutMs?: number;
   /** Restarts that may fail before the connection is replaced. */
   maxRestarts?: number;
+  /** A link not connected this long after it started is reported as a problem (it keeps trying). */
+  connectTimeoutMs?: number;
+  /** Interval of the quality sampling while connected. */
+  statsIntervalMs?: number;
+}
+
+export type QualityLevel = 'good' | 'fair' | 'poor';
+
+export interface LinkQuality {
+  level: QualityLevel;
+  /** `relay` when either end of the selected pair is a TURN relay. */
+  path: 'direct' | 'relay';
+  rttMs?: number;
+  /** Share of inbound packets lost since the last sample, in percent. */
+  lossPercent: number;
+  /** Inbound bitrate since the last sample. */
+  bitrateKbps: number;
+}
+
+/** Quality from RTT and loss: poor above 400 ms or 5 %, fair above 200 ms or 1 %. */
+export function qualityLevel(rttMs: number | undefined, lossPercent: number): QualityLevel {
+  const rtt = rttMs ?? 0;
+  if (lossPercent > 5 || rtt > 400) return 'poor';
+  if (lossPercent > 1 || rtt > 200) return 'fair';
+  return 'good';
 }
 
 export interface LinkState {
@@ -67,6 +92,8 @@ export interface PeerLinkEvents extends Record<string, unknown> {
   state: LinkState;
   /** Something to report to the user or the page; the link keeps trying. */
   problem: { message: string; cause: string };
+  /** A quality sample, every few seconds while connected. */
+  quality: LinkQuality;
 }
 
 const CANDIDATE_TYPES = new Set<string>(['host', 'srflx', 'prflx', 'relay']);
@@ -92,6 +119,14 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   #srflxReported = false;
   #closed = false;
   #state: LinkState = { connectionState: 'new', iceConnectionState: 'new' };
+  /** ms from start to connected, sent as ANALYTICS once the selected pair is known. */
+  #establishedMs: number | undefined;
+  #localCandidates = 0;
+  #candidateError: { code: number; text: string } | undefined;
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #statsTimer: ReturnType<typeof setInterval> | undefined;
+  #lastSample: { at: number; bytes: number; packets: number; lost: number } | undefined;
+  #statsTicks = 0;
 
   constructor(options: PeerLinkOptions) {
     super();
@@ -99,6 +134,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.peerId = options.peerId;
     this.polite = options.localId > options.peerId;
     this.#createConnection(options.initiator);
+    this.#connectTimer = setTimeout(() => {
+      if (!this.#closed && this.#pc.connectionState !== 'connected') {
+        this.emit('problem', { message: 'Could not connect to this participant yet; still trying.', cause: 'timeout' });
+      }
+    }, options.connectTimeoutMs ?? 20_000);
   }
 
   /** The current RTCPeerConnection (replaced when negotiation starts afresh). */
@@ -154,6 +194,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.#closed = true;
     clearTimeout(this.#disconnectedTimer);
     clearTimeout(this.#restartTimer);
+    clearTimeout(this.#connectTimer);
+    clearInterval(this.#statsTimer);
     this.#detach(this.#pc);
     this.#pc.close();
     for (const track of this.#remoteStream.getTracks()) this.#remoteStream.removeTrack(track);
@@ -175,10 +217,17 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.#connectedOnce = false;
     this.#gatheringStartedAt = undefined;
     this.#srflxReported = false;
+    this.#localCandidates = 0;
+    this.#candidateError = undefined;
     pc.onnegotiationneeded = () => void this.#offer(generation);
     pc.onicecandidate = (event) => this.#onLocalCandidate(event.candidate);
+    pc.onicecandidateerror = (event) => {
+      const e = event as RTCPeerConnectionIceErrorEvent;
+      this.#candidateError = { code: e.errorCode, text: e.errorText };
+    };
     pc.onicegatheringstatechange = () => {
       if (pc.iceGatheringState === 'gathering') this.#gatheringStartedAt ??= performance.now();
+      if (pc.iceGatheringState === 'complete' && this.#localCandidates === 0 && pc === this.#pc) this.#noCandidates();
     };
     pc.ontrack = (event) => {
       if (!this.#remoteStream.getTracks().includes(event.track)) this.#remoteStream.addTrack(event.track);
@@ -216,6 +265,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     pc.onnegotiationneeded = null;
     pc.onicecandidate = null;
     pc.onicegatheringstatechange = null;
+    pc.onicecandidateerror = null;
     pc.ontrack = null;
     pc.onconnectionstatechange = null;
     pc.oniceconnectionstatechange = null;
@@ -322,6 +372,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       return;
     }
     if (candidate.candidate === '') return; // end of one generation; the null above ends them all
+    this.#localCandidates++;
     const type = candidate.type ?? undefined;
     if (type === 'srflx' && !this.#srflxReported && this.#gatheringStartedAt !== undefined) {
       this.#srflxReported = true;
@@ -354,14 +405,14 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       clearTimeout(this.#restartTimer);
       this.#disconnectedTimer = undefined;
       this.#restarts = 0;
+      clearTimeout(this.#connectTimer);
       if (!this.#connectedOnce) {
         this.#connectedOnce = true;
-        this.#options.send({
-          type: 'ANALYTICS',
-          event: 'connection-established',
-          peer: this.peerId,
-          ms: Math.round(performance.now() - this.#options.startedAt),
-        });
+        this.#establishedMs = Math.round(performance.now() - this.#options.startedAt);
+      }
+      if (this.#statsTimer === undefined) {
+        this.#lastSample = undefined;
+        this.#statsTimer = setInterval(() => void this.#sample(), this.#options.statsIntervalMs ?? 2000);
       }
     } else if (connectionState === 'failed') {
       this.#options.send({ type: 'ANALYTICS', event: 'ice-failed', peer: this.peerId });
@@ -398,7 +449,83 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (pc !== this.#pc || this.#closed || pc.connectionState !== state.connectionState) return;
     this.#state = state;
     this.#options.send({ type: 'CONNECTION_STATE', peer: this.peerId, ...state });
+    // Sent after the state, so the server knows the path (direct or relay) of this time.
+    if (state.connectionState === 'connected' && this.#establishedMs !== undefined) {
+      this.#options.send({
+        type: 'ANALYTICS',
+        event: 'connection-established',
+        peer: this.peerId,
+        ms: this.#establishedMs,
+      });
+      this.#establishedMs = undefined;
+    }
     this.emit('state', state);
+  }
+
+  /** Gathering ended without a single candidate: nothing can connect (e.g. relay-only with a TURN server that refuses us). */
+  #noCandidates(): void {
+    const relayOnly = this.#options.iceTransportPolicy === 'relay';
+    const error = this.#candidateError;
+    const reason =
+      error?.code === 401
+        ? 'the TURN server refused the credentials (401)'
+        : error
+          ? `the ICE server answered ${error.code} ${error.text}`.trim()
+          : relayOnly
+            ? 'no TURN relay could be reached'
+            : 'no network path was found';
+    this.#options.send({
+      type: 'ANALYTICS',
+      event: 'ice-failed',
+      peer: this.peerId,
+      detail: `no candidates: ${reason}`,
+    });
+    this.emit('problem', {
+      message: `Cannot connect: ${reason}.`,
+      cause: error ? `ice-${error.code}` : 'no-candidates',
+    });
+  }
+
+  /** A quality sample from getStats(): RTT, inbound loss and bitrate since the last sample. */
+  async #sample(): Promise<void> {
+    const pc = this.#pc;
+    if (this.#closed || pc.connectionState !== 'connected') {
+      clearInterval(this.#statsTimer);
+      this.#statsTimer = undefined;
+      return;
+    }
+    const [stats, pair] = await Promise.all([pc.getStats(), selectedPair(pc)]);
+    let bytes = 0;
+    let packets = 0;
+    let lost = 0;
+    stats.forEach(
+      (report: { type: string; bytesReceived?: number; packetsReceived?: number; packetsLost?: number }) => {
+        if (report.type !== 'inbound-rtp') return;
+        bytes += report.bytesReceived ?? 0;
+        packets += report.packetsReceived ?? 0;
+        lost += report.packetsLost ?? 0;
+      },
+    );
+    const now = performance.now();
+    const last = this.#lastSample;
+    this.#lastSample = { at: now, bytes, packets, lost };
+    if (!last || this.#closed || pc !== this.#pc) return;
+    const seconds = Math.max((now - last.at) / 1000, 0.001);
+    const received = packets - last.packets;
+    const missing = Math.max(0, lost - last.lost);
+    const lossPercent = received + missing > 0 ? Math.round((missing / (received + missing)) * 1000) / 10 : 0;
+    const quality: LinkQuality = {
+      level: qualityLevel(pair.rttMs, lossPercent),
+      path: pair.localCandidateType === 'relay' || pair.remoteCandidateType === 'relay' ? 'relay' : 'direct',
+      ...(pair.rttMs === undefined ? {} : { rttMs: pair.rttMs }),
+      lossPercent,
+      bitrateKbps: Math.round(((bytes - last.bytes) * 8) / seconds / 1000),
+    };
+    this.emit('quality', quality);
+    // Keep the room's connection graph fresh (RTT) every fifth sample.
+    if (++this.#statsTicks % 5 === 0) {
+      this.#options.send({ type: 'CONNECTION_STATE', peer: this.peerId, ...this.#state, ...pair });
+    }
   }
 
   #report(error: unknown): void {

@@ -5,7 +5,14 @@ import type { MeetingRoom } from '../../src/meeting-room.js';
 
 declare global {
   interface Window {
-    __MEETING_TEST__: { signalUrl: string; httpUrl: string; adminToken: string };
+    __MEETING_TEST__: {
+      signalUrl: string;
+      httpUrl: string;
+      adminToken: string;
+      default: { signalUrl: string; httpUrl: string };
+      turn: { signalUrl: string; httpUrl: string };
+      coturn: { stunUrl: string; turnUrl: string; realm: string };
+    };
   }
 }
 

@@ -1,0 +1,97 @@
+/**
+ * Starts a real coturn (`turnserver`, Debian package `coturn`) on loopback for
+ * tests, in TURN REST API mode (`use-auth-secret`), and stops it by PID.
+ * The flags follow what was checked on these machines; `--allow-loopback-peers`
+ * is for tests only (production denies loopback and private peers).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const TURNSERVER = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves with `{ port, secret, realm, stunUrl, turnUrl, stop() }` once coturn answers. */
+export async function startCoturn({ secret = 'coturn-test-secret-0123456789', realm = 'meeting-room.test' } = {}) {
+  if (!existsSync(TURNSERVER)) {
+    throw new Error(`${TURNSERVER} is missing: install the Debian package coturn (.ci/run does)`);
+  }
+  const port = await freePort();
+  const minPort = 40000 + Math.floor(Math.random() * 200) * 100;
+  const dir = mkdtempSync(join(tmpdir(), 'coturn-'));
+  const child = spawn(
+    TURNSERVER,
+    [
+      '-c',
+      '/dev/null',
+      '--listening-ip=127.0.0.1',
+      `--listening-port=${port}`,
+      '--relay-ip=127.0.0.1',
+      `--min-port=${minPort}`,
+      `--max-port=${minPort + 99}`,
+      '--allow-loopback-peers',
+      '--no-tls',
+      '--no-dtls',
+      '--no-cli',
+      '--use-auth-secret',
+      `--static-auth-secret=${secret}`,
+      `--realm=${realm}`,
+      '--fingerprint',
+      '--no-multicast-peers',
+      `--userdb=${join(dir, 'turndb')}`,
+      `--pidfile=${join(dir, 'turnserver.pid')}`,
+      '--log-file=stdout',
+      '--simple-log',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`coturn did not start within 10 s:\n${output}`)), 10_000);
+    const onData = (chunk) => {
+      output += chunk;
+      if (output.includes('Total General servers')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`coturn exited with ${code}:\n${output}`));
+    });
+  });
+  child.stdout.resume();
+  child.stderr.resume();
+  return {
+    port,
+    secret,
+    realm,
+    stunUrl: `stun:127.0.0.1:${port}`,
+    turnUrl: `turn:127.0.0.1:${port}?transport=udp`,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+        await exited;
+        clearTimeout(timer);
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
