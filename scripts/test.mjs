@@ -46,9 +46,9 @@ check('lint', bin('eslint'), ['.']);
 check('format', bin('prettier'), ['--check', '.']);
 check('build', 'npm', ['run', '--silent', 'build']);
 
-// Node suites: the server over real sockets, the headless core in Node, tooling checks.
+// Node suites: the server over real sockets, the headless core in Node, tooling checks, pages in Chromium.
 {
-  const files = ['test/server', 'test/core', 'test/tooling'].flatMap((dir) =>
+  const files = ['test/server', 'test/core', 'test/tooling', 'test/e2e'].flatMap((dir) =>
     readdirSync(dir)
       .filter((f) => f.endsWith('.test.ts'))
       .map((f) => join(dir, f)),

@@ -1,0 +1,103 @@
+/**
+ * The operator page (`/admin.html`) in real headless Chromium against the real
+ * server: it draws a room's connection graph with the admin token, refreshes
+ * live, refuses a wrong token, and shows user-chosen names as text.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { newId, startServer, TestClient, type TestServer } from '../server/helpers.js';
+
+const STATIC = new URL('../../dist/public', import.meta.url).pathname;
+const ADMIN = 'operator-token-0123456789';
+let srv: TestServer;
+let browser: Browser;
+
+before(async () => {
+  assert.ok(existsSync(`${STATIC}/admin.html`), 'dist/public/admin.html is missing: run `npm run build` first');
+  srv = await startServer({ adminToken: ADMIN, staticDir: STATIC });
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+async function open(room: string, token: string): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(`${srv.url}/admin.html?room=${room}`);
+  await page.type('input[name="token"]', token);
+  await page.click('button[type="submit"]');
+  return page;
+}
+
+const count = (page: Page, selector: string) => page.$$eval(selector, (nodes) => nodes.length);
+
+describe('operator page', () => {
+  it('draws members and links, refreshes live, and shows names as text', async () => {
+    const room = `ops-${newId()}`;
+    const a = await TestClient.connect(srv.wsUrl);
+    await a.join(room, { name: 'Ada' });
+    const b = await TestClient.connect(srv.wsUrl);
+    await b.join(room, { name: '<img src=x onerror="document.title=1">' });
+    a.send({
+      type: 'CONNECTION_STATE',
+      peer: b.clientId,
+      connectionState: 'connected',
+      iceConnectionState: 'connected',
+      localCandidateType: 'relay',
+      remoteCandidateType: 'relay',
+      rttMs: 12.5,
+    });
+    b.send({
+      type: 'CONNECTION_STATE',
+      peer: a.clientId,
+      connectionState: 'connected',
+      iceConnectionState: 'connected',
+      localCandidateType: 'relay',
+      remoteCandidateType: 'relay',
+      rttMs: 12.5,
+    });
+    await a.next('JOIN');
+
+    const page = await open(room, ADMIN);
+    await page.waitForFunction(() => document.querySelectorAll('.member').length === 2, { timeout: 5000 });
+    assert.equal(await count(page, '.pair'), 1, 'both reports of one link make one edge');
+    assert.equal(await page.$eval('.pair', (g) => g.getAttribute('data-path')), 'relay');
+    assert.equal(await page.$eval('.pair', (g) => g.getAttribute('data-state')), 'connected');
+    assert.match(await page.$eval('.pair text', (t) => t.textContent ?? ''), /relay · 13 ms/);
+    assert.equal(await count(page, '#pairs tr'), 2);
+    const names = await page.$$eval('.member text', (nodes) => nodes.map((n) => n.textContent));
+    assert.ok(names.includes('<img src=x onerror="document.title=1">'), 'the name is shown as text');
+    assert.equal(await count(page, 'img'), 0, 'no HTML from names');
+
+    // Live: a third member appears without a reload; a departure disappears.
+    const c = await TestClient.connect(srv.wsUrl);
+    await c.join(room, { name: 'Cy' });
+    await page.waitForFunction(() => document.querySelectorAll('.member').length === 3, { timeout: 5000 });
+    b.send({ type: 'LEAVE' });
+    await page.waitForFunction(() => document.querySelectorAll('.member').length === 2, { timeout: 5000 });
+    assert.equal(await count(page, '.pair'), 0, "the leaver's links are gone");
+    await page.close();
+    await Promise.all([a.close(), b.close(), c.close()]);
+  });
+
+  it('says so when the token is wrong, and shows nothing of the room', async () => {
+    const room = `ops-${newId()}`;
+    const a = await TestClient.connect(srv.wsUrl);
+    await a.join(room, { name: 'Secret Sam' });
+    const page = await open(room, 'wrong-token');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent?.includes('refused'), {
+      timeout: 5000,
+    });
+    assert.equal(await page.$eval('#status', (s) => s.getAttribute('data-kind')), 'error');
+    assert.equal(await count(page, '.member'), 0);
+    assert.ok(!(await page.content()).includes('Secret Sam'));
+    await page.close();
+    await a.close();
+  });
+});
