@@ -45,8 +45,8 @@ export interface Participant extends PeerInfo {
   rttMs?: number;
   /** The latest quality sample of the link, while connected. */
   quality?: LinkQuality;
-  /** Why the link is not working, while it is not. */
-  problem?: string;
+  /** Why the link is not working, while it is not (`cause`: `ice-401`, `no-candidates`, `timeout`, `renegotiate`, …). */
+  problem?: { message: string; cause: string };
 }
 
 export interface CallError {
@@ -353,7 +353,7 @@ export class Call extends Emitter<CallEvents> {
     );
     link.on('quality', (quality) => this.#updateParticipant(peerId, { quality }));
     link.on('problem', (problem) => {
-      this.#updateParticipant(peerId, { problem: problem.message });
+      this.#updateParticipant(peerId, { problem });
       this.emit('error', { code: 'connectivity', message: problem.message, cause: problem.cause });
     });
     this.#links.set(peerId, link);

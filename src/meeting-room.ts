@@ -18,6 +18,7 @@ import {
   type MeetingRoomErrorCode,
 } from './events.js';
 import { parseIceServers } from './ice-servers.js';
+import { en, linkProblem, mediaProblem, stringsFor, type MeetingRoomStrings } from './strings.js';
 import type { ChatBroadcast } from './protocol.js';
 import { SIGNAL_PATH } from './protocol.js';
 import { styles } from './meeting-room.styles.js';
@@ -30,8 +31,6 @@ const ROOM_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 export function defaultSignalUrl(location: Location): string {
   return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SIGNAL_PATH}`;
 }
-
-const QUALITY_LABELS = { good: 'Good', fair: 'Fair', poor: 'Poor' } as const;
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
@@ -103,6 +102,7 @@ export class MeetingRoom extends LitElement {
   static override styles = styles;
 
   #call: Call | undefined;
+  #strings: MeetingRoomStrings = en;
 
   @query('[part~="chat-input"]') private chatInput?: HTMLInputElement;
 
@@ -146,6 +146,13 @@ export class MeetingRoom extends LitElement {
   /** Join with the camera off. */
   @property({ type: Boolean, attribute: 'no-video' }) noVideo = false;
 
+  /** UI language (BCP 47). Built in: `en`, `de`. Default: the nearest `lang` up the tree, else English. */
+  // No initializer: an empty `lang` attribute would mean "unknown language" to assistive technology.
+  @property() override lang!: string;
+
+  /** Overrides any UI string of the built-in table (see `MeetingRoomStrings`). */
+  @property({ attribute: false }) strings: Partial<MeetingRoomStrings> = {};
+
   /** The call's state, reflected for CSS: idle, joining, joined, reconnecting, left, error. */
   @property({ reflect: true }) state: MeetingRoomState = 'idle';
 
@@ -172,6 +179,9 @@ export class MeetingRoom extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lang') || changed.has('strings') || !this.hasUpdated) {
+      this.#strings = { ...stringsFor(languageOf(this)), ...this.strings };
+    }
     if (changed.has('room') && changed.get('room') !== undefined && this.#call) {
       this.leave();
       void this.join();
@@ -322,7 +332,8 @@ export class MeetingRoom extends LitElement {
 
   #handleCallError = (error: CallError): void => {
     if (error.code === 'media') {
-      this.notice = error.message;
+      const call = this.#call;
+      this.notice = mediaProblem(this.#strings, error.cause ?? '', Boolean(call?.hasAudio && !call.hasVideo));
       this.dispatchEvent(new MeetingRoomErrorEvent('media', error.message, error.cause));
       return;
     }
@@ -375,7 +386,7 @@ export class MeetingRoom extends LitElement {
     return html`
       ${this.renderStatus()}
       <div part="stage">
-        <div part="grid" role="list" aria-label="Participants">
+        <div part="grid" role="list" aria-label=${this.#strings.participants}>
           ${this.renderLocalTile()} ${this.participants.map((p) => this.renderRemoteTile(p))}
         </div>
         ${this.chatOpen ? this.renderChat() : nothing}
@@ -385,30 +396,34 @@ export class MeetingRoom extends LitElement {
   }
 
   private renderLobby() {
+    const t = this.#strings;
     return html`<div part="lobby">
       ${this.errorMessage ? html`<p part="error" role="alert">${this.errorMessage}</p>` : nothing}
-      ${this.state === 'left' ? html`<p part="status" role="status">You left the meeting.</p>` : nothing}
+      ${this.state === 'left' ? html`<p part="status" role="status">${t.left}</p>` : nothing}
       <button part="button join-button" type="button" @click=${() => void this.join()}>
-        ${this.state === 'idle' ? 'Join' : 'Join again'}
+        ${this.state === 'idle' ? t.join : t.joinAgain}
       </button>
     </div>`;
   }
 
   private renderStatus() {
-    const text = this.state === 'joining' ? 'Joining…' : this.state === 'reconnecting' ? 'Reconnecting…' : '';
+    const t = this.#strings;
+    const text = this.state === 'joining' ? t.joining : this.state === 'reconnecting' ? t.reconnecting : '';
     return html`${text ? html`<p part="status" role="status">${text}</p>` : nothing}
     ${this.notice ? html`<p part="notice" role="status">${this.notice}</p>` : nothing}
     ${
       this.soundBlocked
-        ? html`<button part="button sound-button" type="button" @click=${this.#handleEnableSound}>Enable sound</button>`
+        ? html`<button part="button sound-button" type="button" @click=${this.#handleEnableSound}>
+            ${t.enableSound}
+          </button>`
         : nothing
     }`;
   }
 
   private renderLocalTile() {
     const parts = ['tile', 'local', this.micOn ? '' : 'muted', this.cameraOn ? '' : 'camera-off'].filter(Boolean);
-    const label = this.name || 'You';
-    return html`<div part=${parts.join(' ')} role="listitem" aria-label=${`${label} (you)`}>
+    const label = this.#strings.you(this.name || this.#strings.guest);
+    return html`<div part=${parts.join(' ')} role="listitem" aria-label=${label}>
       <video
         part="video"
         data-local
@@ -419,13 +434,14 @@ export class MeetingRoom extends LitElement {
         playsinline
         @loadedmetadata=${this.#handleMetadata}
       ></video>
-      ${this.cameraOn ? nothing : html`<span part="avatar" aria-hidden="true">${initial(label)}</span>`}
-      <span part="name">${label} (you)</span>
+      ${this.cameraOn ? nothing : html`<span part="avatar" aria-hidden="true">${initial(this.name)}</span>`}
+      <span part="name">${label}</span>
       ${this.renderIndicators(this.micOn, this.cameraOn)}
     </div>`;
   }
 
   private renderRemoteTile(p: Participant) {
+    const t = this.#strings;
     const connecting = !p.problem && (p.connectionState === 'new' || p.connectionState === 'connecting');
     const failed = Boolean(p.problem) || p.connectionState === 'failed' || p.connectionState === 'disconnected';
     const parts = [
@@ -437,7 +453,8 @@ export class MeetingRoom extends LitElement {
       failed ? 'failed' : '',
       p.quality?.path === 'relay' ? 'relayed' : '',
     ].filter(Boolean);
-    const label = p.name || 'Guest';
+    const label = p.name || t.guest;
+    const problem = p.problem ? (linkProblem(t, p.problem.cause) ?? p.problem.message) : '';
     return html`<div
       part=${parts.join(' ')}
       role="listitem"
@@ -457,26 +474,28 @@ export class MeetingRoom extends LitElement {
         playsinline
         @loadedmetadata=${this.#handleMetadata}
       ></video>
-      ${p.videoEnabled ? nothing : html`<span part="avatar" aria-hidden="true">${initial(label)}</span>`}
+      ${p.videoEnabled ? nothing : html`<span part="avatar" aria-hidden="true">${initial(p.name)}</span>`}
       <span part="name">${label}</span>
       ${this.renderIndicators(
         p.audioEnabled,
         p.videoEnabled,
-        p.problem ?? (connecting ? 'Connecting…' : failed ? 'Connection lost, retrying…' : ''),
+        problem || (connecting ? t.connecting : failed ? t.connectionLost : ''),
       )}
       ${p.quality && !failed ? this.renderQuality(p.quality) : nothing}
     </div>`;
   }
 
   private renderIndicators(mic: boolean, camera: boolean, connection = '') {
+    const t = this.#strings;
     return html`<span part="indicators">
-      ${mic ? nothing : html`<span data-indicator="muted">Muted</span>`}
-      ${camera ? nothing : html`<span data-indicator="camera-off">Camera off</span>`}
+      ${mic ? nothing : html`<span data-indicator="muted">${t.muted}</span>`}
+      ${camera ? nothing : html`<span data-indicator="camera-off">${t.cameraOff}</span>`}
       ${connection ? html`<span data-indicator="connection">${connection}</span>` : nothing}
     </span>`;
   }
 
   private renderQuality(quality: LinkQuality) {
+    const t = this.#strings;
     const details = [
       quality.rttMs === undefined ? '' : `${Math.round(quality.rttMs)} ms`,
       `${quality.lossPercent}% loss`,
@@ -485,12 +504,13 @@ export class MeetingRoom extends LitElement {
       .filter(Boolean)
       .join(', ');
     return html`<span part="quality" title=${details} data-level=${quality.level}>
-      ${quality.path === 'relay' ? 'Relayed' : 'Direct'} · ${QUALITY_LABELS[quality.level]}
+      ${quality.path === 'relay' ? t.relayed : t.direct} · ${t.quality[quality.level]}
     </span>`;
   }
 
   private renderControls() {
-    return html`<div part="controls" role="toolbar" aria-label="Call controls">
+    const t = this.#strings;
+    return html`<div part="controls" role="toolbar" aria-label=${t.controls}>
       <button
         part="button mic-button"
         type="button"
@@ -498,7 +518,7 @@ export class MeetingRoom extends LitElement {
         ?disabled=${!this.hasMic}
         @click=${() => this.#handleToggle('mic')}
       >
-        Microphone
+        ${t.microphone}
       </button>
       <button
         part="button camera-button"
@@ -507,36 +527,37 @@ export class MeetingRoom extends LitElement {
         ?disabled=${!this.hasCamera}
         @click=${() => this.#handleToggle('camera')}
       >
-        Camera
+        ${t.camera}
       </button>
       <button
         part="button chat-button"
         type="button"
         aria-pressed=${this.chatOpen ? 'true' : 'false'}
-        aria-label=${this.unread > 0 ? `Chat, ${this.unread} unread` : 'Chat'}
+        aria-label=${this.unread > 0 ? t.chatUnread(this.unread) : t.chat}
         @click=${this.#handleChatToggle}
       >
-        Chat${this.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${this.unread}</span>` : nothing}
+        ${t.chat}${this.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${this.unread}</span>` : nothing}
       </button>
-      <button part="button leave-button" type="button" @click=${() => this.leave()}>Leave</button>
+      <button part="button leave-button" type="button" @click=${() => this.leave()}>${t.leave}</button>
     </div>`;
   }
 
   private renderChat() {
-    return html`<section part="chat" aria-label="Chat">
+    const t = this.#strings;
+    return html`<section part="chat" aria-label=${t.chat}>
       <ol part="messages" aria-live="polite">
         ${this.messages.map(
           (m) =>
             html`<li part="message" data-id=${m.id}>
-              <span part="message-sender">${m.from === this.clientId ? 'You' : m.name || 'Guest'}</span>
+              <span part="message-sender">${m.from === this.clientId ? t.youSender : m.name || t.guest}</span>
               <time part="message-time" datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
               <span part="message-text">${m.text}</span>
             </li>`,
         )}
       </ol>
       <form part="chat-form" @submit=${this.#handleChatSubmit}>
-        <input part="chat-input" type="text" maxlength="2000" aria-label="Message" autocomplete="off" />
-        <button part="button chat-send" type="submit">Send</button>
+        <input part="chat-input" type="text" maxlength="2000" aria-label=${t.message} autocomplete="off" />
+        <button part="button chat-send" type="submit">${t.send}</button>
       </form>
     </section>`;
   }
@@ -544,6 +565,11 @@ export class MeetingRoom extends LitElement {
 
 function initial(name: string): string {
   return (name.trim()[0] ?? '?').toUpperCase();
+}
+
+/** The language of the element: its own `lang`, else the nearest ancestor's, else the document's. */
+function languageOf(el: HTMLElement): string {
+  return el.lang || el.parentElement?.closest<HTMLElement>('[lang]')?.lang || document.documentElement.lang || 'en';
 }
 
 declare global {

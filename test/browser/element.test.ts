@@ -100,3 +100,38 @@ describe('<meeting-room> room changes and page exit', () => {
     observer.close();
   });
 });
+
+describe('<meeting-room> language', () => {
+  it('takes its strings from lang, from an ancestor, and from the strings property', async () => {
+    const el = await meetingRoom(uniqueRoom(), { lang: 'de' });
+    expect(parts(el, 'join-button')[0]!.textContent!.trim()).to.equal('Beitreten');
+    el.strings = { join: 'Los geht’s' };
+    await el.updateComplete;
+    expect(parts(el, 'join-button')[0]!.textContent!.trim()).to.equal('Los geht’s');
+    el.removeAttribute('lang');
+    el.lang = 'fr'; // no French table: English, with the override kept
+    el.strings = {};
+    await el.updateComplete;
+    expect(parts(el, 'join-button')[0]!.textContent!.trim()).to.equal('Join');
+
+    const wrapper = document.createElement('div');
+    wrapper.lang = 'de-AT';
+    wrapper.innerHTML = `<meeting-room room="x"></meeting-room>`;
+    document.body.append(wrapper);
+    const inner = wrapper.querySelector('meeting-room')!;
+    await inner.updateComplete;
+    expect(parts(inner, 'join-button')[0]!.textContent!.trim()).to.equal('Beitreten');
+    wrapper.remove();
+  });
+
+  it('shows the call in German, controls included', async () => {
+    const room = uniqueRoom('de');
+    const el = await meetingRoom(room, { lang: 'de', name: 'Ada' });
+    await el.join();
+    await until(() => el.state === 'joined', 'joined');
+    expect(parts(el, 'mic-button')[0]!.textContent!.trim()).to.equal('Mikrofon');
+    expect(parts(el, 'leave-button')[0]!.textContent!.trim()).to.equal('Verlassen');
+    expect(parts(el, 'local')[0]!.getAttribute('aria-label')).to.equal('Ada (Sie)');
+    await expect(el).to.be.accessible();
+  });
+});
