@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Bootstrap: read the configuration, listen, and shut down cleanly on
  * SIGTERM/SIGINT. Everything else lives in testable modules.

@@ -1,0 +1,26 @@
+/**
+ * The headless call core, without Lit and without the element: for a page
+ * that builds its own UI. `import { Call } from 'meeting-room/core'`.
+ */
+export { Call, type CallOptions, type CallState, type CallEvents, type CallError, type Participant } from './call.js';
+export {
+  PeerLink,
+  qualityLevel,
+  selectedPair,
+  type PeerLinkOptions,
+  type LinkQuality,
+  type LinkState,
+  type LinkTracks,
+  type QualityLevel,
+} from './peer-link.js';
+export {
+  SignalingClient,
+  randomClientId,
+  reconnectDelay,
+  type SignalingOptions,
+  type SignalingState,
+  type SignalingEvents,
+} from './signaling-client.js';
+export { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './local-media.js';
+export { parseIceServers } from './ice-servers.js';
+export type * from './protocol.js';

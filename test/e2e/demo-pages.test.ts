@@ -1,0 +1,103 @@
+/**
+ * The demo pages as a visitor gets them from `npm start`: served by the real
+ * server, loading exactly the self-contained /meeting-room.js, in Chromium
+ * with the fake camera and microphone.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { startServer, type TestServer } from '../server/helpers.js';
+
+const STATIC = new URL('../../dist/public', import.meta.url).pathname;
+let srv: TestServer;
+let browser: Browser;
+
+before(async () => {
+  assert.ok(existsSync(`${STATIC}/meeting-room.js`), 'dist/public is missing: run `npm run build` first');
+  srv = await startServer({ staticDir: STATIC });
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
+      '--allow-loopback-in-peer-connection',
+    ],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await srv?.close();
+});
+
+/** Opens a page and collects its errors; only /meeting-room.js may be loaded as script. */
+async function visit(path: string): Promise<{ page: Page; errors: string[]; scripts: string[] }> {
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  const scripts: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  // Failed loads are judged by URL below (a browser asks for /favicon.ico by itself).
+  page.on(
+    'console',
+    (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && errors.push(m.text()),
+  );
+  page.on(
+    'response',
+    (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && errors.push(`${r.status()} ${r.url()}`),
+  );
+  page.on('request', (r) => r.resourceType() === 'script' && scripts.push(new URL(r.url()).pathname));
+  await page.goto(`${srv.url}${path}`, { waitUntil: 'networkidle0' });
+  await page.waitForFunction(() => customElements.get('meeting-room') !== undefined);
+  return { page, errors, scripts };
+}
+
+const joinButton = (page: Page) =>
+  page.evaluateHandle(() => document.querySelector('meeting-room')!.shadowRoot!.querySelector('[part~="join-button"]'));
+
+describe('demo pages', () => {
+  it('the CMS page (one script tag, one element) joins a call from the Join button', async () => {
+    const { page, errors, scripts } = await visit('/cms.html');
+    assert.deepEqual(scripts, ['/meeting-room.js']);
+    const button = await joinButton(page);
+    await (button as unknown as { click(): Promise<void> }).click();
+    await page.waitForFunction(() => document.querySelector('meeting-room')!.getAttribute('state') === 'joined', {
+      timeout: 10_000,
+    });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the main page shows the embed snippet and joins with ?join=1', async () => {
+    const { page, errors } = await visit('/?room=demo-e2e&name=Ada&join=1');
+    const snippet = await page.$eval('#snippet code', (c) => c.textContent ?? '');
+    assert.match(snippet, new RegExp(`<script type="module" src="${srv.url}/meeting-room.js"></script>`));
+    await page.waitForFunction(() => document.querySelector('meeting-room')!.getAttribute('state') === 'joined', {
+      timeout: 10_000,
+    });
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the theming page themes from outside: accent, dark colors, German strings', async () => {
+    const { page, errors } = await visit('/theming.html');
+    const looks = await page.evaluate(() =>
+      [...document.querySelectorAll('meeting-room')].map((el) => {
+        const button = el.shadowRoot!.querySelector('[part~="join-button"]')!;
+        return {
+          background: getComputedStyle(button).backgroundColor,
+          text: button.textContent!.trim(),
+          host: getComputedStyle(el).backgroundColor,
+        };
+      }),
+    );
+    assert.deepEqual(looks[0], { background: 'rgb(124, 58, 237)', text: 'Join', host: 'rgb(246, 248, 250)' });
+    assert.deepEqual(looks[1], { background: 'rgb(47, 129, 247)', text: 'Beitreten', host: 'rgb(22, 27, 34)' });
+    assert.equal(looks[2]!.background, 'rgb(11, 87, 208)', 'the default accent');
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
