@@ -23,40 +23,49 @@ function freePort() {
   });
 }
 
-/** Resolves with `{ port, secret, realm, stunUrl, turnUrl, stop() }` once coturn answers. */
-export async function startCoturn({ secret = 'coturn-test-secret-0123456789', realm = 'meeting-room.test' } = {}) {
+/**
+ * Resolves with `{ port, secret, realm, stunUrl, turnUrl, stop() }` once coturn answers. By default it listens on
+ * 127.0.0.1 and allows loopback peers (tests on one host); `ip` and `netns` run it inside a network namespace.
+ */
+export async function startCoturn({
+  secret = 'coturn-test-secret-0123456789',
+  realm = 'meeting-room.test',
+  ip = '127.0.0.1',
+  port: fixedPort,
+  netns,
+} = {}) {
   if (!existsSync(TURNSERVER)) {
     throw new Error(`${TURNSERVER} is missing: install the Debian package coturn (.ci/run does)`);
   }
-  const port = await freePort();
+  const port = fixedPort ?? (await freePort());
+  const loopback = ip.startsWith('127.');
   const minPort = 40000 + Math.floor(Math.random() * 200) * 100;
   const dir = mkdtempSync(join(tmpdir(), 'coturn-'));
-  const child = spawn(
-    TURNSERVER,
-    [
-      '-c',
-      '/dev/null',
-      '--listening-ip=127.0.0.1',
-      `--listening-port=${port}`,
-      '--relay-ip=127.0.0.1',
-      `--min-port=${minPort}`,
-      `--max-port=${minPort + 99}`,
-      '--allow-loopback-peers',
-      '--no-tls',
-      '--no-dtls',
-      '--no-cli',
-      '--use-auth-secret',
-      `--static-auth-secret=${secret}`,
-      `--realm=${realm}`,
-      '--fingerprint',
-      '--no-multicast-peers',
-      `--userdb=${join(dir, 'turndb')}`,
-      `--pidfile=${join(dir, 'turnserver.pid')}`,
-      '--log-file=stdout',
-      '--simple-log',
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = [
+    '-c',
+    '/dev/null',
+    `--listening-ip=${ip}`,
+    `--listening-port=${port}`,
+    `--relay-ip=${ip}`,
+    `--min-port=${minPort}`,
+    `--max-port=${minPort + 99}`,
+    ...(loopback ? ['--allow-loopback-peers'] : []),
+    '--no-tls',
+    '--no-dtls',
+    '--no-cli',
+    '--use-auth-secret',
+    `--static-auth-secret=${secret}`,
+    `--realm=${realm}`,
+    '--fingerprint',
+    '--no-multicast-peers',
+    `--userdb=${join(dir, 'turndb')}`,
+    `--pidfile=${join(dir, 'turnserver.pid')}`,
+    '--log-file=stdout',
+    '--simple-log',
+  ];
+  const child = netns
+    ? spawn('ip', ['netns', 'exec', netns, TURNSERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`coturn did not start within 10 s:\n${output}`)), 10_000);
@@ -80,8 +89,9 @@ export async function startCoturn({ secret = 'coturn-test-secret-0123456789', re
     port,
     secret,
     realm,
-    stunUrl: `stun:127.0.0.1:${port}`,
-    turnUrl: `turn:127.0.0.1:${port}?transport=udp`,
+    stunUrl: `stun:${ip}:${port}`,
+    turnUrl: `turn:${ip}:${port}?transport=udp`,
+    turnTcpUrl: `turn:${ip}:${port}?transport=tcp`,
     output: () => output,
     async stop() {
       if (child.exitCode === null) {

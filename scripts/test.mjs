@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 /**
  * The whole test command (`npm test`): type check, lint, format check and
- * build, then the Node suites (server, tooling) and the browser suite (real
- * Chromium, real signaling server). Every step runs even when an earlier one
+ * build, then the Node suites (server, core, tooling, pages), the browser
+ * suite (real Chromium, real signaling server, real coturn) and the NAT
+ * matrix (network namespaces). Every step runs even when an earlier one
  * failed; the last line is `N passed, N failed` summed over everything (each
  * static check counts as one test). A skipped test counts as failed: CI skips
  * nothing.
@@ -88,6 +89,18 @@ check('build', 'npm', ['run', '--silent', 'build']);
       const result = JSON.parse(readFileSync(summary, 'utf8'));
       record('browser tests', result.passed, result.failed + result.skipped);
     }
+  }
+}
+
+// The NAT and firewall matrix: network namespaces, two Chromiums, coturn and the server (needs root).
+{
+  const out = join('.cache', 'netlab.json');
+  rmSync(out, { force: true });
+  run('netlab', process.execPath, ['scripts/netlab.mjs', '--json', out]);
+  if (!existsSync(out)) record('netlab (no result: the lab could not be built)', 0, 1);
+  else {
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    record('netlab', result.passed, result.failed);
   }
 }
 

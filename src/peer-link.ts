@@ -122,6 +122,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** ms from start to connected, sent as ANALYTICS once the selected pair is known. */
   #establishedMs: number | undefined;
   #localCandidates = 0;
+  /** Whether any relay candidate was gathered on any connection of this link. */
+  #relayGathered = false;
   #candidateError: { code: number; text: string } | undefined;
   #connectTimer: ReturnType<typeof setTimeout> | undefined;
   #statsTimer: ReturnType<typeof setInterval> | undefined;
@@ -134,11 +136,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.peerId = options.peerId;
     this.polite = options.localId > options.peerId;
     this.#createConnection(options.initiator);
-    this.#connectTimer = setTimeout(() => {
-      if (!this.#closed && this.#pc.connectionState !== 'connected') {
-        this.emit('problem', { message: 'Could not connect to this participant yet; still trying.', cause: 'timeout' });
-      }
-    }, options.connectTimeoutMs ?? 20_000);
+    this.#connectTimer = setTimeout(() => this.#onConnectTimeout(), options.connectTimeoutMs ?? 20_000);
   }
 
   /** The current RTCPeerConnection (replaced when negotiation starts afresh). */
@@ -373,6 +371,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     }
     if (candidate.candidate === '') return; // end of one generation; the null above ends them all
     this.#localCandidates++;
+    if (candidate.type === 'relay') this.#relayGathered = true;
     const type = candidate.type ?? undefined;
     if (type === 'srflx' && !this.#srflxReported && this.#gatheringStartedAt !== undefined) {
       this.#srflxReported = true;
@@ -460,6 +459,23 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       this.#establishedMs = undefined;
     }
     this.emit('state', state);
+  }
+
+  /** Not connected in time: say why when it can be told (a TURN server configured but no relay candidate). */
+  #onConnectTimeout(): void {
+    if (this.#closed || this.#pc.connectionState === 'connected') return;
+    const turnConfigured = this.#options.iceServers.some((server) =>
+      (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => url.startsWith('turn')),
+    );
+    if (turnConfigured && !this.#relayGathered) {
+      this.#options.send({ type: 'ANALYTICS', event: 'ice-failed', peer: this.peerId, detail: 'relay unreachable' });
+      this.emit('problem', {
+        message: 'Cannot connect: no direct path, and the TURN relay could not be reached.',
+        cause: 'relay-unreachable',
+      });
+      return;
+    }
+    this.emit('problem', { message: 'Could not connect to this participant yet; still trying.', cause: 'timeout' });
   }
 
   /** Gathering ended without a single candidate: nothing can connect (e.g. relay-only with a TURN server that refuses us). */

@@ -40,6 +40,7 @@ export interface MeetingRoomStrings {
   turnRefused: string;
   noPath: string;
   connectTimeout: string;
+  relayUnreachable: string;
   renegotiating: string;
   unreachable: string;
 }
@@ -79,6 +80,7 @@ export const en: MeetingRoomStrings = {
   turnRefused: 'Cannot connect: the TURN server refused the credentials (401).',
   noPath: 'Cannot connect: no network path was found.',
   connectTimeout: 'Could not connect to this participant yet; still trying.',
+  relayUnreachable: 'Cannot connect: no direct path, and the TURN relay could not be reached.',
   renegotiating: 'The connection failed; negotiating a new one.',
   unreachable: 'Cannot reach the meeting server.',
 };
@@ -118,6 +120,7 @@ export const de: MeetingRoomStrings = {
   turnRefused: 'Keine Verbindung: Der TURN-Server hat die Zugangsdaten abgelehnt (401).',
   noPath: 'Keine Verbindung: Es wurde kein Netzwerkpfad gefunden.',
   connectTimeout: 'Noch keine Verbindung zu dieser Person; neuer Versuch läuft.',
+  relayUnreachable: 'Keine Verbindung: Kein direkter Weg, und das TURN-Relay ist nicht erreichbar.',
   renegotiating: 'Die Verbindung ist fehlgeschlagen; eine neue wird ausgehandelt.',
   unreachable: 'Der Meeting-Server ist nicht erreichbar.',
 };
@@ -145,6 +148,7 @@ export function linkProblem(strings: MeetingRoomStrings, cause: string | undefin
   if (cause === 'ice-401') return strings.turnRefused;
   if (cause === 'no-candidates' || cause?.startsWith('ice-')) return strings.noPath;
   if (cause === 'timeout') return strings.connectTimeout;
+  if (cause === 'relay-unreachable') return strings.relayUnreachable;
   if (cause === 'renegotiate') return strings.renegotiating;
   return undefined;
 }
