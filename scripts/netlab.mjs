@@ -43,6 +43,13 @@ const tryRun = (cmd, ...a) => {
 const inNs = (ns, ...cmd) => run('ip', 'netns', 'exec', ns, ...cmd);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const log = (...m) => console.log('[netlab]', ...m);
+const NFQ_DELAY = new URL('../.cache/nfq-delay', import.meta.url).pathname;
+
+/** Builds the NFQUEUE delay/loss helper (needs cc and libnetfilter-queue-dev). */
+function buildHelper() {
+  const source = new URL('../netlab/nfq-delay.c', import.meta.url).pathname;
+  run('cc', '-O2', '-Wall', '-o', NFQ_DELAY, source, '-lnetfilter_queue');
+}
 
 // ---------------------------------------------------------------------------
 // Topology
@@ -81,7 +88,7 @@ function buildPublic() {
  * One side: host `h` behind router `r`. nat: 'none' | 'cone' | 'symmetric'; blockUdp drops forwarded UDP;
  * blockTurn drops everything to coturn's port.
  */
-function buildSide(index, { nat, blockUdp = false, blockTurn = false }) {
+function buildSide(index, { nat, blockUdp = false, blockTurn = false, impair }) {
   const tag = String.fromCharCode(97 + index); // a, b
   const router = `${P}-r${tag}`;
   const host = `${P}-h${tag}`;
@@ -141,6 +148,18 @@ function buildSide(index, { nat, blockUdp = false, blockTurn = false }) {
     ipt('-A', 'INPUT', '-i', wan, '-j', 'DROP');
   }
   if (blockUdp) ipt('-A', 'FORWARD', '-p', 'udp', '-j', 'DROP');
+  if (impair) {
+    // No netem in this kernel: forwarded packets go through an NFQUEUE helper that delays and drops them.
+    const helper = spawn(
+      'ip',
+      ['netns', 'exec', router, NFQ_DELAY, '0', String(impair.delayMs), String(impair.lossPercent), '300'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    created.processes.add(helper);
+    ipt('-A', 'FORWARD', '-j', 'NFQUEUE', '--queue-num', '0', '--queue-bypass');
+  }
   if (blockTurn) {
     ipt('-A', 'FORWARD', '-d', PUB_IP, '-p', 'udp', '--dport', String(TURN_PORT), '-j', 'DROP');
     ipt('-A', 'FORWARD', '-d', PUB_IP, '-p', 'tcp', '--dport', String(TURN_PORT), '-j', 'DROP');
@@ -269,6 +288,7 @@ function readCall(page) {
     return {
       joined: el.getAttribute('state') === 'joined',
       connected: link.connection.connectionState === 'connected',
+      rttMs: typeof pair?.currentRoundTripTime === 'number' ? Math.round(pair.currentRoundTripTime * 1000) : undefined,
       local: local?.candidateType,
       remote: remote?.candidateType,
       protocol: local?.relayProtocol ?? local?.protocol,
@@ -331,6 +351,13 @@ const CASES = [
     want: 'relay over TCP on the blocked side',
   },
   {
+    name: 'cone-lossy',
+    sides: [{ nat: 'cone', impair: { delayMs: 50, lossPercent: 5 } }, { nat: 'cone' }],
+    // The helper adds 50 ms each way on side a: about 100 ms of RTT, and 5 % of packets lost.
+    expect: (a, b) => a.local === 'srflx' && b.local === 'srflx' && a.rttMs >= 90,
+    want: 'srflx ↔ srflx with 100 ms RTT and 5 % loss, still decoding',
+  },
+  {
     name: 'no-path',
     sides: [
       { nat: 'symmetric', blockTurn: true },
@@ -384,6 +411,15 @@ async function runCase(kase) {
       'frames on both sides',
       15_000,
     );
+    // The ICE agents may switch pairs shortly after connecting; read the path once both sides agree on it.
+    await until(
+      async () => {
+        const [x, y] = await Promise.all(pages.map(readCall));
+        return x.local === y.remote && x.remote === y.local;
+      },
+      'both sides agree on the selected pair',
+      10_000,
+    ).catch(() => undefined);
     await sleep(3000);
     const later = await Promise.all(pages.map(readCall));
     const fps = later.map((s, i) => ((s.frames - framed[i].frames) / ((s.now - framed[i].now) / 1000)).toFixed(0));
@@ -395,7 +431,7 @@ async function runCase(kase) {
     const rising = later.every((s, i) => s.frames > framed[i].frames) && fps.every((f) => Number(f) > 5);
     const serverOk = kase.server ? kase.server(metricsBefore, getFromServer('/metrics')) : true;
     const ok = kase.expect(a, b) && rising && serverOk;
-    const path = `${a.local}/${a.remote} (${a.protocol}) · ${b.local}/${b.remote} (${b.protocol})`;
+    const path = `${a.local}/${a.remote} (${a.protocol}) · ${b.local}/${b.remote} (${b.protocol}), RTT ${a.rttMs} ms`;
     const graphAgrees = relayedInGraph === [a.local, a.remote, b.local, b.remote].includes('relay');
     return {
       name: kase.name,
@@ -418,7 +454,8 @@ async function runCase(kase) {
 
 async function main() {
   if (process.getuid?.() !== 0) throw new Error('netlab needs root (network namespaces, iptables)');
-  for (const tool of ['ip', 'iptables']) run('sh', '-c', `command -v ${tool}`);
+  for (const tool of ['ip', 'iptables', 'cc']) run('sh', '-c', `command -v ${tool}`);
+  buildHelper();
   buildPublic();
   const coturn = await startCoturn({ ip: PUB_IP, port: TURN_PORT, netns: PUB });
   const signaling = await startSignaling(coturn);
