@@ -15,7 +15,7 @@
  * path. See docs/CONNECTIVITY.md.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
@@ -48,6 +48,7 @@ const NFQ_DELAY = new URL('../.cache/nfq-delay', import.meta.url).pathname;
 /** Builds the NFQUEUE delay/loss helper (needs cc and libnetfilter-queue-dev). */
 function buildHelper() {
   const source = new URL('../netlab/nfq-delay.c', import.meta.url).pathname;
+  mkdirSync(new URL('../.cache/', import.meta.url), { recursive: true });
   run('cc', '-O2', '-Wall', '-o', NFQ_DELAY, source, '-lnetfilter_queue');
 }
 

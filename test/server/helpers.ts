@@ -160,3 +160,26 @@ export async function joinAll(wsUrl: string, room: string, n: number): Promise<T
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Waits for a server process's "listening" log line and returns its port, and
+ * a function that returns everything the process printed so far.
+ */
+export function listeningPort(
+  child: { stdout: NodeJS.ReadableStream | null; stderr: NodeJS.ReadableStream | null },
+  timeoutMs = 15_000,
+): Promise<{ port: number; output: () => string }> {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`the server did not listen: ${output}`)), timeoutMs);
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /"port":(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ port: Number(match[1]), output: () => output });
+      }
+    });
+  });
+}

@@ -5,7 +5,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { joinAll, newId, serverFor, sleep, TestClient } from './helpers.js';
+import { joinAll, listeningPort, newId, serverFor, sleep, TestClient } from './helpers.js';
 
 const ADMIN = 'admin-token-0123456789';
 
@@ -172,18 +172,7 @@ describe('shutdown', () => {
       env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', STATIC_DIR: tmpdir() },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let output = '';
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 15_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /"port":(\d+)/.exec(output);
-        if (match) {
-          clearTimeout(timer);
-          resolve(Number(match[1]));
-        }
-      });
-    });
+    const { port, output } = await listeningPort(child);
     const a = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
     await a.join(`r-${newId()}`, { token: 'never-logged-token-value' });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -191,8 +180,8 @@ describe('shutdown', () => {
     assert.equal((await a.closed).code, 1001);
     assert.equal(await exited, 0);
     await sleep(10);
-    assert.match(output, /"msg":"stopped"/);
-    assert.doesNotMatch(output, /never-logged-token-value/);
+    assert.match(output(), /"msg":"stopped"/);
+    assert.doesNotMatch(output(), /never-logged-token-value/);
   });
 
   it('refuses bad configuration with exit code 2 and a message naming the variable', async () => {

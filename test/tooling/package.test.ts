@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { listeningPort } from '../server/helpers.js';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
@@ -109,19 +110,7 @@ describe('package', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       try {
-        const port = await new Promise<number>((resolve, reject) => {
-          let out = '';
-          const timer = setTimeout(() => reject(new Error(`bin did not listen: ${out}`)), 15_000);
-          child.stdout.on('data', (c: Buffer) => {
-            out += c.toString();
-            const m = /"port":(\d+)/.exec(out);
-            if (m) {
-              clearTimeout(timer);
-              resolve(Number(m[1]));
-            }
-          });
-          child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-        });
+        const { port } = await listeningPort(child);
         const health = await fetch(`http://127.0.0.1:${port}/healthz`);
         assert.equal(health.status, 200);
         const embed = await fetch(`http://127.0.0.1:${port}/meeting-room.js`);
