@@ -274,6 +274,8 @@ export class Call extends Emitter<CallEvents> {
   };
 
   #handleMessage = (message: SignalingEvents['message']): void => {
+    // Our own chat comes back from the server; anything else "from" us would be a server bug.
+    if (message.from === this.clientId && message.type !== 'CHAT_MESSAGE') return;
     switch (message.type) {
       case 'JOIN': {
         // A newcomer (or a member back after its resume window): we offer.

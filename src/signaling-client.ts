@@ -9,6 +9,7 @@
 import { WebSocket as ReconnectingWebSocket } from 'partysocket';
 import type { ClientMessage, ErrorMessage, ServerMessage, WelcomeMessage } from './protocol.js';
 import { Emitter } from './emitter.js';
+import { isServerMessage } from './server-messages.js';
 
 export type SignalingState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed';
 
@@ -68,6 +69,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   #attempt = 0;
   #options: SignalingOptions;
   #media: { audioEnabled: boolean; videoEnabled: boolean };
+  #ignored = 0;
 
   constructor(options: SignalingOptions) {
     super();
@@ -78,6 +80,11 @@ export class SignalingClient extends Emitter<SignalingEvents> {
 
   get state(): SignalingState {
     return this.#state;
+  }
+
+  /** Server messages ignored because they were not valid protocol messages. */
+  get ignoredMessages(): number {
+    return this.#ignored;
   }
 
   /** Opens the socket and joins. */
@@ -176,13 +183,18 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   };
 
   #handleMessage = (event: MessageEvent): void => {
-    let message: ServerMessage;
+    let data: unknown;
     try {
-      message = JSON.parse(String(event.data)) as ServerMessage;
+      data = JSON.parse(String(event.data));
     } catch {
-      return; // A server that sends garbage is ignored, not trusted.
+      data = undefined;
     }
-    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') return;
+    // A server that sends garbage, or a message without the fields its type needs, is ignored, not trusted.
+    if (!isServerMessage(data)) {
+      this.#ignored++;
+      return;
+    }
+    const message = data;
     if (message.type === 'WELCOME') {
       const resumed = this.#resumeToken !== undefined && message.resumeToken === this.#resumeToken;
       this.#resumeToken = message.resumeToken;

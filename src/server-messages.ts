@@ -1,0 +1,61 @@
+/**
+ * Checks that a message from the server has the shape PROTOCOL.md gives its
+ * type, before the call logic touches it. A broken or hostile server then
+ * gets its message ignored instead of throwing inside the call. Hand-written
+ * (not the server's valibot schemas) to keep the embed file small.
+ */
+import type { ServerMessage } from './protocol.js';
+
+type Check = (m: Record<string, unknown>) => boolean;
+
+const str = (v: unknown, max = 100_000): v is string => typeof v === 'string' && v.length <= max;
+const id = (v: unknown) => str(v, 64) && (v as string).length > 0;
+const bool = (v: unknown): v is boolean => typeof v === 'boolean';
+const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
+const media = (m: Record<string, unknown>) => bool(m['audioEnabled']) && bool(m['videoEnabled']);
+
+const peer = (p: unknown) => {
+  if (typeof p !== 'object' || p === null) return false;
+  const m = p as Record<string, unknown>;
+  return id(m['clientId']) && str(m['name'], 256) && optional(m['role'], (r) => str(r, 64)) && media(m);
+};
+
+const iceServer = (s: unknown) => {
+  if (typeof s !== 'object' || s === null) return false;
+  const urls = (s as { urls?: unknown }).urls;
+  return str(urls, 2048) || (Array.isArray(urls) && urls.every((u) => str(u, 2048)));
+};
+
+const CHECKS: Record<ServerMessage['type'], Check> = {
+  WELCOME: (m) =>
+    id(m['clientId']) &&
+    str(m['room'], 64) &&
+    str(m['resumeToken'], 256) &&
+    Array.isArray(m['peers']) &&
+    m['peers'].every(peer) &&
+    optional(m['iceServers'], (v) => Array.isArray(v) && v.every(iceServer)),
+  JOIN: (m) => id(m['from']) && str(m['name'], 256) && optional(m['role'], (r) => str(r, 64)) && media(m),
+  OFFER: (m) => id(m['from']) && str(m['sdp']) && media(m),
+  ANSWER: (m) => id(m['from']) && str(m['sdp']) && media(m),
+  CANDIDATE: (m) =>
+    id(m['from']) &&
+    (m['candidate'] === null ||
+      (typeof m['candidate'] === 'object' && str((m['candidate'] as { candidate?: unknown }).candidate, 4096))),
+  AUDIO_TOGGLE: (m) => id(m['from']) && bool(m['enabled']),
+  VIDEO_TOGGLE: (m) => id(m['from']) && bool(m['enabled']),
+  CHAT_MESSAGE: (m) =>
+    id(m['from']) && str(m['name'], 256) && str(m['text'], 10_000) && str(m['id'], 128) && typeof m['ts'] === 'number',
+  LEAVE: (m) => id(m['from']),
+  ERROR: (m) => str(m['code'], 64) && str(m['message'], 10_000),
+};
+
+/** True when `value` is a server message of a known type with the fields its type requires. */
+export function isServerMessage(value: unknown): value is ServerMessage {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const m = value as Record<string, unknown>;
+  const check =
+    typeof m['type'] === 'string' && Object.hasOwn(CHECKS, m['type'])
+      ? CHECKS[m['type'] as ServerMessage['type']]
+      : undefined;
+  return check !== undefined && check(m);
+}

@@ -1,0 +1,120 @@
+/**
+ * A hostile or broken signaling server: malformed, out-of-order and
+ * unexpected messages reach the client. Nothing throws; garbage is ignored
+ * and the valid messages around it still work.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { WebSocket, WebSocketServer } from 'ws';
+import { isServerMessage } from '../../src/server-messages.js';
+import { SignalingClient, type SignalingEvents } from '../../src/signaling-client.js';
+
+const GARBAGE: unknown[] = [
+  'not json',
+  '[1,2,3]',
+  'null',
+  '42',
+  { type: 'WELCOME' },
+  { type: 'WELCOME', clientId: 'x'.repeat(100), room: 'r', resumeToken: 't', peers: [] },
+  { type: 'WELCOME', clientId: 'abcdefgh', room: 'r', resumeToken: 't', peers: 'everyone' },
+  { type: 'WELCOME', clientId: 'abcdefgh', room: 'r', resumeToken: 't', peers: [{ clientId: 5 }] },
+  { type: 'JOIN', name: 'no from', audioEnabled: true, videoEnabled: true },
+  { type: 'OFFER', from: 'peer-0001', sdp: 42, audioEnabled: true, videoEnabled: true },
+  { type: 'CANDIDATE', from: 'peer-0001', candidate: 'a string' },
+  { type: 'CHAT_MESSAGE', from: 'peer-0001', text: { html: '<b>' } },
+  { type: 'LEAVE' },
+  { type: 'TELEPORT', from: 'peer-0001' },
+  { type: '__proto__' },
+  { type: 'ERROR' },
+];
+
+describe('isServerMessage', () => {
+  it('accepts well-formed messages and rejects the garbage list', () => {
+    assert.ok(isServerMessage({ type: 'LEAVE', from: 'peer-0001' }));
+    assert.ok(isServerMessage({ type: 'CANDIDATE', from: 'peer-0001', candidate: null }));
+    assert.ok(
+      isServerMessage({
+        type: 'WELCOME',
+        clientId: 'abcdefgh',
+        room: 'r',
+        resumeToken: 't',
+        peers: [{ clientId: 'peer-0001', name: '', audioEnabled: true, videoEnabled: false }],
+      }),
+    );
+    for (const g of GARBAGE) assert.equal(isServerMessage(typeof g === 'string' ? g : g), false, JSON.stringify(g));
+  });
+
+  it('never throws on any JSON value', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => typeof isServerMessage(value) === 'boolean'),
+      { numRuns: 5000 },
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom('WELCOME', 'JOIN', 'OFFER', 'CHAT_MESSAGE', 'ERROR'),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        (type, rest) => typeof isServerMessage({ ...rest, type }) === 'boolean',
+      ),
+      { numRuns: 5000 },
+    );
+  });
+});
+
+describe('SignalingClient against a hostile server', () => {
+  it('ignores garbage before and after WELCOME, and still joins and receives chat', async (t) => {
+    const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    t.after(() => {
+      for (const c of wss.clients) c.terminate();
+      return new Promise((r) => wss.close(() => r(undefined)));
+    });
+    await new Promise((r) => wss.once('listening', r));
+    const port = (wss.address() as { port: number }).port;
+    wss.on('connection', (ws) => {
+      ws.once('message', () => {
+        const send = (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m));
+        GARBAGE.forEach(send);
+        send({
+          type: 'CHAT_MESSAGE',
+          from: 'peer-0001',
+          name: 'early',
+          text: 'before welcome',
+          id: 'c0',
+          seq: 0,
+          ts: 1,
+        });
+        send({ type: 'WELCOME', clientId: 'client-0001', room: 'r', resumeToken: 'tok', peers: [] });
+        GARBAGE.forEach(send);
+        ws.send(Buffer.from([0xff, 0xfe, 0x00]));
+        send({ type: 'CHAT_MESSAGE', from: 'peer-0001', name: 'Eve', text: 'hello', id: 'c1', seq: 1, ts: 2 });
+      });
+    });
+    const uncaught: unknown[] = [];
+    const onUncaught = (e: unknown) => uncaught.push(e);
+    process.on('uncaughtException', onUncaught);
+    t.after(() => process.off('uncaughtException', onUncaught));
+
+    const client = new SignalingClient({
+      url: `ws://127.0.0.1:${port}`,
+      room: 'r',
+      clientId: 'client-0001',
+      audioEnabled: true,
+      videoEnabled: true,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
+    t.after(() => client.close());
+    const chats: SignalingEvents['message'][] = [];
+    const welcomed = new Promise((resolve) => client.on('welcome', resolve));
+    client.on('message', (m) => chats.push(m));
+    client.connect();
+    await welcomed;
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(client.state, 'joined');
+    assert.deepEqual(
+      chats.map((m) => (m.type === 'CHAT_MESSAGE' ? m.text : m.type)),
+      ['before welcome', 'hello'],
+    );
+    assert.equal(client.ignoredMessages, GARBAGE.length * 2 + 1);
+    assert.deepEqual(uncaught, []);
+  });
+});
