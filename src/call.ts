@@ -163,8 +163,6 @@ export class Call extends Emitter<CallEvents> {
         return;
       }
       this.#media = media;
-      if (media.problem)
-        this.emit('error', { code: 'media', message: media.problem.message, cause: media.problem.name });
     }
     const audio = this.#media?.audioTrack;
     const video = this.#media?.videoTrack;
@@ -177,6 +175,9 @@ export class Call extends Emitter<CallEvents> {
       stream: this.#media?.stream ?? new MediaStream(),
     };
     this.#emitLocalMedia();
+    // After the tracks are known, so that listeners can tell audio-only from receive-only.
+    const problem = this.#media?.problem;
+    if (problem) this.emit('error', { code: 'media', message: problem.message, cause: problem.name });
     this.#off = [
       this.#signaling.on('welcome', this.#handleWelcome),
       this.#signaling.on('message', this.#handleMessage),

@@ -255,6 +255,30 @@ describe('media permission denied', () => {
     navigator.mediaDevices.getUserMedia = original;
   });
 
+  it('without a camera joins with audio only: the others hear it, the camera button is disabled', async () => {
+    const room = uniqueRoom('no-camera');
+    const [a] = await joined(room, ['Ada']);
+    // A machine without a camera: any request for video fails as Chromium fails it then.
+    navigator.mediaDevices.getUserMedia = (constraints) =>
+      constraints?.video
+        ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))
+        : original(constraints);
+    const errors: string[] = [];
+    const b = await meetingRoom(room, { name: 'Bob' });
+    b.addEventListener('meeting-room-error', (e) => errors.push(`${e.code}:${e.cause}`));
+    await b.join();
+    await until(() => b.state === 'joined', 'Bob joined');
+    expect(errors).to.deep.equal(['media:NotFoundError']);
+    expect(parts(b, 'notice')[0]!.textContent).to.contain('audio only');
+    expect((parts(b, 'camera-button')[0] as HTMLButtonElement).disabled).to.equal(true);
+    expect((parts(b, 'mic-button')[0] as HTMLButtonElement).disabled).to.equal(false);
+    expect(b.call!.localStream!.getVideoTracks().length).to.equal(0);
+    await until(() => a!.call?.link(b.clientId!)?.connection.connectionState === 'connected', 'connected');
+    const before = await inbound(a!, b);
+    await until(async () => (await inbound(a!, b)).audioPackets > before.audioPackets + 20, "Ada hears Bob's audio");
+    await expectLiveMedia(b, a!);
+  });
+
   it('joins receive-only with a visible message and an error event', async () => {
     const room = uniqueRoom('denied');
     const [a] = await joined(room, ['Ada']);

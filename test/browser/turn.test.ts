@@ -75,6 +75,10 @@ describe('TURN relay (real coturn)', () => {
     const room = uniqueRoom('bad-turn');
     const bad = JSON.stringify([{ urls: server().coturn.turnUrl, username: '9999999999:nobody', credential: 'wrong' }]);
     const errors: MeetingRoomErrorEvent[] = [];
+    const failuresBefore = metric(
+      (await executeServerCommand('meeting-server', { action: 'metrics' })) as string,
+      /^meeting_link_failures_total\{event="ice-failed"\} (\d+)/m,
+    );
     const started = performance.now();
     const [a, b] = (await joinedVia(server().signalUrl, room, ['Ada', 'Bob'], {
       'ice-transport-policy': 'relay',
@@ -89,5 +93,10 @@ describe('TURN relay (real coturn)', () => {
     const tile = await until(() => remoteTile(a, b) ?? remoteTile(b, a), 'a remote tile');
     await until(() => tile.textContent?.includes('TURN server refused'), 'the tile says why');
     expect(tile.part.contains('failed')).to.equal(true);
+    // The failure reached the server's metrics as ANALYTICS ice-failed.
+    await until(async () => {
+      const text = (await executeServerCommand('meeting-server', { action: 'metrics' })) as string;
+      return metric(text, /^meeting_link_failures_total\{event="ice-failed"\} (\d+)/m) > failuresBefore;
+    }, 'ice-failed counted in /metrics');
   });
 });
