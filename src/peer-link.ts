@@ -522,10 +522,21 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
         lost += report.packetsLost ?? 0;
       },
     );
+    if (this.#closed || pc !== this.#pc || pc.connectionState !== 'connected') return;
+    // Keep the room's connection graph true: at once when the ICE agent switched to another pair
+    // (e.g. from a relay to a direct path), and every fifth sample for the RTT.
+    const switched =
+      pair.localCandidateType !== this.#state.localCandidateType ||
+      pair.remoteCandidateType !== this.#state.remoteCandidateType;
+    if (switched || ++this.#statsTicks % 5 === 0) {
+      this.#state = { connectionState: pc.connectionState, iceConnectionState: pc.iceConnectionState, ...pair };
+      this.#options.send({ type: 'CONNECTION_STATE', peer: this.peerId, ...this.#state });
+      if (switched) this.emit('state', this.#state);
+    }
     const now = performance.now();
     const last = this.#lastSample;
     this.#lastSample = { at: now, bytes, packets, lost };
-    if (!last || this.#closed || pc !== this.#pc) return;
+    if (!last) return;
     const seconds = Math.max((now - last.at) / 1000, 0.001);
     const received = packets - last.packets;
     const missing = Math.max(0, lost - last.lost);
@@ -538,10 +549,6 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       bitrateKbps: Math.round(((bytes - last.bytes) * 8) / seconds / 1000),
     };
     this.emit('quality', quality);
-    // Keep the room's connection graph fresh (RTT) every fifth sample.
-    if (++this.#statsTicks % 5 === 0) {
-      this.#options.send({ type: 'CONNECTION_STATE', peer: this.peerId, ...this.#state, ...pair });
-    }
   }
 
   #report(error: unknown): void {
