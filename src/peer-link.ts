@@ -273,18 +273,24 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     return this.#pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
   }
 
+  /** Sends our local description, with the media state, unless the link or that connection is gone. */
+  #sendDescription(pc: RTCPeerConnection, type: 'OFFER' | 'ANSWER'): void {
+    if (this.#closed || pc !== this.#pc || !pc.localDescription) return;
+    const message: OfferMessage | AnswerMessage = {
+      type,
+      to: this.peerId,
+      sdp: pc.localDescription.sdp,
+      ...this.#options.media(),
+    };
+    this.#options.send(message);
+  }
+
   async #offer(generation: number): Promise<void> {
     const pc = this.#pc;
     try {
       this.#makingOffer = true;
       await pc.setLocalDescription();
-      if (generation !== this.#generation || this.#closed || !pc.localDescription) return;
-      this.#options.send({
-        type: 'OFFER',
-        to: this.peerId,
-        sdp: pc.localDescription.sdp,
-        ...this.#options.media(),
-      } satisfies OfferMessage);
+      if (generation === this.#generation) this.#sendDescription(pc, 'OFFER');
     } catch (error) {
       this.#report(error);
     } finally {
@@ -320,13 +326,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (description.type === 'offer') {
       this.#attachLocalTracks();
       await pc.setLocalDescription();
-      if (pc !== this.#pc || this.#closed || !pc.localDescription) return;
-      this.#options.send({
-        type: 'ANSWER',
-        to: this.peerId,
-        sdp: pc.localDescription.sdp,
-        ...this.#options.media(),
-      } satisfies AnswerMessage);
+      if (pc !== this.#pc) return;
+      this.#sendDescription(pc, 'ANSWER');
     }
     for (const candidate of this.#pendingCandidates.splice(0)) await this.#addCandidate(candidate);
   }
