@@ -9,13 +9,75 @@
  * graph, `metrics` returns the Prometheus text.
  */
 import { mkdirSync } from 'node:fs';
+import { WebSocketServer } from 'ws';
 import { startCoturn } from './coturn.mjs';
 
 const dist = (file) => new URL(`../dist/server/${file}`, import.meta.url).href;
 
+/**
+ * A hostile signaling server: after a client's JOIN it sends garbage, a WELCOME naming a fake peer, broken and
+ * out-of-order signaling from that peer, then one valid chat line. For tests of the element's robustness.
+ */
+function startHostileServer() {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  wss.on('connection', (ws) => {
+    ws.once('message', (data) => {
+      let join;
+      try {
+        join = JSON.parse(String(data));
+      } catch {
+        return;
+      }
+      const me = String(join.clientId);
+      const peer = 'hostile-peer-1';
+      const send = (m) => ws.send(typeof m === 'string' ? m : JSON.stringify(m));
+      const media = { audioEnabled: true, videoEnabled: true };
+      for (const m of [
+        'not json',
+        '[]',
+        {
+          type: 'CANDIDATE',
+          from: peer,
+          candidate: { candidate: 'candidate:1 1 udp 1 1.2.3.4 9 typ host', sdpMid: '0' },
+        },
+        { type: 'WELCOME' },
+        {
+          type: 'WELCOME',
+          clientId: me,
+          room: join.room,
+          resumeToken: 'x',
+          peers: [{ clientId: peer, name: 'Mallory', ...media }],
+        },
+        {
+          type: 'WELCOME',
+          clientId: me,
+          room: join.room,
+          resumeToken: 'x',
+          peers: [{ clientId: peer, name: 'Mallory', ...media }],
+        },
+        { type: 'OFFER', from: peer, sdp: 'v=0 this is not SDP', ...media },
+        { type: 'ANSWER', from: peer, sdp: 'v=0 unexpected answer', ...media },
+        { type: 'CANDIDATE', from: peer, candidate: { candidate: 'garbage', sdpMid: '9' } },
+        { type: 'CANDIDATE', from: 'nobody-0001', candidate: null },
+        { type: 'JOIN', from: me, name: 'me again', ...media },
+        { type: 'LEAVE', from: 'nobody-0001' },
+        { type: 'AUDIO_TOGGLE', from: peer, enabled: 'maybe' },
+        { type: 'VIDEO_TOGGLE', from: peer, enabled: false },
+        { type: 'CHAT_MESSAGE', from: peer, name: 'Mallory', text: 'x'.repeat(20_000), id: 'big', seq: 1, ts: 1 },
+        { type: 'ERROR', code: 'bogus-code', message: 'made up' },
+        { type: 'CHAT_MESSAGE', from: peer, name: 'Mallory', text: 'still here', id: 'ok-1', seq: 2, ts: Date.now() },
+      ]) {
+        send(m);
+      }
+    });
+  });
+  return new Promise((resolve) => wss.once('listening', () => resolve(wss)));
+}
+
 export function signalingServerPlugin({ env = {} } = {}) {
   const servers = {};
   let coturn;
+  let hostile;
   let info;
   return {
     name: 'meeting-room-signaling-server',
@@ -47,9 +109,15 @@ export function signalingServerPlugin({ env = {} } = {}) {
         info[name] = { signalUrl: `ws://127.0.0.1:${port}/ws`, httpUrl: `http://127.0.0.1:${port}` };
       }
       Object.assign(info, info.default, { adminToken: env.ADMIN_TOKEN });
+      hostile = await startHostileServer();
+      info.hostile = { signalUrl: `ws://127.0.0.1:${hostile.address().port}/ws` };
     },
     async serverStop() {
       await Promise.all(Object.values(servers).map((s) => s.close()));
+      if (hostile) {
+        for (const client of hostile.clients) client.terminate();
+        await new Promise((resolve) => hostile.close(resolve));
+      }
       await coturn?.stop();
     },
     async executeCommand({ command, payload }) {

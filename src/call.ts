@@ -117,6 +117,11 @@ export class Call extends Emitter<CallEvents> {
     return this.#signaling.state;
   }
 
+  /** Server messages ignored because they were not valid protocol messages. */
+  get ignoredMessages(): number {
+    return this.#signaling.ignoredMessages;
+  }
+
   get localStream(): MediaStream | undefined {
     return this.#media?.stream;
   }

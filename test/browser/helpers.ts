@@ -12,6 +12,7 @@ declare global {
       default: { signalUrl: string; httpUrl: string };
       turn: { signalUrl: string; httpUrl: string };
       coturn: { stunUrl: string; turnUrl: string; realm: string };
+      hostile: { signalUrl: string };
     };
   }
 }
