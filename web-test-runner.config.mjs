@@ -29,7 +29,7 @@ export default {
           '--use-fake-ui-for-media-stream',
           '--use-fake-device-for-media-stream',
           '--allow-loopback-in-peer-connection',
-          // Headless Chromium allows sound without a gesture; real browsers do not. Tests run with the real policy.
+          // The policy real browsers ship (a page that captures camera or microphone is exempt: see the autoplay test).
           '--autoplay-policy=document-user-activation-required',
           '--disable-background-networking',
           '--disable-component-update',
