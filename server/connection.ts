@@ -110,9 +110,12 @@ export class Connection implements ClientSocket {
       this.close(CLOSE_CODES.tooLarge, 'frame too large');
       return;
     }
+    // ws hands over a Buffer (binaryType 'nodebuffer'): decode it in place, without a copy.
     const text = Array.isArray(data)
       ? Buffer.concat(data).toString('utf8')
-      : Buffer.from(data as ArrayBuffer).toString('utf8');
+      : Buffer.isBuffer(data)
+        ? data.toString('utf8')
+        : Buffer.from(data).toString('utf8');
     const parsed = parseClientMessage(text);
     if (!parsed.ok) {
       this.#error(parsed.code, parsed.message, parsed.ref);
