@@ -24,6 +24,33 @@ function freePort() {
 }
 
 /**
+ * Waits until a child process prints `marker` (stdout or stderr); rejects when it exits first or after
+ * `timeoutMs`. Resolves with a function returning everything it printed so far.
+ */
+export function readyWhen(child, marker, what, timeoutMs) {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`${what} did not start within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
+    const onData = (chunk) => {
+      output += chunk;
+      if (output.includes(marker)) {
+        clearTimeout(timer);
+        resolve(() => output);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${what} exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+/**
  * Resolves with `{ port, secret, realm, stunUrl, turnUrl, stop() }` once coturn answers. By default it listens on
  * 127.0.0.1 and allows loopback peers (tests on one host); `ip` and `netns` run it inside a network namespace.
  */
@@ -66,25 +93,7 @@ export async function startCoturn({
   const child = netns
     ? spawn('ip', ['netns', 'exec', netns, TURNSERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`coturn did not start within 10 s:\n${output}`)), 10_000);
-    const onData = (chunk) => {
-      output += chunk;
-      if (output.includes('Total General servers')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`coturn exited with ${code}:\n${output}`));
-    });
-  });
-  child.stdout.resume();
-  child.stderr.resume();
+  const output = await readyWhen(child, 'Total General servers', 'coturn', 10_000);
   return {
     port,
     secret,
@@ -92,7 +101,7 @@ export async function startCoturn({
     stunUrl: `stun:${ip}:${port}`,
     turnUrl: `turn:${ip}:${port}?transport=udp`,
     turnTcpUrl: `turn:${ip}:${port}?transport=tcp`,
-    output: () => output,
+    output,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

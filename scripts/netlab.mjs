@@ -19,7 +19,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { startCoturn } from './coturn.mjs';
+import { readyWhen, startCoturn } from './coturn.mjs';
 
 const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const PUB_IP = '203.0.113.1';
@@ -210,22 +210,7 @@ async function startSignaling(coturn) {
     },
   );
   created.processes.add(child);
-  let out = '';
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`signaling server did not start: ${out}`)), 15_000);
-    const onData = (c) => {
-      out += c;
-      if (out.includes('"msg":"listening"')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`signaling server exited ${code}: ${out}`)));
-  });
-  child.stdout.resume();
-  child.stderr.resume();
+  await readyWhen(child, '"msg":"listening"', 'the signaling server', 15_000);
   return child;
 }
 

@@ -260,18 +260,12 @@ export class Call extends Emitter<CallEvents> {
   #handleWelcome = ({ message, resumed }: SignalingEvents['welcome']): void => {
     this.#serverIceServers = message.iceServers ?? [];
     const present = new Set(message.peers.map((p) => p.clientId));
-    if (!resumed) {
-      // A fresh seat (first join, or the resume window passed): the members
-      // will offer to us again, so every old link goes.
-      for (const id of [...this.#links.keys()]) this.#dropLink(id);
-      for (const participant of [...this.#participants.values()]) {
-        if (!present.has(participant.clientId)) this.#removeParticipant(participant.clientId);
-      }
-    } else {
-      // Resumed: links are untouched; reconcile who is still here.
-      for (const participant of [...this.#participants.values()]) {
-        if (!present.has(participant.clientId)) this.#removeParticipant(participant.clientId);
-      }
+    // A fresh seat (first join, or the resume window passed): the members will offer to us
+    // again, so every old link goes. Resumed: links stay untouched.
+    if (!resumed) for (const id of [...this.#links.keys()]) this.#dropLink(id);
+    // Either way, whoever is no longer in the room goes.
+    for (const participant of [...this.#participants.values()]) {
+      if (!present.has(participant.clientId)) this.#removeParticipant(participant.clientId);
     }
     for (const peer of message.peers) this.#upsertParticipant(peer);
     const first = this.#state === 'joining';

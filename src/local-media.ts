@@ -3,6 +3,8 @@
  * there is no camera, and to receive-only when permission is denied or there
  * are no devices at all. The outcome says what happened so the UI can show it.
  */
+import { en, mediaProblem } from './strings.js';
+
 export interface LocalMedia {
   /** Empty (no tracks) when receive-only. */
   stream: MediaStream;
@@ -14,22 +16,10 @@ export interface LocalMedia {
 
 const NO_DEVICE = new Set(['NotFoundError', 'OverconstrainedError', 'NotReadableError', 'AbortError']);
 
-function describe(error: unknown): { name: string; message: string } {
-  const name = error instanceof DOMException || error instanceof Error ? error.name : 'Error';
-  if (name === 'NotAllowedError' || name === 'SecurityError') {
-    return { name, message: 'Camera and microphone permission was denied; you joined without them.' };
-  }
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') {
-    return { name, message: 'No camera or microphone was found; you joined without them.' };
-  }
-  if (name === 'NotReadableError') {
-    return { name, message: 'The camera or microphone is in use by another application.' };
-  }
-  if (name === 'TypeError' && typeof navigator !== 'undefined' && !navigator.mediaDevices) {
-    return { name, message: 'This page cannot use a camera (it needs https); you joined without one.' };
-  }
-  return { name, message: `Could not start camera or microphone (${name}); you joined without them.` };
-}
+const nameOf = (error: unknown) => (error instanceof DOMException || error instanceof Error ? error.name : 'Error');
+
+/** The outcome in English, from the same table the element shows (localized there). */
+const problemOf = (name: string, audioOnly: boolean) => ({ name, message: mediaProblem(en, name, audioOnly) });
 
 async function request(constraints: MediaStreamConstraints): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) throw new TypeError('navigator.mediaDevices is unavailable');
@@ -43,14 +33,15 @@ export async function acquireLocalMedia(): Promise<LocalMedia> {
   try {
     stream = await request({ audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
   } catch (error) {
-    problem = describe(error);
+    const name = nameOf(error);
+    problem = problemOf(name, false);
     // No camera (or it is busy): try the microphone alone. Denied permission stays denied.
-    if (NO_DEVICE.has(problem.name)) {
+    if (NO_DEVICE.has(name)) {
       try {
         stream = await request({ audio: true });
-        problem = { name: problem.name, message: 'No camera is available; you joined with audio only.' };
+        problem = problemOf(name, true);
       } catch (second) {
-        problem = describe(second);
+        problem = problemOf(nameOf(second), false);
       }
     }
   }
