@@ -20,9 +20,36 @@ function documentedEventsOnly() {
   };
 }
 
+/**
+ * `static properties` marks the element's internal reactive state with
+ * `state: true`, which the analyzer does not read: it would list those private
+ * fields as attributes. Private fields are never attributes.
+ */
+function privateStateIsNotAnAttribute() {
+  return {
+    name: 'private-state-is-not-an-attribute',
+    packageLinkPhase({ customElementsManifest }) {
+      for (const module of customElementsManifest.modules) {
+        for (const declaration of module.declarations ?? []) {
+          const internal = new Set();
+          for (const member of declaration.members ?? []) {
+            if (member.privacy === 'private' && member.attribute) {
+              internal.add(member.attribute);
+              delete member.attribute;
+            }
+          }
+          if (declaration.attributes) {
+            declaration.attributes = declaration.attributes.filter((attribute) => !internal.has(attribute.name));
+          }
+        }
+      }
+    },
+  };
+}
+
 export default {
   globs: ['src/meeting-room.ts', 'src/events.ts', 'src/define.ts'],
   litelement: true,
   packagejson: false,
-  plugins: [documentedEventsOnly()],
+  plugins: [documentedEventsOnly(), privateStateIsNotAnAttribute()],
 };

@@ -1,4 +1,21 @@
-import { defineConfig } from 'vite';
+import { minifyHTMLLiterals } from 'minify-literals';
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * Minifies the html`` and css`` template literals of the element (whitespace,
+ * comments, redundant quotes) with minify-literals, keeping the source map:
+ * the source stays readable, the embed file carries no indentation.
+ */
+function minifyTemplates(): Plugin {
+  return {
+    name: 'minify-templates',
+    async transform(code, id) {
+      if (!/\/src\/[^/]+\.ts$/.test(id) || !/(html|css)`/.test(code)) return null;
+      const result = await minifyHTMLLiterals(code, { fileName: id });
+      return result ? { code: result.code, map: result.map?.toString() } : null;
+    },
+  };
+}
 
 /**
  * Builds the self-contained embed file `dist/public/meeting-room.js` (Lit and
@@ -7,6 +24,7 @@ import { defineConfig } from 'vite';
  */
 export default defineConfig({
   publicDir: 'demo',
+  plugins: [minifyTemplates()],
   build: {
     outDir: 'dist/public',
     emptyOutDir: true,
@@ -14,7 +32,7 @@ export default defineConfig({
     minify: true,
     sourcemap: true,
     // Library mode keeps whitespace by default; the embed file is minified fully.
-    rolldownOptions: { output: { minify: true } },
+    rolldownOptions: { output: { minify: true, chunkFileNames: 'locales/[name].js' } },
     lib: {
       entry: 'src/define.ts',
       formats: ['es'],

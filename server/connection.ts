@@ -121,26 +121,44 @@ export class Connection implements ClientSocket {
       this.#error(parsed.code, parsed.message, parsed.ref);
       return;
     }
-    this.#ctx.metrics.messages.inc({ type: parsed.message.type });
+    this.#ctx.metrics.countMessage(parsed.message.type);
     this.#queue.push(parsed.message);
-    if (!this.#busy) void this.#drain();
+    if (!this.#busy) this.#drain();
   }
 
-  /** Handles queued messages one after another, so a route that waits on the store keeps the order. */
-  async #drain(): Promise<void> {
-    this.#busy = true;
+  /**
+   * Handles queued messages one after another. A message handled at once (a
+   * relay) costs no promise; one that waits on the store holds the queue until
+   * it is done, so the order of a socket's messages is kept.
+   */
+  #drain(): void {
     while (this.#queue.length > 0) {
       const message = this.#queue.shift()!;
+      let pending: void | Promise<void>;
       try {
-        await this.#ctx.rooms.handle(this, message);
+        pending = this.#ctx.rooms.handle(this, message);
       } catch (error) {
-        if (error instanceof Refusal) {
-          this.#error(error.code, error.message, message.type);
-        } else {
-          this.#ctx.log.error({ err: error, type: message.type }, 'message handler failed');
-        }
+        this.#failed(error, message);
+        continue;
+      }
+      if (pending) {
+        this.#busy = true;
+        pending
+          .catch((error: unknown) => this.#failed(error, message))
+          .finally(() => {
+            this.#busy = false;
+            this.#drain();
+          });
+        return;
       }
     }
-    this.#busy = false;
+  }
+
+  #failed(error: unknown, message: ClientMessage): void {
+    if (error instanceof Refusal) {
+      this.#error(error.code, error.message, message.type);
+    } else {
+      this.#ctx.log.error({ err: error, type: message.type }, 'message handler failed');
+    }
   }
 }

@@ -3,7 +3,6 @@
  * `Call` (signaling, local media, the mesh of peer links, chat).
  */
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { Call, type CallError, type CallState, type Participant } from './call.js';
 import type { LinkQuality } from './peer-link.js';
 import {
@@ -18,7 +17,15 @@ import {
   type MeetingRoomErrorCode,
 } from './events.js';
 import { parseIceServers } from './ice-servers.js';
-import { en, linkProblem, mediaProblem, stringsFor, type MeetingRoomStrings } from './strings.js';
+import {
+  en,
+  linkProblem,
+  loadStrings,
+  localeOf,
+  mediaProblem,
+  stringsFor,
+  type MeetingRoomStrings,
+} from './strings.js';
 import type { ChatBroadcast } from './protocol.js';
 import { SIGNAL_PATH } from './protocol.js';
 import { styles } from './meeting-room.styles.js';
@@ -101,60 +108,91 @@ const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute:
 export class MeetingRoom extends LitElement {
   static override styles = styles;
 
+  // Declared without decorators: the TypeScript decorator helper and Lit's
+  // decorator modules weigh more than this table.
+  static override properties = {
+    participants: { state: true },
+    messages: { state: true },
+    localStream: { state: true },
+    micOn: { state: true },
+    cameraOn: { state: true },
+    hasMic: { state: true },
+    hasCamera: { state: true },
+    chatOpen: { state: true },
+    unread: { state: true },
+    soundBlocked: { state: true },
+    errorMessage: { state: true },
+    notice: { state: true },
+    room: { reflect: true },
+    signalUrl: { attribute: 'signal-url' },
+    iceServers: { attribute: 'ice-servers' },
+    iceTransportPolicy: { attribute: 'ice-transport-policy' },
+    name: {},
+    token: {},
+    autojoin: { type: Boolean },
+    noAudio: { type: Boolean, attribute: 'no-audio' },
+    noVideo: { type: Boolean, attribute: 'no-video' },
+    lang: {},
+    strings: { attribute: false },
+    state: { reflect: true },
+  };
+
   #call: Call | undefined;
   #strings: MeetingRoomStrings = en;
 
-  @query('[part~="chat-input"]') private chatInput?: HTMLInputElement;
-
-  @state() private participants: Participant[] = [];
-  @state() private messages: readonly ChatBroadcast[] = [];
-  @state() private localStream: MediaStream | undefined;
-  @state() private micOn = false;
-  @state() private cameraOn = false;
-  @state() private hasMic = false;
-  @state() private hasCamera = false;
-  @state() private chatOpen = false;
-  @state() private unread = 0;
-  @state() private soundBlocked = false;
-  @state() private errorMessage = '';
-  @state() private notice = '';
+  private participants: Participant[] = [];
+  private messages: readonly ChatBroadcast[] = [];
+  private localStream: MediaStream | undefined;
+  private micOn = false;
+  private cameraOn = false;
+  private hasMic = false;
+  private hasCamera = false;
+  private chatOpen = false;
+  private unread = 0;
+  private soundBlocked = false;
+  private errorMessage = '';
+  private notice = '';
 
   /** Room to join: 1-64 of `A-Z a-z 0-9 _ -`. Required. Changing it while joined moves to the new room. */
-  @property({ reflect: true }) room = '';
+  room = '';
 
   /** WebSocket URL of the signaling server. Default: `/ws` on the page's origin (`wss:` on https pages). */
-  @property({ attribute: 'signal-url' }) signalUrl = '';
+  signalUrl = '';
 
   /** JSON array of RTCIceServer, merged with the servers the signaling server hands out. */
-  @property({ attribute: 'ice-servers' }) iceServers = '';
+  iceServers = '';
 
   /** `all` (default) or `relay`: send every link through the TURN relay (hides IP addresses from peers). */
-  @property({ attribute: 'ice-transport-policy' }) iceTransportPolicy: RTCIceTransportPolicy = 'all';
+  iceTransportPolicy: RTCIceTransportPolicy = 'all';
 
   /** Display name shown to the others. */
-  @property() name = '';
+  name = '';
 
   /** JWT for servers that require one (`MEETING_AUTH_SECRET`). */
-  @property() token = '';
+  token = '';
 
   /** Join as soon as the element is connected, without the Join button. */
-  @property({ type: Boolean }) autojoin = false;
+  autojoin = false;
 
   /** Join with the microphone muted. */
-  @property({ type: Boolean, attribute: 'no-audio' }) noAudio = false;
+  noAudio = false;
 
   /** Join with the camera off. */
-  @property({ type: Boolean, attribute: 'no-video' }) noVideo = false;
+  noVideo = false;
 
   /** UI language (BCP 47). Built in: `en`, `de`. Default: the nearest `lang` up the tree, else English. */
   // No initializer: an empty `lang` attribute would mean "unknown language" to assistive technology.
-  @property() override lang!: string;
+  override lang!: string;
 
   /** Overrides any UI string of the built-in table (see `MeetingRoomStrings`). */
-  @property({ attribute: false }) strings: Partial<MeetingRoomStrings> = {};
+  strings: Partial<MeetingRoomStrings> = {};
 
   /** The call's state, reflected for CSS: idle, joining, joined, reconnecting, left, error. */
-  @property({ reflect: true }) state: MeetingRoomState = 'idle';
+  state: MeetingRoomState = 'idle';
+
+  get #chatInput(): HTMLInputElement | null | undefined {
+    return this.renderRoot?.querySelector<HTMLInputElement>('[part~="chat-input"]');
+  }
 
   /** The headless call while joined: for monitoring, or to build on. */
   get call(): Call | undefined {
@@ -176,6 +214,15 @@ export class MeetingRoom extends LitElement {
     super.disconnectedCallback();
     window.removeEventListener('pagehide', this.#handlePageHide);
     this.leave();
+  }
+
+  /** Holds an update until the table for the element's language is loaded, so no English flashes first. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const lang = languageOf(this);
+    if (stringsFor(lang) === en && localeOf(lang) !== 'en') {
+      return loadStrings(lang).then(() => super.scheduleUpdate());
+    }
+    return super.scheduleUpdate();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -371,13 +418,13 @@ export class MeetingRoom extends LitElement {
     this.chatOpen = !this.chatOpen;
     if (this.chatOpen) {
       this.unread = 0;
-      void this.updateComplete.then(() => this.chatInput?.focus());
+      void this.updateComplete.then(() => this.#chatInput?.focus());
     }
   };
 
   #handleChatSubmit = (event: SubmitEvent): void => {
     event.preventDefault();
-    const input = this.chatInput;
+    const input = this.#chatInput;
     if (input && this.sendChat(input.value)) input.value = '';
   };
 

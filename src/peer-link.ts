@@ -11,7 +11,9 @@
  * muting, turning the camera off and back on never renegotiates.
  */
 import { Emitter } from './emitter.js';
+import { en, linkProblem } from './strings.js';
 import type {
+  AnalyticsEventName,
   AnswerMessage,
   CandidateMessage,
   CandidateType,
@@ -175,12 +177,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   restartIce(): void {
     if (this.#closed) return;
     this.#restarts++;
-    this.#options.send({
-      type: 'ANALYTICS',
-      event: 'ice-restart',
-      peer: this.peerId,
-      detail: `attempt ${this.#restarts}`,
-    });
+    this.#analytics('ice-restart', { detail: `attempt ${this.#restarts}` });
     clearTimeout(this.#restartTimer);
     this.#restartTimer = setTimeout(() => this.#onRestartTimeout(), this.#options.restartTimeoutMs ?? 10_000);
     this.#pc.restartIce();
@@ -318,7 +315,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       // An offer from a peer that replaced its connection (new DTLS identity)
       // cannot apply to ours: start afresh and take it on a new connection.
       if (description.type !== 'offer') throw error;
-      this.#options.send({ type: 'ANALYTICS', event: 'renegotiate', peer: this.peerId, detail: 'remote reset' });
+      this.#analytics('renegotiate', { detail: 'remote reset' });
       this.#replaceConnection(false);
       pc = this.#pc;
       await pc.setRemoteDescription(description);
@@ -376,12 +373,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     const type = candidate.type ?? undefined;
     if (type === 'srflx' && !this.#srflxReported && this.#gatheringStartedAt !== undefined) {
       this.#srflxReported = true;
-      this.#options.send({
-        type: 'ANALYTICS',
-        event: 'stun-response-time',
-        peer: this.peerId,
-        ms: Math.round(performance.now() - this.#gatheringStartedAt),
-      });
+      this.#analytics('stun-response-time', { ms: Math.round(performance.now() - this.#gatheringStartedAt) });
     }
     const init = candidate.toJSON();
     this.#options.send({
@@ -415,7 +407,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
         this.#statsTimer = setInterval(() => void this.#sample(), this.#options.statsIntervalMs ?? 2000);
       }
     } else if (connectionState === 'failed') {
-      this.#options.send({ type: 'ANALYTICS', event: 'ice-failed', peer: this.peerId });
+      this.#analytics('ice-failed');
       this.#recover();
     } else if (connectionState === 'disconnected' && this.#disconnectedTimer === undefined) {
       this.#disconnectedTimer = setTimeout(() => {
@@ -429,8 +421,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** One more restart, or a fresh connection when restarts keep failing. */
   #recover(): void {
     if (this.#restarts >= (this.#options.maxRestarts ?? 3)) {
-      this.#options.send({ type: 'ANALYTICS', event: 'renegotiate', peer: this.peerId, detail: 'restarts failed' });
-      this.emit('problem', { message: 'The connection failed; negotiating a new one.', cause: 'renegotiate' });
+      this.#analytics('renegotiate', { detail: 'restarts failed' });
+      this.#problem('renegotiate');
       this.#replaceConnection(true);
       return;
     }
@@ -451,12 +443,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.#options.send({ type: 'CONNECTION_STATE', peer: this.peerId, ...state });
     // Sent after the state, so the server knows the path (direct or relay) of this time.
     if (state.connectionState === 'connected' && this.#establishedMs !== undefined) {
-      this.#options.send({
-        type: 'ANALYTICS',
-        event: 'connection-established',
-        peer: this.peerId,
-        ms: this.#establishedMs,
-      });
+      this.#analytics('connection-established', { ms: this.#establishedMs });
       this.#establishedMs = undefined;
     }
     this.emit('state', state);
@@ -469,14 +456,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       (Array.isArray(server.urls) ? server.urls : [server.urls]).some((url) => url.startsWith('turn')),
     );
     if (turnConfigured && !this.#relayGathered) {
-      this.#options.send({ type: 'ANALYTICS', event: 'ice-failed', peer: this.peerId, detail: 'relay unreachable' });
-      this.emit('problem', {
-        message: 'Cannot connect: no direct path, and the TURN relay could not be reached.',
-        cause: 'relay-unreachable',
-      });
+      this.#analytics('ice-failed', { detail: 'relay unreachable' });
+      this.#problem('relay-unreachable');
       return;
     }
-    this.emit('problem', { message: 'Could not connect to this participant yet; still trying.', cause: 'timeout' });
+    this.#problem('timeout');
   }
 
   /** Gathering ended without a single candidate: nothing can connect (e.g. relay-only with a TURN server that refuses us). */
@@ -491,16 +475,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
           : relayOnly
             ? 'no TURN relay could be reached'
             : 'no network path was found';
-    this.#options.send({
-      type: 'ANALYTICS',
-      event: 'ice-failed',
-      peer: this.peerId,
-      detail: `no candidates: ${reason}`,
-    });
-    this.emit('problem', {
-      message: `Cannot connect: ${reason}.`,
-      cause: error ? `ice-${error.code}` : 'no-candidates',
-    });
+    this.#analytics('ice-failed', { detail: `no candidates: ${reason}` });
+    this.#problem(error ? `ice-${error.code}` : 'no-candidates', `Cannot connect: ${reason}.`);
   }
 
   /** A quality sample from getStats(): RTT, inbound loss and bitrate since the last sample. */
@@ -556,7 +532,16 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (this.#closed) return;
     const name = error instanceof Error ? error.name : 'Error';
     const message = error instanceof Error ? error.message : String(error);
-    this.emit('problem', { message: `Negotiation with a peer failed: ${message}`, cause: name });
+    this.#problem(name, `Negotiation with a peer failed: ${message}`);
+  }
+
+  #analytics(event: AnalyticsEventName, extra?: { detail?: string; ms?: number }): void {
+    this.#options.send({ type: 'ANALYTICS', event, peer: this.peerId, ...extra });
+  }
+
+  /** A problem for the UI; the message defaults to the English string for its cause. */
+  #problem(cause: string, message = linkProblem(en, cause) ?? cause): void {
+    this.emit('problem', { message, cause });
   }
 }
 

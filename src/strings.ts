@@ -1,6 +1,9 @@
 /**
  * Every string the element shows, in one table per locale. `lang` picks a
- * built-in locale; the `strings` property overrides any entry.
+ * built-in locale; the `strings` property overrides any entry. English is in
+ * this module; every other table is its own small module (`./locales/`),
+ * loaded only when a page asks for that language, so locales add nothing to
+ * the embed file.
  * Messages meant for page authors (bad attributes) stay in English.
  */
 export interface MeetingRoomStrings {
@@ -85,52 +88,43 @@ export const en: MeetingRoomStrings = {
   unreachable: 'Cannot reach the meeting server.',
 };
 
-export const de: MeetingRoomStrings = {
-  join: 'Beitreten',
-  joinAgain: 'Erneut beitreten',
-  joining: 'Beitritt läuft …',
-  reconnecting: 'Verbindung wird wiederhergestellt …',
-  left: 'Sie haben das Meeting verlassen.',
-  enableSound: 'Ton einschalten',
-  participants: 'Teilnehmende',
-  you: (name) => `${name} (Sie)`,
-  guest: 'Gast',
-  muted: 'Stumm',
-  cameraOff: 'Kamera aus',
-  connecting: 'Verbindung wird aufgebaut …',
-  connectionLost: 'Verbindung unterbrochen, neuer Versuch …',
-  direct: 'Direkt',
-  relayed: 'Über Relay',
-  quality: { good: 'Gut', fair: 'Mittel', poor: 'Schlecht' },
-  controls: 'Anrufsteuerung',
-  microphone: 'Mikrofon',
-  camera: 'Kamera',
-  chat: 'Chat',
-  chatUnread: (count) => `Chat, ${count} ungelesen`,
-  leave: 'Verlassen',
-  message: 'Nachricht',
-  send: 'Senden',
-  youSender: 'Sie',
-  mediaDenied: 'Zugriff auf Kamera und Mikrofon wurde verweigert; Sie sind ohne beigetreten.',
-  mediaNotFound: 'Keine Kamera und kein Mikrofon gefunden; Sie sind ohne beigetreten.',
-  mediaAudioOnly: 'Keine Kamera verfügbar; Sie sind nur mit Ton beigetreten.',
-  mediaBusy: 'Kamera oder Mikrofon wird von einer anderen Anwendung benutzt.',
-  mediaInsecure: 'Diese Seite kann keine Kamera nutzen (sie braucht https); Sie sind ohne beigetreten.',
-  mediaFailed: 'Kamera oder Mikrofon konnten nicht gestartet werden; Sie sind ohne beigetreten.',
-  turnRefused: 'Keine Verbindung: Der TURN-Server hat die Zugangsdaten abgelehnt (401).',
-  noPath: 'Keine Verbindung: Es wurde kein Netzwerkpfad gefunden.',
-  connectTimeout: 'Noch keine Verbindung zu dieser Person; neuer Versuch läuft.',
-  relayUnreachable: 'Keine Verbindung: Kein direkter Weg, und das TURN-Relay ist nicht erreichbar.',
-  renegotiating: 'Die Verbindung ist fehlgeschlagen; eine neue wird ausgehandelt.',
-  unreachable: 'Der Meeting-Server ist nicht erreichbar.',
+/** The built-in tables besides English, each loaded on first use. */
+const BUILT_IN: Record<string, () => Promise<{ default: MeetingRoomStrings }>> = {
+  de: () => import('./locales/de.js'),
 };
 
-export const LOCALES: Record<string, MeetingRoomStrings> = { en, de };
+const loaded = new Map<string, MeetingRoomStrings>([['en', en]]);
 
-/** The built-in table for a BCP 47 tag (`de-AT` → `de`), English when there is none. */
-export function stringsFor(lang: string | null | undefined): MeetingRoomStrings {
+/** The built-in locale for a BCP 47 tag (`de-AT` → `de`); `en` when there is none. */
+export function localeOf(lang: string | null | undefined): string {
   const tag = (lang ?? '').toLowerCase();
-  return LOCALES[tag] ?? LOCALES[tag.split('-')[0] ?? ''] ?? en;
+  const base = tag.split('-')[0] ?? '';
+  return tag in BUILT_IN ? tag : base in BUILT_IN ? base : 'en';
+}
+
+/** The table for a tag if it is loaded already, else English (see `loadStrings`). */
+export function stringsFor(lang: string | null | undefined): MeetingRoomStrings {
+  return loaded.get(localeOf(lang)) ?? en;
+}
+
+/**
+ * The table for a tag, loading its module the first time. A module that
+ * cannot be loaded (the locales folder was not deployed beside the embed
+ * file) gives English and a console warning, never an error.
+ */
+export async function loadStrings(lang: string | null | undefined): Promise<MeetingRoomStrings> {
+  const locale = localeOf(lang);
+  const table = loaded.get(locale);
+  if (table) return table;
+  try {
+    const { default: strings } = await BUILT_IN[locale]!();
+    loaded.set(locale, strings);
+    return strings;
+  } catch (error) {
+    console.warn(`<meeting-room>: the "${locale}" strings could not be loaded; using English.`, error);
+    loaded.set(locale, en);
+    return en;
+  }
 }
 
 /** The string for a local media outcome (a DOMException name plus whether audio survived). */
