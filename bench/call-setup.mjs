@@ -6,15 +6,19 @@
  * newcomer's `getUserMedia` included in both.
  *
  * Headless Chromium with the fake camera and microphone, the built server on
- * loopback. Cases: 2, 3 and 4 participants (the newcomer meets 1, 2, 3 who are
- * already in a call with each other, in both the element run and the floor
- * run), and 2 participants relay-only through a real coturn. Runs alternate
- * floor / element so that noise hits both; medians are reported, with the
- * newcomer's phases (media, socket open, WELCOME, first OFFER received,
- * ANSWER sent, connected, first frame).
+ * loopback, handing out TURN credentials for a real coturn (as a deployment
+ * does); the floor gets the same ICE servers. Cases: 2, 3 and 4 participants
+ * (the newcomer meets 1, 2, 3 members already in a call with each other, each
+ * member in its own browser like a real participant, present during both the
+ * element run and the floor run), and 2 participants relay-only. Runs
+ * alternate floor / element so that noise hits both; medians are reported,
+ * with the newcomer's phases (media, socket open, WELCOME, first OFFER
+ * received, ANSWER sent, connected, first frame).
  *
- * Usage: npm run build && node bench/call-setup.mjs [--runs 10] [--json]
+ * Usage: npm run build && node bench/call-setup.mjs [--runs 10] [--cases 2,3,4,relay] [--trace] [--profile file.cpuprofile] [--json]
+ * `--trace` prints each run's timeline (WebSocket messages, RTCPeerConnection events, renders of the element).
  */
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import puppeteer from 'puppeteer-core';
@@ -24,7 +28,13 @@ import { turnCredentials } from '../dist/server/turn.js';
 import { startCoturn } from '../scripts/coturn.mjs';
 
 const { values: flags } = parseArgs({
-  options: { runs: { type: 'string', default: '10' }, json: { type: 'boolean', default: false } },
+  options: {
+    runs: { type: 'string', default: '10' },
+    cases: { type: 'string', default: '2,3,4,relay' },
+    trace: { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
 });
 const RUNS = Number(flags.runs);
 const median = (xs) => {
@@ -47,6 +57,13 @@ const server = createMeetingServer(
   }),
 );
 const { port } = await server.listen();
+/**
+ * Every participant is an element in the same page, as the floor's two
+ * connections are: one renderer for both runs. (Tried and dropped: members in
+ * other tabs are hidden pages, whose capture and rendering Chromium slows down;
+ * members in windows or browsers of their own add renderer processes that this
+ * 2-core machine cannot run without starving the newcomer.)
+ */
 const browser = await puppeteer.launch({
   executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
   args: [
@@ -58,6 +75,7 @@ const browser = await puppeteer.launch({
     '--disable-background-networking',
     '--disable-background-timer-throttling',
     '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
     '--disable-gpu',
     '--disable-dev-shm-usage',
   ],
@@ -74,7 +92,14 @@ function pageHelpers() {
       const seen = new Map();
       const check = () => {
         for (const video of el.shadowRoot.querySelectorAll('[part~="remote"] video')) {
-          if (!seen.has(video)) seen.set(video, firstFrame(video));
+          if (!seen.has(video)) {
+            seen.set(video, firstFrame(video));
+            for (const type of ['loadedmetadata', 'playing', 'resize']) {
+              video.addEventListener(type, () =>
+                window.benchLog?.push({ at: performance.now(), what: `video:${type}` }),
+              );
+            }
+          }
         }
         if (seen.size >= count) {
           observer.disconnect();
@@ -125,42 +150,87 @@ function pageHelpers() {
     return { log, restore: () => (window.WebSocket = Native) };
   };
 
-  window.bench = {
-    /** Existing members: `count` elements joined and connected to each other (background load of both runs). */
-    async members(room, count, policy) {
-      const els = [];
-      for (let i = 0; i < count; i++) {
-        const el = element(room, `member-${i}`, policy);
-        els.push(el);
-        await el.join();
-        await until(() => el.state === 'joined');
+  /** With --trace: logs what each RTCPeerConnection created from now on does, with timestamps. */
+  const recordPeerConnections = (log) => {
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args) {
+        super(...args);
+        const at = () => performance.now();
+        log.push({ at: at(), what: 'pc:new' });
+        this.addEventListener('icecandidate', (e) =>
+          log.push({ at: at(), what: `pc:cand:${e.candidate?.type ?? 'end'}:${e.candidate?.address ?? ''}` }),
+        );
+        this.addEventListener('icegatheringstatechange', () =>
+          log.push({ at: at(), what: `pc:gather:${this.iceGatheringState}` }),
+        );
+        this.addEventListener('iceconnectionstatechange', () =>
+          log.push({ at: at(), what: `pc:ice:${this.iceConnectionState}` }),
+        );
+        this.addEventListener('signalingstatechange', () =>
+          log.push({ at: at(), what: `pc:sig:${this.signalingState}` }),
+        );
+        this.addEventListener('connectionstatechange', () =>
+          log.push({ at: at(), what: `pc:conn:${this.connectionState}` }),
+        );
       }
-      await until(() => els.every((el) => connectedLinks(el) === count - 1));
-      await Promise.all(els.map((el) => framesFromTiles(el, count - 1)));
-      window.benchMembers = els;
+    };
+    const proto = customElements.get('meeting-room').prototype;
+    const update = proto.update;
+    proto.update = function (changed) {
+      const start = performance.now();
+      update.call(this, changed);
+      log.push({
+        at: start,
+        what: `render ${(performance.now() - start).toFixed(1)} ms (${[...changed.keys()].join(' ')})`,
+      });
+    };
+    return () => {
+      window.RTCPeerConnection = Native;
+      proto.update = update;
+    };
+  };
+
+  window.bench = {
+    /** A member: one more element, joined; resolves once its links to the `others` members before it are connected. */
+    async member(room, name, others, policy) {
+      const el = element(room, name, policy);
+      (window.benchMembers ??= []).push(el);
+      await el.join();
+      await until(() => el.state === 'joined');
+      await until(() => connectedLinks(el) === others);
     },
 
-    async dropMembers() {
+    leave() {
       for (const el of window.benchMembers ?? []) el.remove();
       window.benchMembers = [];
-      await new Promise((r) => setTimeout(r, 200));
     },
 
     /** The newcomer as a <meeting-room>; times relative to join(). */
     async element(room, others, policy) {
       const sockets = recordSockets();
+      const restorePc = window.benchTrace ? recordPeerConnections(sockets.log) : () => {};
+      if (window.benchTrace) window.benchLog = sockets.log;
       const el = element(room, 'newcomer', policy);
       const phases = {};
       const t0 = performance.now();
       const joining = el.join();
       el.call.on('local-media', () => (phases.media ??= performance.now() - t0));
-      el.addEventListener('meeting-room-connection-state', (e) => {
-        if (e.connectionState === 'connected') phases.connected = performance.now() - t0;
+      // Read from the RTCPeerConnection itself (the element's event waits for getStats).
+      const watched = new Set();
+      el.call.on('participant-updated', (p) => {
+        const pc = el.call.link(p.clientId)?.connection;
+        if (!pc || watched.has(pc)) return;
+        watched.add(pc);
+        pc.addEventListener('connectionstatechange', () => {
+          if (pc.connectionState === 'connected') phases.connected = performance.now() - t0;
+        });
       });
       const frame = framesFromTiles(el, others);
       await joining;
       const last = await frame;
       sockets.restore();
+      restorePc();
       const first = (what) => sockets.log.find((e) => e.what === what)?.at - t0;
       Object.assign(phases, {
         open: first('open'),
@@ -168,6 +238,7 @@ function pageHelpers() {
         offer: first('in:OFFER'),
         answer: first('out:ANSWER'),
         frame: last - t0,
+        trace: sockets.log.map((e) => `${Math.round(e.at - t0)} ${e.what}`).join(', '),
       });
       el.remove();
       await new Promise((r) => setTimeout(r, 100));
@@ -227,33 +298,57 @@ function pageHelpers() {
   };
 }
 
-const page = await browser.newPage();
-page.on('pageerror', (error) => console.error('page error:', error.message));
-await page.goto(`http://127.0.0.1:${port}/healthz`);
-await page.setContent('<!doctype html><html lang="en"><body></body></html>');
-await page.addScriptTag({ url: '/meeting-room.js', type: 'module' });
-await page.waitForFunction(() => customElements.get('meeting-room'));
-await page.evaluate(pageHelpers);
+async function openPage() {
+  const [page] = await browser.pages();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await page.goto(`http://127.0.0.1:${port}/healthz`);
+  await page.setContent('<!doctype html><html lang="en"><body></body></html>');
+  await page.addScriptTag({ url: '/meeting-room.js', type: 'module' });
+  await page.waitForFunction(() => customElements.get('meeting-room'));
+  await page.evaluate(pageHelpers);
+  return page;
+}
+const page = await openPage();
+if (flags.trace) await page.evaluate(() => (window.benchTrace = true));
 
 const cases = [
-  { name: '2 participants', others: 1 },
-  { name: '3 participants', others: 2 },
-  { name: '4 participants', others: 3 },
-  { name: '2 participants, relay only (coturn)', others: 1, relay: true },
-];
+  { key: '2', name: '2 participants', others: 1 },
+  { key: '3', name: '3 participants', others: 2 },
+  { key: '4', name: '4 participants', others: 3 },
+  { key: 'relay', name: '2 participants, relay only (coturn)', others: 1, relay: true },
+].filter((c) => flags.cases.split(',').includes(c.key));
 const results = [];
 for (const c of cases) {
   const policy = c.relay ? 'relay' : undefined;
-  const floorConfig = c.relay
-    ? { iceServers: [turnCredentials(turn, 'floor')], iceTransportPolicy: 'relay' }
-    : { iceServers: [] };
+  // The same ICE servers the signaling server hands the element (STUN is not configured there either).
+  const floorConfig = {
+    iceServers: [turnCredentials(turn, 'floor')],
+    ...(c.relay ? { iceTransportPolicy: 'relay' } : {}),
+  };
   const element = [];
   const floor = [];
   for (let run = 0; run < RUNS + 1; run++) {
     const room = `bench-${c.others}-${c.relay ? 'r' : 'd'}-${run}-${Date.now()}`;
-    await page.evaluate((r, n, p) => window.bench.members(r, n, p), room, c.others, policy);
+    // Members join one after another; each waits until it sees the ones before it.
+    for (let i = 0; i < c.others; i++) {
+      await page.evaluate((r, name, n, p) => window.bench.member(r, name, n, p), room, `member-${i}`, i, policy);
+    }
     const runFloor = () => page.evaluate((n, cfg) => window.bench.floor(n, cfg), c.others, floorConfig);
-    const runElement = () => page.evaluate((r, n, p) => window.bench.element(r, n, p), room, c.others, policy);
+    const runElement = async () => {
+      // --profile: a V8 CPU profile of the newcomer's page during the last element run.
+      const cdp = flags.profile && run === RUNS ? await page.createCDPSession() : undefined;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+        await cdp.send('Profiler.start');
+      }
+      const phases = await page.evaluate((r, n, p) => window.bench.element(r, n, p), room, c.others, policy);
+      if (cdp) {
+        const { profile } = await cdp.send('Profiler.stop');
+        writeFileSync(flags.profile, JSON.stringify(profile));
+      }
+      return phases;
+    };
     // Alternate which goes first, so that drift in the machine's load hits both alike.
     let f, e;
     if (run % 2) {
@@ -263,7 +358,9 @@ for (const c of cases) {
       e = await runElement();
       f = await runFloor();
     }
-    await page.evaluate(() => window.bench.dropMembers());
+    await page.evaluate(() => window.bench.leave());
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (flags.trace) console.error(`floor ${JSON.stringify(f)}\nelement ${JSON.stringify(e)}`);
     // The first run warms the camera, the codecs and the server; it is not counted.
     if (run === 0) continue;
     floor.push(f);

@@ -17,7 +17,7 @@
  * (noise hits both alike): the median throughput of the rounds, percentiles of
  * the latency samples pooled over the rounds.
  * Bounded: every phase has a fixed duration and socket count (about 2 minutes).
- * Usage: npm run build && node bench/relay.mjs [--seconds 5] [--rounds 4]
+ * Usage: npm run build && node bench/relay.mjs [--seconds 5] [--rounds 5]
  *        [--sizes 1000,5000,10000] [--only throughput|latency] [--profile dir] [--json]
  * `--profile dir` writes a V8 CPU profile of the meeting-room server (open it in Chrome DevTools).
  */
@@ -31,7 +31,7 @@ const { values: flags } = parseArgs({
   options: {
     seconds: { type: 'string', default: '5' },
     sizes: { type: 'string', default: '1000,5000,10000' },
-    rounds: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '5' },
     only: { type: 'string' },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -256,7 +256,11 @@ function percentiles(samples) {
   return { p50: pct(0.5), p99: pct(0.99), samples: sorted.length };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
 
 async function idle(server, tag, size) {
   const before = await server.stats();

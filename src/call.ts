@@ -11,7 +11,7 @@ import { Emitter } from './emitter.js';
 import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './local-media.js';
 import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
 import type { ChatBroadcast, IceServerConfig, PeerInfo } from './protocol.js';
-import { SignalingClient, type SignalingEvents, type SignalingState } from './signaling-client.js';
+import { SignalingClient, type MediaState, type SignalingEvents, type SignalingState } from './signaling-client.js';
 
 export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left';
 
@@ -161,6 +161,17 @@ export class Call extends Emitter<CallEvents> {
   async join(): Promise<void> {
     if (this.#state !== 'idle') return;
     this.#setState('joining');
+    this.#off = [
+      this.#signaling.on('welcome', this.#handleWelcome),
+      this.#signaling.on('message', this.#handleMessage),
+      this.#signaling.on('state', this.#handleSignalingState),
+      this.#signaling.on('error', this.#handleSignalingError),
+    ];
+    // The socket opens while the camera starts (on a real network that is a few round trips saved); JOIN
+    // waits for the media, so it announces what we really have, and no offer can arrive before our tracks.
+    let mediaKnown!: (state: MediaState) => void;
+    this.#joinSentAt = performance.now();
+    this.#signaling.connect(new Promise<MediaState>((resolve) => (mediaKnown = resolve)));
     if (this.#options.requestMedia !== false) {
       const media = await acquireLocalMedia();
       if ((this.#state as CallState) !== 'joining') {
@@ -183,14 +194,7 @@ export class Call extends Emitter<CallEvents> {
     // After the tracks are known, so that listeners can tell audio-only from receive-only.
     const problem = this.#media?.problem;
     if (problem) this.emit('error', { code: 'media', message: problem.message, cause: problem.name });
-    this.#off = [
-      this.#signaling.on('welcome', this.#handleWelcome),
-      this.#signaling.on('message', this.#handleMessage),
-      this.#signaling.on('state', this.#handleSignalingState),
-      this.#signaling.on('error', this.#handleSignalingError),
-    ];
-    this.#joinSentAt = performance.now();
-    this.#signaling.connect();
+    mediaKnown({ audioEnabled: this.audioEnabled, videoEnabled: this.videoEnabled });
   }
 
   /** Mutes or unmutes the microphone (track.enabled; no renegotiation) and tells the room. */

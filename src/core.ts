@@ -19,6 +19,7 @@ export {
   reconnectDelay,
   type SignalingOptions,
   type SignalingState,
+  type MediaState,
   type SignalingEvents,
 } from './signaling-client.js';
 export { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './local-media.js';

@@ -26,10 +26,11 @@ export function parseIceServers(text: string | null | undefined): IceServersResu
     if (!Array.isArray(list) || list.length === 0 || !list.every((u) => typeof u === 'string' && URL_PATTERN.test(u))) {
       return { ok: false, error: `ice-servers[${i}].urls must be stun:, stuns:, turn: or turns: URLs` };
     }
-    if (username !== undefined && typeof username !== 'string')
-      return { ok: false, error: `ice-servers[${i}].username must be a string` };
-    if (credential !== undefined && typeof credential !== 'string')
-      return { ok: false, error: `ice-servers[${i}].credential must be a string` };
+    for (const [key, value] of Object.entries({ username, credential })) {
+      if (value !== undefined && typeof value !== 'string') {
+        return { ok: false, error: `ice-servers[${i}].${key} must be a string` };
+      }
+    }
     if (list.some((u: string) => u.startsWith('turn')) && (username === undefined || credential === undefined)) {
       return { ok: false, error: `ice-servers[${i}] is a TURN server and needs username and credential` };
     }

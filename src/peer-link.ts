@@ -203,6 +203,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     const pc = new RTCPeerConnection({
       iceServers,
       bundlePolicy: 'max-bundle',
+      iceCandidatePoolSize: 1,
       ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
     });
     this.#pc = pc;
@@ -375,16 +376,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       this.#srflxReported = true;
       this.#analytics('stun-response-time', { ms: Math.round(performance.now() - this.#gatheringStartedAt) });
     }
-    const init = candidate.toJSON();
     this.#options.send({
       type: 'CANDIDATE',
       to: this.peerId,
-      candidate: {
-        candidate: init.candidate ?? '',
-        sdpMid: init.sdpMid ?? null,
-        sdpMLineIndex: init.sdpMLineIndex ?? null,
-        usernameFragment: init.usernameFragment ?? null,
-      },
+      // toJSON() gives exactly the four RTCIceCandidateInit fields, the candidate string always set.
+      candidate: candidate.toJSON() as CandidateMessage['candidate'],
       ...(type && CANDIDATE_TYPES.has(type) ? { candidateType: type as CandidateType } : {}),
     } satisfies CandidateMessage);
   }

@@ -13,6 +13,12 @@ import { isServerMessage } from './server-messages.js';
 
 export type SignalingState = 'idle' | 'connecting' | 'joined' | 'reconnecting' | 'closed';
 
+/** Microphone and camera as announced in JOIN. */
+export interface MediaState {
+  audioEnabled: boolean;
+  videoEnabled: boolean;
+}
+
 export interface SignalingOptions {
   /** ws: or wss: URL of the server's `/ws` endpoint. */
   url: string;
@@ -68,7 +74,11 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   #toggles = new Map<'AUDIO_TOGGLE' | 'VIDEO_TOGGLE', ClientMessage>();
   #attempt = 0;
   #options: SignalingOptions;
-  #media: { audioEnabled: boolean; videoEnabled: boolean };
+  #media: MediaState;
+  /** Pending until the local media is known; JOIN waits for it. */
+  #ready: Promise<void> | undefined;
+  /** Counts socket openings, so that a JOIN held for the media goes out on the socket it was meant for. */
+  #opens = 0;
   #ignored = 0;
 
   constructor(options: SignalingOptions) {
@@ -87,9 +97,18 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     return this.#ignored;
   }
 
-  /** Opens the socket and joins. */
-  connect(): void {
+  /**
+   * Opens the socket and joins. With `ready`, the socket opens at once but
+   * JOIN waits for it: a caller opens the connection while the camera starts
+   * and JOIN still carries the real microphone and camera state.
+   */
+  connect(ready?: Promise<MediaState>): void {
     if (this.#socket || this.#state === 'closed') return;
+    if (ready) {
+      this.#ready = ready.then((media) => {
+        this.#media = { ...media };
+      });
+    }
     this.#setState('connecting');
     const cap = this.#options.maxReconnectDelayMs ?? 10_000;
     const socket = new ReconnectingWebSocket(
@@ -168,6 +187,16 @@ export class SignalingClient extends Emitter<SignalingEvents> {
   }
 
   #handleOpen = (): void => {
+    const opened = ++this.#opens;
+    if (!this.#ready) return this.#sendJoin();
+    // JOIN tells the room our microphone and camera: it waits for them (the socket did not).
+    void this.#ready.then(() => {
+      this.#ready = undefined;
+      if (opened === this.#opens && this.#socket?.readyState === OPEN) this.#sendJoin();
+    });
+  };
+
+  #sendJoin(): void {
     const { room, name, token } = this.#options;
     this.#socket?.send(
       JSON.stringify({
@@ -180,7 +209,7 @@ export class SignalingClient extends Emitter<SignalingEvents> {
         ...this.#media,
       } satisfies ClientMessage),
     );
-  };
+  }
 
   #handleMessage = (event: MessageEvent): void => {
     let data: unknown;

@@ -127,6 +127,29 @@ describe('SignalingClient', () => {
     );
   });
 
+  it('with a media promise, opens the socket at once but holds JOIN until the media is known, then announces it', async (t) => {
+    const srv = await serverFor(t);
+    const room = `r-${newId()}`;
+    const peer = await TestClient.connect(srv.wsUrl);
+    await peer.join(room);
+    const c = client(srv.wsUrl, room);
+    t.after(() => c.close());
+    let mediaKnown!: (state: { audioEnabled: boolean; videoEnabled: boolean }) => void;
+    c.connect(new Promise((resolve) => (mediaKnown = resolve)));
+    // The socket is open (the server counts it) while JOIN waits.
+    const open = async () => /meeting_connections 2\b/.test(await (await fetch(`${srv.url}/metrics`)).text());
+    for (let i = 0; i < 100 && !(await open()); i++) await sleep(20);
+    assert.ok(await open(), 'the socket opened before the media was known');
+    assert.deepEqual(await peer.drain(200), [], 'no JOIN yet');
+    assert.equal(c.state, 'connecting');
+    const welcomed = next(c, 'welcome');
+    mediaKnown({ audioEnabled: true, videoEnabled: false }); // no camera after all
+    await welcomed;
+    const joined = await peer.next('JOIN');
+    assert.equal(joined['from'], c.clientId);
+    assert.equal(joined['videoEnabled'], false, 'JOIN announces the media as it turned out');
+  });
+
   it('close() sends LEAVE, closes the socket and stops reconnecting', async (t) => {
     const srv = await serverFor(t);
     const room = `r-${newId()}`;

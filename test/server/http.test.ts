@@ -169,7 +169,8 @@ describe('other paths', () => {
 describe('shutdown', () => {
   it('on SIGTERM stops accepting, closes sockets with 1001 and exits 0', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/index.ts'], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', STATIC_DIR: tmpdir() },
+      // An empty folder of its own: the static handler indexes its folder at start, and /tmp changes under it.
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', STATIC_DIR: await mkdtemp(join(tmpdir(), 'static-')) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const { port, output } = await listeningPort(child);
