@@ -32,9 +32,15 @@ export default defineConfig({
     minify: true,
     sourcemap: true,
     // Library mode keeps whitespace by default; the embed file is minified fully.
-    rolldownOptions: { output: { minify: true, chunkFileNames: 'locales/[name].js' } },
+    rolldownOptions: {
+      output: {
+        minify: true,
+        // Parts loaded on demand: UI languages other than English, and the ice-servers attribute's parser.
+        chunkFileNames: (chunk) => (chunk.name === 'ice-servers' ? '[name].js' : 'locales/[name].js'),
+      },
+    },
     lib: {
-      entry: 'src/define.ts',
+      entry: 'src/embed.ts',
       formats: ['es'],
       fileName: () => 'meeting-room.js',
     },

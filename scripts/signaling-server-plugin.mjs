@@ -1,15 +1,21 @@
 /**
  * A web-test-runner plugin that runs, for the browser tests, a real coturn on
- * loopback and two real signaling servers (the built `dist/server/app.js`) in
- * the test runner's process on free ports: `default` (no TURN) and `turn`
- * (hands out STUN and short-lived TURN credentials for that coturn).
- * Tests read the URLs from `window.__MEETING_TEST__` and act on a server with
+ * loopback and real signaling servers (the built `dist/server`) on free ports.
+ * In the test runner's process: `default` (no TURN), `turn` (hands out STUN and
+ * short-lived TURN credentials for that coturn) and `fast` (1 s heartbeat, 2 s
+ * resume window). In a child process of its own: `process`, which a test can
+ * kill (SIGKILL) and start again on the same port.
+ * Tests read the URLs from `window.__MEETING_TEST__` and act with
  * `executeServerCommand('meeting-server', { server, action, ... })`:
  * `drop-connections` cuts every socket, `graph` returns a room's connection
- * graph, `metrics` returns the Prometheus text.
+ * graph, `metrics` returns the Prometheus text, `kill` and `start` (process
+ * server only), `silent-client` joins a room from Node with a client that
+ * never answers pings, `restart-coturn` stops coturn and starts it again.
  */
-import { mkdirSync } from 'node:fs';
-import { WebSocketServer } from 'ws';
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { WebSocket, WebSocketServer } from 'ws';
 import { startCoturn } from './coturn.mjs';
 
 const dist = (file) => new URL(`../dist/server/${file}`, import.meta.url).href;
@@ -74,9 +80,67 @@ function startHostileServer() {
   return new Promise((resolve) => wss.once('listening', () => resolve(wss)));
 }
 
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The built server in a child process on a fixed port, so that a test can SIGKILL it and start it again. */
+function processServer(port, env, logFile) {
+  let child;
+  const httpUrl = `http://127.0.0.1:${port}`;
+  const start = async () => {
+    const log = openSync(logFile, 'a');
+    child = spawn(process.execPath, [new URL('../dist/server/index.js', import.meta.url).pathname], {
+      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+      stdio: ['ignore', log, log],
+    });
+    for (let i = 0; ; i++) {
+      try {
+        if ((await fetch(`${httpUrl}/healthz`)).ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (i > 300 || child.exitCode !== null) throw new Error(`the process server did not start (see ${logFile})`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  };
+  const kill = async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { start, kill, httpUrl, signalUrl: `ws://127.0.0.1:${port}/ws` };
+}
+
+/** Joins `room` from Node with a client that never answers the server's pings (ws answers them by default). */
+function silentClient(signalUrl, room) {
+  const clientId = `silent-${Math.random().toString(36).slice(2, 10)}`;
+  const ws = new WebSocket(signalUrl, { autoPong: false });
+  return new Promise((resolve, reject) => {
+    ws.once('error', reject);
+    ws.once('open', () =>
+      ws.send(
+        JSON.stringify({ type: 'JOIN', room, clientId, name: 'Silent', audioEnabled: false, videoEnabled: false }),
+      ),
+    );
+    ws.on('message', (data) => {
+      if (String(data).startsWith('{"type":"WELCOME"')) resolve({ clientId });
+    });
+  });
+}
+
 export function signalingServerPlugin({ env = {} } = {}) {
   const servers = {};
   let coturn;
+  let proc;
   let hostile;
   let info;
   return {
@@ -94,6 +158,7 @@ export function signalingServerPlugin({ env = {} } = {}) {
       const variants = {
         default: {},
         turn: { TURN_SECRET: coturn.secret, TURN_URLS: coturn.turnUrl, STUN_URLS: coturn.stunUrl, TURN_TTL: '600' },
+        fast: { HEARTBEAT_MS: '1000', RESUME_WINDOW_MS: '2000' },
       };
       info = { coturn: { stunUrl: coturn.stunUrl, turnUrl: coturn.turnUrl, realm: coturn.realm } };
       for (const [name, extra] of Object.entries(variants)) {
@@ -111,6 +176,9 @@ export function signalingServerPlugin({ env = {} } = {}) {
       Object.assign(info, info.default, { adminToken: env.ADMIN_TOKEN });
       hostile = await startHostileServer();
       info.hostile = { signalUrl: `ws://127.0.0.1:${hostile.address().port}/ws` };
+      proc = processServer(await freePort(), env, `${logDir}signaling-process.log`);
+      await proc.start();
+      info.process = { signalUrl: proc.signalUrl, httpUrl: proc.httpUrl };
     },
     async serverStop() {
       await Promise.all(Object.values(servers).map((s) => s.close()));
@@ -118,15 +186,37 @@ export function signalingServerPlugin({ env = {} } = {}) {
         for (const client of hostile.clients) client.terminate();
         await new Promise((resolve) => hostile.close(resolve));
       }
+      await proc?.kill();
       await coturn?.stop();
     },
     async executeCommand({ command, payload }) {
       if (command !== 'meeting-server') return undefined;
+      if (payload?.action === 'restart-coturn') {
+        const { port } = coturn;
+        await coturn.stop();
+        const stoppedAt = Date.now();
+        if (payload.downMs) await new Promise((resolve) => setTimeout(resolve, payload.downMs));
+        coturn = await startCoturn({ port });
+        return { downMs: Date.now() - stoppedAt };
+      }
+      if (payload?.server === 'process') {
+        if (payload.action === 'kill') return (await proc.kill(), true);
+        if (payload.action === 'start') return (await proc.start(), true);
+        if (payload.action === 'graph') {
+          const res = await fetch(`${proc.httpUrl}/api/rooms/${payload.room}`, {
+            headers: { authorization: `Bearer ${env.ADMIN_TOKEN}` },
+          });
+          return res.ok ? res.json() : null;
+        }
+        if (payload.action === 'metrics') return (await fetch(`${proc.httpUrl}/metrics`)).text();
+        throw new Error(`unknown process-server action ${JSON.stringify(payload)}`);
+      }
       const server = servers[payload?.server ?? 'default'];
       if (!server) throw new Error(`no server ${payload?.server}`);
       if (payload.action === 'drop-connections') return { dropped: server.dropConnections() };
       if (payload.action === 'graph') return (await server.store.graph(payload.room)) ?? null;
       if (payload.action === 'metrics') return server.metrics.registry.metrics();
+      if (payload.action === 'silent-client') return silentClient(info[payload.server].signalUrl, payload.room);
       throw new Error(`unknown meeting-server action ${JSON.stringify(payload)}`);
     },
     transform(context) {

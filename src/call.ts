@@ -69,6 +69,9 @@ export interface CallEvents extends Record<string, unknown> {
 }
 
 /** Server ERROR codes after which retrying the same JOIN is pointless. */
+/** How long a member still connected to us may take to rejoin a server that restarted (see #handleWelcome). */
+const REJOIN_GRACE_MS = 20_000;
+
 const REFUSALS = new Set(['unauthorized', 'room-full', 'server-full', 'id-taken', 'replaced']);
 
 export class Call extends Emitter<CallEvents> {
@@ -86,6 +89,9 @@ export class Call extends Emitter<CallEvents> {
   #chat: ChatBroadcast[] = [];
   #joinSentAt = 0;
   #off: (() => void)[] = [];
+  /** Members kept, still connected, after a fresh WELCOME that did not list them (see #handleWelcome). */
+  #rejoining = new Set<string>();
+  #rejoinTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: CallOptions) {
     super();
@@ -234,6 +240,7 @@ export class Call extends Emitter<CallEvents> {
     const wasActive = this.#state !== 'idle';
     this.#state = 'left';
     for (const off of this.#off.splice(0)) off();
+    clearTimeout(this.#rejoinTimer);
     this.#signaling.close();
     for (const link of this.#links.values()) link.close();
     this.#links.clear();
@@ -264,12 +271,28 @@ export class Call extends Emitter<CallEvents> {
   #handleWelcome = ({ message, resumed }: SignalingEvents['welcome']): void => {
     this.#serverIceServers = message.iceServers ?? [];
     const present = new Set(message.peers.map((p) => p.clientId));
-    // A fresh seat (first join, or the resume window passed): the members will offer to us
-    // again, so every old link goes. Resumed: links stay untouched.
-    if (!resumed) for (const id of [...this.#links.keys()]) this.#dropLink(id);
-    // Either way, whoever is no longer in the room goes.
-    for (const participant of [...this.#participants.values()]) {
-      if (!present.has(participant.clientId)) this.#removeParticipant(participant.clientId);
+    // A fresh seat (the resume window passed, or the server restarted and forgot us): a link that still
+    // carries media to a member who is still here stays (media never needed the server), and the new
+    // server learns its state; any other old link goes, and that member offers to us again.
+    // Resumed: links stay untouched.
+    if (!resumed) {
+      for (const [id, link] of [...this.#links]) {
+        if (link.state.connectionState !== 'connected') this.#dropLink(id);
+        else if (present.has(id)) link.reportState();
+      }
+    }
+    // Whoever is no longer in the room goes, except, on a fresh seat, a member still connected to us: the
+    // server restarted and it is rejoining too. It has REJOIN_GRACE_MS to show up (JOIN) before it goes.
+    for (const { clientId } of [...this.#participants.values()]) {
+      if (present.has(clientId)) continue;
+      if (!resumed && this.#links.has(clientId)) this.#rejoining.add(clientId);
+      else this.#removeParticipant(clientId);
+    }
+    if (this.#rejoining.size > 0) {
+      clearTimeout(this.#rejoinTimer);
+      this.#rejoinTimer = setTimeout(() => {
+        for (const id of this.#rejoining) this.#removeParticipant(id);
+      }, REJOIN_GRACE_MS);
     }
     for (const peer of message.peers) this.#upsertParticipant(peer);
     const first = this.#state === 'joining';
@@ -282,11 +305,16 @@ export class Call extends Emitter<CallEvents> {
     if (message.from === this.clientId && message.type !== 'CHAT_MESSAGE') return;
     switch (message.type) {
       case 'JOIN': {
-        // A newcomer (or a member back after its resume window): we offer.
-        this.#dropLink(message.from);
+        // A newcomer, or a member back with a fresh seat (its resume window passed, or the server restarted).
+        // A link to it that still carries media stays, as it does on the other side (see WELCOME); else we offer.
         const { from, ...info } = message;
+        this.#rejoining.delete(from);
+        const link = this.#links.get(from);
+        const keep = link?.state.connectionState === 'connected';
+        if (!keep) this.#dropLink(from);
         this.#upsertParticipant({ clientId: from, ...info });
-        this.#ensureLink(message.from, true, performance.now());
+        if (keep) link.reportState();
+        else this.#ensureLink(from, true, performance.now());
         return;
       }
       case 'OFFER':
@@ -403,6 +431,7 @@ export class Call extends Emitter<CallEvents> {
   }
 
   #removeParticipant(peerId: string): void {
+    this.#rejoining.delete(peerId);
     this.#dropLink(peerId);
     const participant = this.#participants.get(peerId);
     if (!participant) return;

@@ -16,7 +16,7 @@ import {
   MeetingRoomParticipantLeftEvent,
   type MeetingRoomErrorCode,
 } from './events.js';
-import { parseIceServers } from './ice-servers.js';
+import type { IceServersResult } from './ice-servers.js';
 import {
   en,
   linkProblem,
@@ -240,7 +240,12 @@ export class MeetingRoom extends LitElement {
   /** Joins the room (the Join button calls this). Resolves once media and signaling started. */
   async join(): Promise<void> {
     if (this.#call) return;
-    const ice = parseIceServers(this.iceServers);
+    let ice: IceServersResult = { ok: true, value: [] };
+    if (this.iceServers.trim()) {
+      // Fetched only by pages that set the attribute: most take their servers from the signaling server.
+      ice = (await import('./ice-servers.js')).parseIceServers(this.iceServers);
+      if (this.#call || !this.isConnected) return; // joined meanwhile, or taken off the page
+    }
     const problem = !ROOM_PATTERN.test(this.room)
       ? `room must be 1-64 of A-Z a-z 0-9 _ - (got "${this.room.slice(0, 80)}")`
       : !ice.ok

@@ -154,11 +154,6 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     return this.#state;
   }
 
-  /** Restarts that have not (yet) brought the link back. */
-  get restartCount(): number {
-    return this.#restarts;
-  }
-
   /** Applies an OFFER, ANSWER or CANDIDATE from the peer, in arrival order. */
   receive(message: ForwardedOffer | ForwardedAnswer | ForwardedCandidate): Promise<void> {
     this.#chain = this.#chain.then(() => this.#apply(message)).catch((error: unknown) => this.#report(error));
@@ -171,6 +166,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (transceiver && transceiver.sender.track !== (track ?? null)) {
       await transceiver.sender.replaceTrack(track ?? null);
     }
+  }
+
+  /** Sends the current state to the server again (a server that restarted knows no links). */
+  reportState(): void {
+    if (!this.#closed) this.#options.send({ type: 'CONNECTION_STATE', peer: this.peerId, ...this.#state });
   }
 
   /** Starts an ICE restart now (also used by the monitoring). */
@@ -203,7 +203,6 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     const pc = new RTCPeerConnection({
       iceServers,
       bundlePolicy: 'max-bundle',
-      iceCandidatePoolSize: 1,
       ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
     });
     this.#pc = pc;
@@ -436,7 +435,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     // A newer change may have been published while stats were read.
     if (pc !== this.#pc || this.#closed || pc.connectionState !== state.connectionState) return;
     this.#state = state;
-    this.#options.send({ type: 'CONNECTION_STATE', peer: this.peerId, ...state });
+    this.reportState();
     // Sent after the state, so the server knows the path (direct or relay) of this time.
     if (state.connectionState === 'connected' && this.#establishedMs !== undefined) {
       this.#analytics('connection-established', { ms: this.#establishedMs });
@@ -503,7 +502,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       pair.remoteCandidateType !== this.#state.remoteCandidateType;
     if (switched || ++this.#statsTicks % 5 === 0) {
       this.#state = { connectionState: pc.connectionState, iceConnectionState: pc.iceConnectionState, ...pair };
-      this.#options.send({ type: 'CONNECTION_STATE', peer: this.peerId, ...this.#state });
+      this.reportState();
       if (switched) this.emit('state', this.#state);
     }
     const now = performance.now();

@@ -60,15 +60,29 @@ export function remoteTiles(el: MeetingRoom): HTMLElement[] {
 }
 
 /** Elements that joined `room` one after another, each waiting until it is in. */
-export async function joined(room: string, names: string[]): Promise<MeetingRoom[]> {
+export async function joined(
+  room: string,
+  names: string[],
+  attrs: Record<string, string> = {},
+): Promise<MeetingRoom[]> {
   const elements: MeetingRoom[] = [];
   for (const name of names) {
-    const el = await meetingRoom(room, { name });
+    const el = await meetingRoom(room, { name, ...attrs });
     await el.join();
     await until(() => el.state === 'joined', `${name} joined`);
     elements.push(el);
   }
   return elements;
+}
+
+/** Elements that joined `room` on the server at `signalUrl`, one after another. */
+export async function joinedVia(
+  signalUrl: string,
+  room: string,
+  names: string[],
+  attrs: Record<string, string> = {},
+): Promise<MeetingRoom[]> {
+  return joined(room, names, { 'signal-url': signalUrl, ...attrs });
 }
 
 /** Waits until every pair of elements has a connected link and live media both ways. */

@@ -13,6 +13,8 @@ declare global {
       turn: { signalUrl: string; httpUrl: string };
       coturn: { stunUrl: string; turnUrl: string; realm: string };
       hostile: { signalUrl: string };
+      fast: { signalUrl: string; httpUrl: string };
+      process: { signalUrl: string; httpUrl: string };
     };
   }
 }

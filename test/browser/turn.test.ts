@@ -6,8 +6,8 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
 import type { MeetingRoom } from '../../src/meeting-room.js';
 import type { MeetingRoomErrorEvent } from '../../src/events.js';
-import { expectLiveMedia, fullyConnected, remoteTile } from './call-helpers.js';
-import { meetingRoom, parts, server, uniqueRoom, until } from './helpers.js';
+import { expectLiveMedia, fullyConnected, joinedVia, remoteTile } from './call-helpers.js';
+import { parts, server, uniqueRoom, until } from './helpers.js';
 
 interface Graph {
   members: { clientId: string }[];
@@ -18,17 +18,6 @@ interface Graph {
     localCandidateType?: string;
     remoteCandidateType?: string;
   }[];
-}
-
-async function joinedVia(signalUrl: string, room: string, names: string[], attrs: Record<string, string> = {}) {
-  const els: MeetingRoom[] = [];
-  for (const name of names) {
-    const el = await meetingRoom(room, { name, 'signal-url': signalUrl, ...attrs });
-    await el.join();
-    await until(() => el.state === 'joined', `${name} joined`);
-    els.push(el);
-  }
-  return els;
 }
 
 const metric = (text: string, line: RegExp) => Number(line.exec(text)?.[1] ?? 0);

@@ -1,0 +1,185 @@
+/**
+ * Real failures during a call, in Chromium against real servers: the server
+ * process killed (SIGKILL) and started again, every socket dropped (a network
+ * blip shorter than the resume window), a participant that goes silent, and
+ * coturn restarted under a relay-only call. Figures are printed as
+ * `[reliability] …` lines (docs/RELIABILITY.md quotes them).
+ */
+import { executeServerCommand } from '@web/test-runner-commands';
+import { expect } from '@open-wc/testing';
+import type { MeetingRoom } from '../../src/meeting-room.js';
+import { connection, expectLiveMedia, fullyConnected, joinedVia, remoteTile, remoteTiles } from './call-helpers.js';
+import { server, uniqueRoom, until } from './helpers.js';
+
+interface Graph {
+  members: { clientId: string }[];
+  pairs: { from: string; to: string; connectionState: string }[];
+}
+
+const command = (payload: Record<string, unknown>) => executeServerCommand('meeting-server', payload);
+
+/** Every element's links to the others, by element. */
+const linksOf = (els: MeetingRoom[]) =>
+  els.map((el) => els.filter((peer) => peer !== el).map((peer) => connection(el, peer)));
+
+/** Counts, per element, the offers its connections make from now on (each passes through have-local-offer). */
+function countOffers(els: MeetingRoom[]): () => number {
+  let offers = 0;
+  for (const pcs of linksOf(els)) {
+    for (const pc of pcs) {
+      pc.addEventListener('signalingstatechange', () => {
+        if (pc.signalingState === 'have-local-offer') offers++;
+      });
+    }
+  }
+  return () => offers;
+}
+
+/** Counts the participant-joined and -left events the elements fire from now on. */
+function countMembershipEvents(els: MeetingRoom[]): () => number {
+  let events = 0;
+  for (const el of els) {
+    el.addEventListener('meeting-room-participant-joined', () => events++);
+    el.addEventListener('meeting-room-participant-left', () => events++);
+  }
+  return () => events;
+}
+
+/** No ghost and no duplicate: each element shows exactly one tile per other element. */
+function expectExactTiles(els: MeetingRoom[]): void {
+  for (const el of els) {
+    const ids = remoteTiles(el)
+      .map((t) => t.dataset['clientId'])
+      .sort();
+    const expected = els
+      .filter((p) => p !== el)
+      .map((p) => p.clientId)
+      .sort();
+    expect(ids, `${el.name}'s tiles`).to.deep.equal(expected);
+  }
+}
+
+describe('faults', () => {
+  it('server killed mid-call (SIGKILL, 3 people): media flows on, all rejoin by themselves, no ghost tile', async function () {
+    this.timeout(120_000);
+    const room = uniqueRoom('kill');
+    const els = await joinedVia(server().process.signalUrl, room, ['Ada', 'Bob', 'Cy']);
+    await fullyConnected(els);
+    const links = linksOf(els);
+    const offers = countOffers(els);
+    const membership = countMembershipEvents(els);
+
+    await command({ server: 'process', action: 'kill' });
+    const killedAt = performance.now();
+    await until(() => els.every((el) => el.state === 'reconnecting'), 'everyone sees the server gone', 15_000);
+    // With no server at all, media keeps flowing peer to peer.
+    for (const el of els) for (const peer of els) if (el !== peer) await expectLiveMedia(el, peer);
+    expectExactTiles(els);
+
+    await command({ server: 'process', action: 'start' });
+    const startedAt = performance.now();
+    await until(() => els.every((el) => el.state === 'joined'), 'everyone rejoined', 30_000);
+    const rejoinedAt = performance.now();
+    const graph = await until(
+      async () => {
+        const g = (await command({ server: 'process', action: 'graph', room })) as Graph | null;
+        const connected = g?.pairs.filter((p) => p.connectionState === 'connected').length ?? 0;
+        return g && g.members.length === 3 && connected === 6 ? g : undefined;
+      },
+      'the connection graph rebuilt (3 members, 6 connected directed pairs)',
+      30_000,
+    );
+    const graphAt = performance.now();
+    expect(graph.members.map((m) => m.clientId).sort()).to.deep.equal(els.map((el) => el.clientId).sort());
+
+    // The same connections carried on: nothing was renegotiated, no one left or joined.
+    expect(linksOf(els), 'the same RTCPeerConnections').to.deep.equal(links);
+    expect(offers(), 'offers during and after the outage').to.equal(0);
+    expect(membership(), 'participant joined/left events').to.equal(0);
+    expectExactTiles(els);
+    for (const el of els) for (const peer of els) if (el !== peer) await expectLiveMedia(el, peer);
+
+    els[0]!.sendChat('after the restart');
+    for (const el of els) {
+      await until(() => el.call!.chat.some((m) => m.text === 'after the restart'), `${el.name} got the chat line`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    for (const el of els) {
+      expect(el.call!.chat.filter((m) => m.text === 'after the restart').length, `${el.name}: once`).to.equal(1);
+    }
+    console.log(
+      `[reliability] server-kill: rejoined ${Math.round(rejoinedAt - startedAt)} ms after the restart ` +
+        `(${Math.round(rejoinedAt - killedAt)} ms after the kill), graph rebuilt after ${Math.round(graphAt - startedAt)} ms, ` +
+        `offers ${offers()}, membership events ${membership()}`,
+    );
+  });
+
+  it('network blip shorter than the resume window: no LEAVE or JOIN, no renegotiation', async function () {
+    this.timeout(60_000);
+    const els = await joinedVia(server().signalUrl, uniqueRoom('blip'), ['Ada', 'Bob', 'Cy']);
+    await fullyConnected(els);
+    const links = linksOf(els);
+    const offers = countOffers(els);
+    const membership = countMembershipEvents(els);
+    const { dropped } = (await command({ action: 'drop-connections' })) as { dropped: number };
+    expect(dropped).to.be.at.least(3);
+    const droppedAt = performance.now();
+    await until(() => els.every((el) => el.state === 'joined'), 'everyone resumed', 15_000);
+    const resumedAt = performance.now();
+    await new Promise((r) => setTimeout(r, 1500)); // room for a storm to show
+    expect(offers(), 'offers').to.equal(0);
+    expect(membership(), 'participant joined/left events').to.equal(0);
+    expect(linksOf(els)).to.deep.equal(links);
+    expectExactTiles(els);
+    for (const el of els) for (const peer of els) if (el !== peer) await expectLiveMedia(el, peer);
+    console.log(`[reliability] blip: resumed ${Math.round(resumedAt - droppedAt)} ms after the drop, offers 0`);
+  });
+
+  it('a silent participant (stops answering pings) is announced gone and its tile disappears', async function () {
+    this.timeout(60_000);
+    const room = uniqueRoom('silent');
+    const [a] = await joinedVia(server().fast.signalUrl, room, ['Ada']);
+    const { clientId } = (await command({ server: 'fast', action: 'silent-client', room })) as { clientId: string };
+    const tile = () => remoteTiles(a!).find((t) => t.dataset['clientId'] === clientId);
+    await until(tile, "the silent participant's tile");
+    const since = performance.now();
+    let left = 0;
+    a!.addEventListener('meeting-room-participant-left', (e) => {
+      if (e.participant.clientId === clientId) left = performance.now();
+    });
+    // Heartbeat 1 s (a socket that misses one ping is cut: up to 2 s) plus a resume window of 2 s.
+    await until(() => !tile(), 'the tile gone', 10_000);
+    const gone = performance.now() - since;
+    expect(left, 'participant-left fired').to.be.above(0);
+    expect(gone).to.be.below(2 * 1000 + 2000 + 1500);
+    console.log(
+      `[reliability] silent: tile gone ${Math.round(gone)} ms after it stopped answering (budget 4000 ms + 1.5 s)`,
+    );
+  });
+
+  it('coturn restarted under a relay-only call: the ICE restart path brings media back', async function () {
+    this.timeout(120_000);
+    const [a, b] = (await joinedVia(server().turn.signalUrl, uniqueRoom('turn-restart'), ['Ada', 'Bob'], {
+      'ice-transport-policy': 'relay',
+    })) as [MeetingRoom, MeetingRoom];
+    await fullyConnected([a, b]);
+    const { downMs } = (await command({ action: 'restart-coturn', downMs: 1000 })) as { downMs: number };
+    const restartedAt = performance.now();
+    // The relay lost every allocation: media stops, the links notice and restart ICE through the new coturn.
+    await until(
+      () =>
+        connection(a, b).connectionState !== 'connected' ||
+        a.call!.link(b.clientId!)!.state.connectionState !== 'connected',
+      'the link noticed',
+      40_000,
+    );
+    await until(() => connection(a, b).connectionState === 'connected', 'connected again', 60_000);
+    await expectLiveMedia(b, a, 30_000);
+    await expectLiveMedia(a, b, 30_000);
+    const back = performance.now() - restartedAt;
+    expect(remoteTile(a, b)).to.not.equal(undefined);
+    console.log(
+      `[reliability] turn-restart: coturn down ${downMs} ms; media back ${Math.round(back)} ms after it was up`,
+    );
+  });
+});
