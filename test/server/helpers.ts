@@ -1,5 +1,6 @@
 /** Test helpers: a real server on a random loopback port and a scripted WebSocket client. */
 import { randomUUID } from 'node:crypto';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { WebSocket, type ClientOptions } from 'ws';
 import { createMeetingServer, type MeetingServer } from '../../server/app.js';
 import { DEFAULT_LIMITS, type Limits, type ServerConfig } from '../../server/config.js';
@@ -180,6 +181,18 @@ export function listeningPort(
         clearTimeout(timer);
         resolve({ port: Number(match[1]), output: () => output });
       }
+    });
+  });
+}
+
+/** A port nothing listens on right now (for a server process started with a fixed port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createNetServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
     });
   });
 }

@@ -1,0 +1,123 @@
+/**
+ * A flood from one client while others are in a call: the offender is cut off
+ * (close 1008), and the others' relay latency stays within 2× of the quiet run
+ * (quiet runs before and after the flood; the worse of the two is the baseline).
+ * The server and the offender each run in their own process; the others are
+ * ten pairs here sending 20 CANDIDATE/s each, as during a call's setup.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { describe, it } from 'node:test';
+import { WebSocket } from 'ws';
+// @ts-expect-error: a plain ES module of the benchmarks, without types
+import { startProbedServer } from '../../bench/soak.mjs';
+import { freePort, newId, sleep } from './helpers.js';
+
+interface Pair {
+  a: WebSocket;
+  b: WebSocket;
+  ids: [string, string];
+}
+
+async function joinPair(url: string, room: string): Promise<Pair> {
+  const ids: [string, string] = [`p-${newId()}`, `p-${newId()}`];
+  const sockets = await Promise.all(
+    ids.map(
+      (clientId) =>
+        new Promise<WebSocket>((resolve, reject) => {
+          const ws = new WebSocket(url);
+          ws.once('error', reject);
+          ws.once('open', () =>
+            ws.send(JSON.stringify({ type: 'JOIN', room, clientId, audioEnabled: true, videoEnabled: true })),
+          );
+          ws.on('message', function welcome(data) {
+            if (!String(data).startsWith('{"type":"WELCOME"')) return;
+            ws.off('message', welcome);
+            resolve(ws);
+          });
+        }),
+    ),
+  );
+  return { a: sockets[0]!, b: sockets[1]!, ids };
+}
+
+/** Each side of every pair sends `rate` CANDIDATE/s to the other for `ms`; returns the latency samples. */
+async function exchange(pairs: Pair[], ms: number, rate = 20): Promise<number[]> {
+  const samples: number[] = [];
+  const timers: ReturnType<typeof setInterval>[] = [];
+  const listeners: [WebSocket, (data: Buffer) => void][] = [];
+  for (const { a, b, ids } of pairs) {
+    for (const [from, to] of [
+      [a, ids[1]],
+      [b, ids[0]],
+    ] as const) {
+      const onMessage = (data: Buffer) => {
+        const mark = / t=([\d.]+)/.exec(String(data));
+        if (mark) samples.push(performance.now() - Number(mark[1]));
+      };
+      from.on('message', onMessage);
+      listeners.push([from, onMessage]);
+      timers.push(
+        setInterval(() => {
+          const candidate = `candidate:1 1 udp 2122260223 192.0.2.1 9 typ host t=${performance.now().toFixed(3)}`;
+          from.send(JSON.stringify({ type: 'CANDIDATE', to, candidate: { candidate, sdpMid: '0' } }));
+        }, 1000 / rate),
+      );
+    }
+  }
+  await sleep(ms);
+  for (const t of timers) clearInterval(t);
+  await sleep(200);
+  for (const [ws, listener] of listeners) ws.off('message', listener);
+  return samples;
+}
+
+const p99 = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length * 0.99)]!;
+
+describe('flood', () => {
+  it('cuts off the offender, and the others relay within 2× of their quiet latency', async () => {
+    const server = await startProbedServer(await freePort());
+    try {
+      const room = `flood-${newId()}`;
+      const pairs = await Promise.all(Array.from({ length: 10 }, (_, i) => joinPair(server.url, `${room}-${i}`)));
+      await exchange(pairs, 1000); // warm-up
+      const quiet = await exchange(pairs, 3000);
+
+      const victim = pairs[0]!.ids[0];
+      const flooder = spawn(
+        process.execPath,
+        [new URL('./fixtures/flooder.mjs', import.meta.url).pathname, server.url, `${room}-0`, victim],
+        {
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      let out = '';
+      flooder.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      const flooderDone = new Promise((resolve) => flooder.once('exit', resolve));
+      await sleep(300); // the flood is on
+      const loud = await exchange(pairs, 3000);
+      await flooderDone;
+      // A second quiet run: this machine's own noise shows in both, and the baseline is the worse of the two.
+      const after = await exchange(pairs, 3000);
+      const result = JSON.parse(out) as { sent: number; code: number | null; errors: number; ms: number };
+
+      assert.equal(result.code, 1008, `the offender was closed with 1008 (${out.trim()})`);
+      assert.ok(result.sent > 1000, `the offender did flood (${result.sent} frames)`);
+      const [q, l] = [Math.max(p99(quiet), p99(after)), p99(loud)];
+      console.log(
+        `[reliability] flood: offender sent ${result.sent} frames in ${result.ms} ms before close ${result.code}; ` +
+          `others' p99 ${p99(quiet).toFixed(2)} / ${p99(after).toFixed(2)} ms quiet (before / after), ` +
+          `${l.toFixed(2)} ms during the flood (${(l / q).toFixed(2)}× the worse quiet run)`,
+      );
+      assert.ok(quiet.length > 1000 && loud.length > 1000 && after.length > 1000, 'enough samples');
+      assert.ok(l <= 2 * q, `p99 during the flood ${l.toFixed(2)} ms > 2 × quiet ${q.toFixed(2)} ms`);
+      for (const { a, b } of pairs) {
+        a.terminate();
+        b.terminate();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
