@@ -2,10 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
+import { CHROMIUM, CHROMIUM_ARGS } from './scripts/chromium.mjs';
 import { signalingServerPlugin } from './scripts/signaling-server-plugin.mjs';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
 
-const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const cache = new URL('./.cache/chromium/', import.meta.url).pathname;
 mkdirSync(cache, { recursive: true });
 
@@ -25,18 +25,13 @@ export default {
         executablePath: CHROMIUM,
         env: { ...process.env, XDG_CONFIG_HOME: cache, XDG_CACHE_HOME: cache },
         args: [
-          '--no-sandbox',
-          '--use-fake-ui-for-media-stream',
-          '--use-fake-device-for-media-stream',
+          ...CHROMIUM_ARGS,
           '--allow-loopback-in-peer-connection',
           // The policy real browsers ship (a page that captures camera or microphone is exempt: see the autoplay test).
           '--autoplay-policy=document-user-activation-required',
-          '--disable-background-networking',
           '--disable-component-update',
           '--disable-sync',
           '--no-first-run',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
         ],
       },
     }),

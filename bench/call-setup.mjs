@@ -25,6 +25,7 @@ import puppeteer from 'puppeteer-core';
 import { createMeetingServer } from '../dist/server/app.js';
 import { loadConfig } from '../dist/server/config.js';
 import { turnCredentials } from '../dist/server/turn.js';
+import { CHROMIUM, CHROMIUM_ARGS } from '../scripts/chromium.mjs';
 import { startCoturn } from '../scripts/coturn.mjs';
 
 const { values: flags } = parseArgs({
@@ -65,19 +66,13 @@ const { port } = await server.listen();
  * 2-core machine cannot run without starving the newcomer.)
  */
 const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   args: [
-    '--no-sandbox',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
+    ...CHROMIUM_ARGS,
     '--allow-loopback-in-peer-connection',
     '--autoplay-policy=no-user-gesture-required',
-    '--disable-background-networking',
     '--disable-background-timer-throttling',
     '--disable-renderer-backgrounding',
-    '--disable-backgrounding-occluded-windows',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
   ],
 });
 

@@ -163,7 +163,9 @@ export async function runSoak({ url, sockets, seconds, roomSize = 5, stats, rese
     );
   };
   // Each client sends about once a second, spread evenly.
-  const timers = clients.map((c) => setTimeout(() => (c.timer = setInterval(() => send(c), 1000)), Math.random() * 1000));
+  const timers = clients.map((c) =>
+    setTimeout(() => (c.timer = setInterval(() => send(c), 1000)), Math.random() * 1000),
+  );
   await sleep(1000);
   measuring = true;
   await resetLag?.();
@@ -187,7 +189,8 @@ export async function runSoak({ url, sockets, seconds, roomSize = 5, stats, rese
   const closedDuringRun = counts.closed;
   for (const c of clients) c.ws.terminate();
   latencies.sort((a, b) => a - b);
-  const pct = (p) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] * 100) / 100;
+  const pct = (p) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] * 100) / 100;
   return {
     sockets,
     seconds,

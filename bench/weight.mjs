@@ -38,7 +38,10 @@ const rows = [
     sizes(readFileSync('dist/public/meeting-room.js')),
   ],
   ['locales/de.js (German strings, fetched only by German pages)', sizes(readFileSync('dist/public/locales/de.js'))],
-  ['ice-servers.js (fetched only when the ice-servers attribute is set)', sizes(readFileSync('dist/public/ice-servers.js'))],
+  [
+    'ice-servers.js (fetched only when the ice-servers attribute is set)',
+    sizes(readFileSync('dist/public/ice-servers.js')),
+  ],
   ['floor: Lit core (LitElement, html, css)', sizes(await bundle(`export { LitElement, html, css } from 'lit';`))],
   ['floor: partysocket (reconnecting WebSocket)', sizes(await bundle(`export { WebSocket } from 'partysocket';`))],
   [

@@ -12,7 +12,8 @@ import { join } from 'node:path';
 
 export const TURNSERVER = process.env.TURNSERVER_PATH ?? '/usr/bin/turnserver';
 
-function freePort() {
+/** A loopback port nothing listens on right now. */
+export function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

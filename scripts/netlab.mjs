@@ -19,9 +19,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 import { readyWhen, startCoturn } from './coturn.mjs';
 
-const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 const PUB_IP = '203.0.113.1';
 const PORT = 8787;
 const TURN_PORT = 3478;
@@ -238,14 +238,9 @@ async function launchIn(hostNs) {
     pipe: true, // DevTools over pipes: they pass through `ip netns exec`, a port on the namespace's loopback would not
     userDataDir: join(dir, 'profile'),
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
+      ...CHROMIUM_ARGS,
       '--disable-component-update',
       '--no-first-run',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
       `--unsafely-treat-insecure-origin-as-secure=http://${PUB_IP}:${PORT}`,
       // Chromium would still try Google's hosts through the machine's resolver; nothing resolves here.
       `--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE ${PUB_IP}`,

@@ -7,6 +7,7 @@
 import { createMeetingServer } from '../dist/server/app.js';
 import { loadConfig } from '../dist/server/config.js';
 import puppeteer from 'puppeteer-core';
+import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 
 const out = process.argv[2] ?? 'docs/screenshot.png';
 const config = loadConfig({
@@ -17,16 +18,8 @@ const config = loadConfig({
 const server = createMeetingServer(config);
 const { port } = await server.listen();
 const browser = await puppeteer.launch({
-  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
-  args: [
-    '--no-sandbox',
-    '--use-fake-ui-for-media-stream',
-    '--use-fake-device-for-media-stream',
-    '--allow-loopback-in-peer-connection',
-    '--disable-background-networking',
-    '--disable-gpu',
-    '--disable-dev-shm-usage',
-  ],
+  executablePath: CHROMIUM,
+  args: [...CHROMIUM_ARGS, '--allow-loopback-in-peer-connection'],
 });
 try {
   const pages = [];

@@ -14,9 +14,8 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
-import { startCoturn } from './coturn.mjs';
+import { freePort, startCoturn } from './coturn.mjs';
 
 const dist = (file) => new URL(`../dist/server/${file}`, import.meta.url).href;
 
@@ -78,17 +77,6 @@ function startHostileServer() {
     });
   });
   return new Promise((resolve) => wss.once('listening', () => resolve(wss)));
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The built server in a child process on a fixed port, so that a test can SIGKILL it and start it again. */

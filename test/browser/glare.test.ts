@@ -46,7 +46,8 @@ async function glareRound(round: number): Promise<{ offers: number }> {
     // Converged: both connected and no negotiation left in flight (the polite side may still offer its own
     // transceivers once after its rollback).
     await until(
-      () => links.every((l) => l.connection.connectionState === 'connected' && l.connection.signalingState === 'stable'),
+      () =>
+        links.every((l) => l.connection.connectionState === 'connected' && l.connection.signalingState === 'stable'),
       `round ${round}: both connected and stable`,
       15_000,
     );

@@ -1,0 +1,15 @@
+/**
+ * The headless Chromium the tools here drive (Debian's package): its path and
+ * the flags every use needs. Fake camera and microphone without a prompt; root
+ * needs --no-sandbox; the rest keeps it quiet and light on a small machine.
+ */
+export const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--disable-background-networking',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+];
