@@ -68,10 +68,10 @@ export interface CallEvents extends Record<string, unknown> {
   error: CallError;
 }
 
-/** Server ERROR codes after which retrying the same JOIN is pointless. */
 /** How long a member still connected to us may take to rejoin a server that restarted (see #handleWelcome). */
 const REJOIN_GRACE_MS = 20_000;
 
+/** Server ERROR codes after which retrying the same JOIN is pointless. */
 const REFUSALS = new Set(['unauthorized', 'room-full', 'server-full', 'id-taken', 'replaced']);
 
 export class Call extends Emitter<CallEvents> {
