@@ -19,8 +19,8 @@ function minifyTemplates(): Plugin {
 
 /**
  * Builds the self-contained embed file `dist/public/meeting-room.js` (Lit and
- * partysocket bundled in, with its source map) and copies `demo/` beside it;
- * the server serves that folder.
+ * partysocket bundled in, with its source map), the small parts it loads on
+ * demand beside it, and copies `demo/` there too; the server serves that folder.
  */
 export default defineConfig({
   publicDir: 'demo',
@@ -36,7 +36,8 @@ export default defineConfig({
       output: {
         minify: true,
         // Parts loaded on demand: UI languages other than English, and the ice-servers attribute's parser.
-        chunkFileNames: (chunk) => (chunk.name === 'ice-servers' ? '[name].js' : 'locales/[name].js'),
+        chunkFileNames: (chunk) =>
+          chunk.facadeModuleId?.includes('/src/locales/') ? 'locales/[name].js' : '[name].js',
       },
     },
     lib: {
