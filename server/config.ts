@@ -48,6 +48,8 @@ export interface ServerConfig {
   stunUrls: string[];
   /** Folder served as static files (the demo and the built widget). */
   staticDir?: string;
+  /** Redis shared by several server processes; unset: rooms live in this process's memory. */
+  redisUrl?: string;
   logLevel: string;
   limits: Limits;
 }
@@ -82,6 +84,7 @@ export const SETTINGS: Record<string, Setting> = {
   turnTtl: { env: 'TURN_TTL', describe: 'TURN credential lifetime in seconds' },
   stunUrls: { env: 'STUN_URLS', describe: 'comma-separated stun: URLs' },
   staticDir: { env: 'STATIC_DIR', describe: 'folder served as static files' },
+  redisUrl: { env: 'REDIS_URL', describe: 'redis:// or rediss:// URL shared by several processes' },
   logLevel: { env: 'LOG_LEVEL', describe: 'pino log level' },
   maxFrameBytes: { env: 'MAX_FRAME_BYTES', describe: 'largest text frame' },
   messagesPerSecond: { env: 'RATE_PER_SECOND', describe: 'messages per second per socket' },
@@ -174,6 +177,11 @@ export function loadConfig(
     if (!/^stuns?:/.test(url)) throw new ConfigError(`STUN_URLS entry "${url}" must start with stun: or stuns:`);
   }
 
+  const redisUrl = raw('redisUrl');
+  if (redisUrl !== undefined && !/^rediss?:\/\/[^\s]+$/.test(redisUrl)) {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  }
+
   const logLevel = raw('logLevel') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -192,6 +200,7 @@ export function loadConfig(
         : { secret: turnSecret, urls: turnUrls, ttlSeconds: int('turnTtl', 3600, 60, 86_400) },
     stunUrls,
     staticDir: raw('staticDir'),
+    redisUrl,
     logLevel,
     limits: {
       ...d,

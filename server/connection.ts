@@ -179,6 +179,7 @@ export class Connection implements ClientSocket {
       this.#error(error.code, error.message, message.type);
     } else {
       this.#ctx.log.error({ err: error, type: message.type }, 'message handler failed');
+      this.#error('unavailable', 'the server cannot handle this right now; try again', message.type);
     }
   }
 }

@@ -47,8 +47,12 @@ export function createHttpHandler(ctx: HttpContext): Handler {
       return;
     }
     if (path === '/healthz') {
-      const ok = ctx.accepting();
-      json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'shutting-down', ...ctx.store.counts() });
+      const store = ctx.store.healthy ?? true;
+      const ok = ctx.accepting() && store;
+      json(res, ok ? 200 : 503, {
+        status: !ctx.accepting() ? 'shutting-down' : store ? 'ok' : 'store-unreachable',
+        ...ctx.store.counts(),
+      });
       return;
     }
     if (path === '/metrics') {

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createMeetingServer } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { RedisStore } from './redis-store.js';
 
 let config;
 try {
@@ -26,7 +27,16 @@ if (config.staticDir === undefined) {
   process.exit(2);
 }
 
-const server = createMeetingServer(config);
+let store;
+if (config.redisUrl) {
+  try {
+    store = await RedisStore.connect(config.redisUrl);
+  } catch (error) {
+    console.error(`meeting-room: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
+const server = createMeetingServer(config, store ? { store } : {});
 await server.listen();
 
 let stopping = false;

@@ -20,6 +20,7 @@ export {
   type RoomGraph,
   type Envelope,
 } from './store.js';
+export { RedisStore, type RedisStoreOptions } from './redis-store.js';
 export { Metrics } from './metrics.js';
 export { createLogger, type Logger } from './log.js';
 export { turnCredentials } from './turn.js';

@@ -77,6 +77,8 @@ export interface RoomStore {
   /** Receives envelopes published for any room. Returns the unsubscribe function. */
   subscribe(listener: (room: string, envelope: Envelope) => void): () => void;
   counts(): { rooms: number; members: number };
+  /** False while a shared backend cannot be reached (/healthz answers 503); absent means always reachable. */
+  readonly healthy?: boolean;
   close(): Promise<void>;
 }
 

@@ -227,6 +227,8 @@ export const ERROR_CODES = [
   'unknown-peer',
   'too-large',
   'rate-limited',
+  // Addition: the server could not handle the message now (e.g. its shared room store is unreachable).
+  'unavailable',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -1,0 +1,256 @@
+/**
+ * `RoomStore` on Redis (ioredis), for several server processes sharing rooms
+ * (`REDIS_URL`). Membership, the connection graph and chat sequence numbers
+ * live in Redis; every change that must be atomic across processes (capacity,
+ * the one removal that announces LEAVE, a media patch) is one Lua script.
+ * Fan-out goes through Redis pub/sub: each process publishes on the room's
+ * channel and receives every room's channel, delivering to its own sockets.
+ *
+ * Keys (prefix `mr:` by default; room names are `[A-Za-z0-9_-]{1,64}`):
+ *   {p}rooms                 set of live rooms (for the server-wide room cap)
+ *   {p}members               count of members in all rooms (for the gauge)
+ *   {p}room:{room}:members   hash clientId → MemberRecord JSON
+ *   {p}room:{room}:pairs     hash "from>to" → PairRecord JSON
+ *   {p}room:{room}:seq       chat sequence counter
+ *   {p}ch:{room}             pub/sub channel of the room's envelopes
+ */
+import { Redis } from 'ioredis';
+import type { PeerInfo } from '../src/protocol.js';
+import type { AddResult, Capacity, Envelope, MemberRecord, PairRecord, RoomGraph, RoomStore } from './store.js';
+
+const ADD = `
+if redis.call('EXISTS', KEYS[2]) == 0 and redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[5]) then return {'server-full'} end
+if redis.call('HEXISTS', KEYS[2], ARGV[2]) == 1 then return {'id-taken'} end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[4]) then return {'room-full'} end
+local peers = redis.call('HVALS', KEYS[2])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('SADD', KEYS[1], ARGV[1])
+redis.call('INCR', KEYS[3])
+table.insert(peers, 1, 'ok')
+return peers`;
+
+const REMOVE = `
+if redis.call('HDEL', KEYS[2], ARGV[2]) == 0 then return 0 end
+redis.call('DECR', KEYS[5])
+for _, key in ipairs(redis.call('HKEYS', KEYS[3])) do
+  local sep = string.find(key, '>', 1, true)
+  if string.sub(key, 1, sep - 1) == ARGV[2] or string.sub(key, sep + 1) == ARGV[2] then redis.call('HDEL', KEYS[3], key) end
+end
+if redis.call('HLEN', KEYS[2]) == 0 then
+  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+  redis.call('SREM', KEYS[1], ARGV[1])
+end
+return 1`;
+
+const PUT = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
+return 1`;
+
+const SET_MEDIA = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local member = cjson.decode(raw)
+for key, value in pairs(cjson.decode(ARGV[2])) do member[key] = value end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(member))
+return 1`;
+
+const REPORT_PAIR = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 and redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then
+  redis.call('HSET', KEYS[2], ARGV[1] .. '>' .. ARGV[2], ARGV[3])
+end
+return 1`;
+
+export interface RedisStoreOptions {
+  /** Key and channel prefix, so that several deployments can share one Redis. */
+  prefix?: string;
+  /** How often the room and member gauges are read from Redis. */
+  countsIntervalMs?: number;
+}
+
+export class RedisStore implements RoomStore {
+  readonly #cmd: Redis;
+  readonly #sub: Redis;
+  readonly #prefix: string;
+  readonly #listeners = new Set<(room: string, envelope: Envelope) => void>();
+  #counts = { rooms: 0, members: 0 };
+  readonly #countsTimer: ReturnType<typeof setInterval>;
+
+  /** Connects to `url`; resolves once both connections are ready (rejects if Redis cannot be reached). */
+  static async connect(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
+    // Fail fast instead of queueing commands while Redis is away: a JOIN gets an error, not a hang.
+    const connection = () => new Redis(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    const cmd = connection();
+    const sub = connection();
+    let firstError: Error | undefined;
+    for (const c of [cmd, sub]) c.on('error', (error: Error) => (firstError ??= error));
+    try {
+      await Promise.all([cmd.connect(), sub.connect()]);
+    } catch (error) {
+      cmd.disconnect();
+      sub.disconnect();
+      throw new Error(`cannot reach Redis at ${redactUrl(url)}: ${(firstError ?? (error as Error)).message}`);
+    }
+    const store = new RedisStore(cmd, sub, options);
+    await sub.psubscribe(`${store.#prefix}ch:*`);
+    await store.#refreshCounts();
+    return store;
+  }
+
+  private constructor(cmd: Redis, sub: Redis, options: RedisStoreOptions) {
+    this.#cmd = cmd;
+    this.#sub = sub;
+    this.#prefix = options.prefix ?? 'mr:';
+    for (const [name, lua, keys] of [
+      ['mrAdd', ADD, 3],
+      ['mrRemove', REMOVE, 5],
+      ['mrPut', PUT, 1],
+      ['mrSetMedia', SET_MEDIA, 1],
+      ['mrReportPair', REPORT_PAIR, 2],
+    ] as const) {
+      cmd.defineCommand(name, { numberOfKeys: keys, lua });
+    }
+    const channelPrefix = `${this.#prefix}ch:`;
+    sub.on('pmessage', (_pattern: string, channel: string, text: string) => {
+      let envelope: Envelope;
+      try {
+        envelope = JSON.parse(text) as Envelope;
+      } catch {
+        return; // not ours
+      }
+      const room = channel.slice(channelPrefix.length);
+      for (const listener of this.#listeners) listener(room, envelope);
+    });
+    this.#countsTimer = setInterval(() => void this.#refreshCounts().catch(() => {}), options.countsIntervalMs ?? 2000);
+    this.#countsTimer.unref();
+  }
+
+  /** Both connections are up; /healthz reports 503 otherwise. */
+  get healthy(): boolean {
+    return this.#cmd.status === 'ready' && this.#sub.status === 'ready';
+  }
+
+  #room(room: string, part: 'members' | 'pairs' | 'seq'): string {
+    return `${this.#prefix}room:${room}:${part}`;
+  }
+
+  #run(name: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+    return (this.#cmd as unknown as Record<string, (...a: (string | number)[]) => Promise<unknown>>)[name]!(
+      ...keys,
+      ...args,
+    );
+  }
+
+  async add(room: string, member: MemberRecord, capacity: Capacity): Promise<AddResult> {
+    const reply = (await this.#run(
+      'mrAdd',
+      [`${this.#prefix}rooms`, this.#room(room, 'members'), `${this.#prefix}members`],
+      [room, member.clientId, JSON.stringify(member), capacity.maxParticipants, capacity.maxRooms],
+    )) as string[];
+    const [status, ...peers] = reply;
+    if (status !== 'ok') return { ok: false, code: status as 'room-full' | 'server-full' | 'id-taken' };
+    return { ok: true, peers: peers.map((p) => JSON.parse(p) as MemberRecord) };
+  }
+
+  async get(room: string, clientId: string): Promise<MemberRecord | undefined> {
+    const raw = await this.#cmd.hget(this.#room(room, 'members'), clientId);
+    return raw === null ? undefined : (JSON.parse(raw) as MemberRecord);
+  }
+
+  async put(room: string, member: MemberRecord): Promise<void> {
+    await this.#run('mrPut', [this.#room(room, 'members')], [member.clientId, JSON.stringify(member)]);
+  }
+
+  async remove(room: string, clientId: string): Promise<boolean> {
+    const removed = await this.#run(
+      'mrRemove',
+      [
+        `${this.#prefix}rooms`,
+        this.#room(room, 'members'),
+        this.#room(room, 'pairs'),
+        this.#room(room, 'seq'),
+        `${this.#prefix}members`,
+      ],
+      [room, clientId],
+    );
+    return removed === 1;
+  }
+
+  async setMedia(
+    room: string,
+    clientId: string,
+    media: Partial<Pick<PeerInfo, 'audioEnabled' | 'videoEnabled'>>,
+  ): Promise<void> {
+    await this.#run('mrSetMedia', [this.#room(room, 'members')], [clientId, JSON.stringify(media)]);
+  }
+
+  async reportPair(room: string, pair: PairRecord): Promise<void> {
+    await this.#run(
+      'mrReportPair',
+      [this.#room(room, 'members'), this.#room(room, 'pairs')],
+      [pair.from, pair.to, JSON.stringify(pair)],
+    );
+  }
+
+  async graph(room: string): Promise<RoomGraph | undefined> {
+    const [members, pairs] = await Promise.all([
+      this.#cmd.hvals(this.#room(room, 'members')),
+      this.#cmd.hvals(this.#room(room, 'pairs')),
+    ]);
+    if (members.length === 0) return undefined;
+    return {
+      room,
+      members: members.map((raw) => {
+        const { resumeToken: _secret, ...rest } = JSON.parse(raw) as MemberRecord;
+        return rest;
+      }),
+      pairs: pairs.map((raw) => JSON.parse(raw) as PairRecord),
+    };
+  }
+
+  async nextChatSeq(room: string): Promise<number> {
+    return this.#cmd.incr(this.#room(room, 'seq'));
+  }
+
+  publish(room: string, envelope: Envelope): void {
+    // Commands of one connection are delivered in order: a socket's messages stay in order across processes.
+    this.#cmd.publish(`${this.#prefix}ch:${room}`, JSON.stringify(envelope)).catch(() => {});
+  }
+
+  subscribe(listener: (room: string, envelope: Envelope) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Cluster-wide, refreshed every couple of seconds (the gauges and /healthz read it synchronously). */
+  counts(): { rooms: number; members: number } {
+    return this.#counts;
+  }
+
+  async #refreshCounts(): Promise<void> {
+    const [rooms, members] = await Promise.all([
+      this.#cmd.scard(`${this.#prefix}rooms`),
+      this.#cmd.get(`${this.#prefix}members`),
+    ]);
+    this.#counts = { rooms, members: Number(members ?? 0) };
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#countsTimer);
+    this.#listeners.clear();
+    // quit() says goodbye to a Redis that is there; a connection that is down (retrying) is just dropped.
+    await Promise.allSettled(
+      [this.#sub, this.#cmd].map((c) => (c.status === 'ready' ? c.quit() : Promise.resolve(c.disconnect()))),
+    );
+  }
+}
+
+/** The URL without its password, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'the configured URL';
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * Several servers sharing rooms through a real redis-server (started by the
+ * test; `.ci/run` installs the Debian package): membership, routing to a
+ * member on the other server, broadcasts, chat order, capacity, the graph,
+ * and health when Redis goes away. Each server has its own RedisStore and its
+ * own sockets, as separate processes would.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createMeetingServer } from '../../server/app.js';
+import { createLogger } from '../../server/log.js';
+import { Metrics } from '../../server/metrics.js';
+import { RedisStore } from '../../server/redis-store.js';
+// @ts-expect-error: a plain ES module of the scripts, without types
+import { startRedis } from '../../scripts/redis.mjs';
+import { newId, testConfig, TestClient, type ConfigOverrides } from './helpers.js';
+
+interface Node {
+  url: string;
+  wsUrl: string;
+  store: RedisStore;
+  close(): Promise<void>;
+}
+
+let redis: { url: string; stop(): Promise<void> };
+const nodes: Node[] = [];
+
+async function node(overrides: ConfigOverrides = {}, prefix = 'test:', url = redis.url): Promise<Node> {
+  const config = testConfig(overrides);
+  const store = await RedisStore.connect(url, { prefix, countsIntervalMs: 100 });
+  const server = createMeetingServer(config, {
+    store,
+    log: createLogger('silent'),
+    metrics: new Metrics({ defaultMetrics: false }),
+  });
+  const { port } = await server.listen();
+  const n = {
+    url: `http://127.0.0.1:${port}`,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    store,
+    close: () => server.close(),
+  };
+  nodes.push(n);
+  return n;
+}
+
+before(async () => {
+  redis = await startRedis();
+});
+after(async () => {
+  await Promise.all(nodes.map((n) => n.close()));
+  await redis.stop();
+});
+
+describe('Redis store: one room across servers', () => {
+  it('clients on two servers complete the whole exchange; chat reaches all once, in order', async () => {
+    const [a, b] = [await node(), await node()];
+    const room = `r-${newId()}`;
+    const ada = await TestClient.connect(a.wsUrl);
+    await ada.join(room, { name: 'Ada' });
+    const bob = await TestClient.connect(b.wsUrl);
+    const welcome = await bob.join(room, { name: 'Bob' });
+    assert.deepEqual(
+      welcome.peers.map((p) => p.clientId),
+      [ada.clientId],
+      'Bob, on the other server, is told Ada is in',
+    );
+    const joined = await ada.next('JOIN');
+    assert.equal(joined['from'], bob.clientId);
+
+    const media = { audioEnabled: true, videoEnabled: true };
+    ada.send({ type: 'OFFER', to: bob.clientId, sdp: 'v=0 offer', ...media });
+    assert.equal((await bob.next('OFFER'))['from'], ada.clientId);
+    bob.send({ type: 'ANSWER', to: ada.clientId, sdp: 'v=0 answer', ...media });
+    assert.equal((await ada.next('ANSWER'))['sdp'], 'v=0 answer');
+    bob.send({ type: 'CANDIDATE', to: ada.clientId, candidate: null });
+    assert.equal((await ada.next('CANDIDATE'))['from'], bob.clientId);
+    ada.send({ type: 'VIDEO_TOGGLE', enabled: false });
+    assert.equal((await bob.next('VIDEO_TOGGLE'))['enabled'], false);
+
+    for (let i = 1; i <= 5; i++) (i % 2 ? ada : bob).send({ type: 'CHAT_MESSAGE', text: `line ${i}` });
+    for (const client of [ada, bob]) {
+      const lines = [];
+      for (let i = 0; i < 5; i++) lines.push(await client.next('CHAT_MESSAGE'));
+      const seqs = lines.map((m) => m['seq'] as number);
+      assert.deepEqual(
+        [...seqs].sort((x, y) => x - y),
+        seqs.slice().sort((x, y) => x - y),
+      );
+      assert.equal(new Set(seqs).size, 5, 'unique sequence numbers');
+      assert.equal(new Set(lines.map((m) => m['id'])).size, 5, 'unique ids');
+      assert.deepEqual((await client.drain(200, 'CHAT_MESSAGE')).length, 0, 'each line once');
+    }
+
+    ada.send({
+      type: 'CONNECTION_STATE',
+      peer: bob.clientId,
+      connectionState: 'connected',
+      iceConnectionState: 'connected',
+    });
+    bob.send({
+      type: 'CONNECTION_STATE',
+      peer: ada.clientId,
+      connectionState: 'connected',
+      iceConnectionState: 'connected',
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    const graph = await b.store.graph(room);
+    assert.equal(graph?.members.length, 2);
+    assert.equal(graph?.pairs.filter((p) => p.connectionState === 'connected').length, 2);
+    assert.ok(
+      graph!.members.every((m) => !('resumeToken' in m)),
+      'no resume token in the graph',
+    );
+
+    bob.send({ type: 'LEAVE' });
+    assert.equal((await ada.next('LEAVE'))['from'], bob.clientId);
+    ada.ws.close();
+    bob.ws.close();
+  });
+
+  it('holds capacity and clientIds across servers: a room of 2 is full whichever server the third comes to', async () => {
+    const [a, b] = [await node({ limits: { maxParticipants: 2 } }), await node({ limits: { maxParticipants: 2 } })];
+    const room = `r-${newId()}`;
+    const first = await TestClient.connect(a.wsUrl);
+    await first.join(room);
+    const second = await TestClient.connect(b.wsUrl);
+    await second.join(room);
+    for (const n of [a, b]) {
+      const third = await TestClient.connect(n.wsUrl);
+      await assert.rejects(third.join(room), /room-full/);
+      third.ws.close();
+    }
+    const twin = await TestClient.connect(a.wsUrl);
+    twin.clientId = second.clientId;
+    await assert.rejects(twin.join(room, { clientId: second.clientId }), /id-taken/);
+    first.ws.close();
+    second.ws.close();
+  });
+
+  it('reports 503 on /healthz while Redis is unreachable, and a clear error at start', async () => {
+    const other = await startRedis();
+    const n = await node({}, 'health:', other.url);
+    assert.equal((await fetch(`${n.url}/healthz`)).status, 200);
+    await other.stop();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(n.store.healthy, false, 'the store knows Redis is gone');
+    const res = await fetch(`${n.url}/healthz`);
+    assert.equal(res.status, 503);
+    assert.equal(((await res.json()) as { status: string }).status, 'store-unreachable');
+    // A JOIN meanwhile gets an answer, not a hang.
+    const client = await TestClient.connect(n.wsUrl);
+    await assert.rejects(client.join(`r-${newId()}`), /join refused|no WELCOME/);
+    client.ws.close();
+    await assert.rejects(RedisStore.connect('redis://127.0.0.1:9'), /cannot reach Redis at redis:\/\/127\.0\.0\.1:9/);
+  });
+});
