@@ -30,7 +30,10 @@ table.insert(peers, 1, 'ok')
 return peers`;
 
 const REMOVE = `
-if redis.call('HDEL', KEYS[2], ARGV[2]) == 0 then return 0 end
+local raw = redis.call('HGET', KEYS[2], ARGV[2])
+if not raw then return 0 end
+if ARGV[3] ~= '' and cjson.decode(raw)['seat'] ~= ARGV[3] then return 0 end
+redis.call('HDEL', KEYS[2], ARGV[2])
 redis.call('DECR', KEYS[5])
 for _, key in ipairs(redis.call('HKEYS', KEYS[3])) do
   local sep = string.find(key, '>', 1, true)
@@ -160,7 +163,7 @@ export class RedisStore implements RoomStore {
     await this.#run('mrPut', [this.#room(room, 'members')], [member.clientId, JSON.stringify(member)]);
   }
 
-  async remove(room: string, clientId: string): Promise<boolean> {
+  async remove(room: string, clientId: string, seat?: string): Promise<boolean> {
     const removed = await this.#run(
       'mrRemove',
       [
@@ -170,7 +173,7 @@ export class RedisStore implements RoomStore {
         this.#room(room, 'seq'),
         `${this.#prefix}members`,
       ],
-      [room, clientId],
+      [room, clientId, seat ?? ''],
     );
     return removed === 1;
   }

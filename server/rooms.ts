@@ -53,6 +53,14 @@ export type LeaveCause = 'leave' | 'timeout' | 'shutdown';
 /** A member whose socket this process holds (or held, within the resume window). */
 export class Session {
   socket: ClientSocket | undefined;
+  /** The seat this session holds (MemberRecord.seat); a resume elsewhere gives the member a new one. */
+  seat = '';
+  /**
+   * Set on a session resumed here from another process until its own takeover
+   * envelope comes back: everything published before it is forwarded by the
+   * old process (from its queue), so it is not delivered here twice.
+   */
+  awaitingTakeover = false;
   resumeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Messages addressed to the member while it had no socket. */
   readonly pending: ServerMessage[] = [];
@@ -70,6 +78,7 @@ export class Session {
   }
 
   deliver(message: ServerMessage, queueLength: number): void {
+    if (this.awaitingTakeover) return;
     if (this.socket) {
       this.socket.send(message);
       return;
@@ -246,6 +255,7 @@ export class RoomManager {
       videoEnabled: join.videoEnabled,
       joinedAt: Date.now(),
       resumeToken: randomBytes(24).toString('base64url'),
+      seat: randomBytes(9).toString('base64url'),
     };
     const added = await this.#store.add(join.room, member, this.#limits);
     if (added.ok) {
@@ -281,7 +291,12 @@ export class RoomManager {
     if (!existing || join.resumeToken === undefined || !sameSecret(join.resumeToken, existing.resumeToken)) {
       throw new Refusal('id-taken', 'that clientId is in use in this room');
     }
-    const record: MemberRecord = { ...existing, audioEnabled: join.audioEnabled, videoEnabled: join.videoEnabled };
+    const record: MemberRecord = {
+      ...existing,
+      audioEnabled: join.audioEnabled,
+      videoEnabled: join.videoEnabled,
+      seat: randomBytes(9).toString('base64url'),
+    };
     await this.#store.put(join.room, record);
     let session = this.#rooms.get(join.room)?.get(join.clientId);
     if (session) {
@@ -296,7 +311,11 @@ export class RoomManager {
       socket.session = session;
     } else {
       session = this.#attach(socket, join.room, record);
+      session.awaitingTakeover = true;
     }
+    session.seat = record.seat!;
+    // The old session may be on another process (the socket came back through another one): it lets go.
+    this.#store.publish(join.room, { takeover: { clientId: join.clientId, seat: session.seat } });
     this.#metrics.joins.inc({ kind: 'resume' });
     this.#log.info({ room: join.room, clientId: join.clientId, queued: session.pending.length }, 'member resumed');
     const graph = await this.#store.graph(join.room);
@@ -308,6 +327,7 @@ export class RoomManager {
 
   #attach(socket: ClientSocket, room: string, member: MemberRecord): Session {
     const session = new Session(room, member.clientId, member.name, member.role, socket);
+    session.seat = member.seat ?? '';
     let sessions = this.#rooms.get(room);
     if (!sessions) this.#rooms.set(room, (sessions = new Map()));
     sessions.set(member.clientId, session);
@@ -336,7 +356,7 @@ export class RoomManager {
       sessions.delete(session.clientId);
       if (sessions.size === 0) this.#rooms.delete(session.room);
     }
-    if (await this.#store.remove(session.room, session.clientId)) {
+    if (await this.#store.remove(session.room, session.clientId, session.seat || undefined)) {
       this.#metrics.leaves.inc({ cause });
       this.#log.info({ room: session.room, clientId: session.clientId, cause }, 'member left');
       this.#store.publish(session.room, {
@@ -398,6 +418,10 @@ export class RoomManager {
   #deliverLocal(room: string, envelope: Envelope): void {
     const sessions = this.#rooms.get(room);
     if (!sessions) return;
+    if (envelope.takeover) {
+      this.#letGo(sessions, envelope.takeover.clientId, envelope.takeover.seat);
+      return;
+    }
     const queueLength = this.#limits.resumeQueueLength;
     if (envelope.to !== undefined) {
       sessions.get(envelope.to)?.deliver(envelope.message, queueLength);
@@ -406,6 +430,30 @@ export class RoomManager {
     for (const session of sessions.values()) {
       if (session.clientId !== envelope.except) session.deliver(envelope.message, queueLength);
     }
+  }
+
+  /**
+   * The member's seat was resumed on another process: this older session goes
+   * quietly (no LEAVE: the member is still there), and what was queued for it
+   * is sent on to the member's new session.
+   */
+  #letGo(sessions: Map<string, Session>, clientId: string, seat: string): void {
+    const session = sessions.get(clientId);
+    if (!session) return;
+    if (session.seat === seat) {
+      session.awaitingTakeover = false; // our own takeover, back from the store: from here on, deliver
+      return;
+    }
+    clearTimeout(session.resumeTimer);
+    session.resumeTimer = undefined;
+    sessions.delete(clientId);
+    if (sessions.size === 0) this.#rooms.delete(session.room);
+    const old = session.socket;
+    if (old) {
+      old.session = undefined;
+      old.close(CLOSE_CODES.replaced, 'resumed by a newer connection');
+    }
+    for (const message of session.pending.splice(0)) this.#store.publish(session.room, { to: clientId, message });
   }
 }
 

@@ -11,6 +11,8 @@ export interface MemberRecord extends PeerInfo {
   joinedAt: number;
   /** Secret that lets a new socket take this seat; never sent to peers. */
   resumeToken: string;
+  /** Changes each time a socket takes the seat (join or resume), on whichever process: see `remove`. */
+  seat?: string;
 }
 
 export interface PairRecord {
@@ -35,12 +37,15 @@ export interface RoomGraph {
 export type AddResult =
   { ok: true; peers: MemberRecord[] } | { ok: false; code: 'room-full' | 'server-full' | 'id-taken' };
 
-/** A message for the local sockets of a room: one member (`to`) or all but `except`. */
-export interface Envelope {
-  to?: string;
-  except?: string;
-  message: ServerMessage;
-}
+/**
+ * A message for the local sockets of a room: one member (`to`) or all but
+ * `except`. Or, between processes, `takeover`: this member's seat was resumed
+ * on another process (`seat` is the new one); a process still holding an older
+ * session of it lets it go without announcing a LEAVE.
+ */
+export type Envelope =
+  | { to?: string; except?: string; message: ServerMessage; takeover?: undefined }
+  | { takeover: { clientId: string; seat: string } };
 
 export interface Capacity {
   maxParticipants: number;
@@ -59,9 +64,11 @@ export interface RoomStore {
   /**
    * Removes a member and every pair that names it; deletes the room when it
    * empties. Resolves `true` only for the one call that removed it, so a
-   * departure is announced exactly once.
+   * departure is announced exactly once. With `seat`, only while the record
+   * still has that seat: a session whose seat was resumed elsewhere cannot
+   * remove the member that now holds it.
    */
-  remove(room: string, clientId: string): Promise<boolean>;
+  remove(room: string, clientId: string, seat?: string): Promise<boolean>;
   setMedia(
     room: string,
     clientId: string,
@@ -120,9 +127,11 @@ export class MemoryStore implements RoomStore {
     if (state?.members.has(member.clientId)) state.members.set(member.clientId, member);
   }
 
-  async remove(room: string, clientId: string): Promise<boolean> {
+  async remove(room: string, clientId: string, seat?: string): Promise<boolean> {
     const state = this.#rooms.get(room);
-    if (!state?.members.delete(clientId)) return false;
+    const member = state?.members.get(clientId);
+    if (!state || !member || (seat !== undefined && member.seat !== seat)) return false;
+    state.members.delete(clientId);
     this.#members--;
     for (const [key, pair] of state.pairs) {
       if (pair.from === clientId || pair.to === clientId) state.pairs.delete(key);

@@ -138,6 +138,51 @@ describe('Redis store: one room across servers', () => {
     second.ws.close();
   });
 
+  it('resumes a seat on another server: queued messages follow, no LEAVE or JOIN, none after the old window', async () => {
+    const limits = { resumeWindowMs: 800 };
+    const [a, b] = [await node({ limits }), await node({ limits })];
+    const room = `r-${newId()}`;
+    const ada = await TestClient.connect(a.wsUrl);
+    await ada.join(room, { name: 'Ada' });
+    const bob = await TestClient.connect(b.wsUrl);
+    await bob.join(room, { name: 'Bob' });
+    await ada.next('JOIN');
+    ada.ws.terminate(); // Ada's network drops; server A keeps her seat for the window
+    await new Promise((r) => setTimeout(r, 100));
+    bob.send({ type: 'CANDIDATE', to: ada.clientId, candidate: null });
+    bob.send({ type: 'CHAT_MESSAGE', text: 'while you were away' });
+    await bob.next('CHAT_MESSAGE'); // his own line, echoed
+
+    const back = await TestClient.connect(b.wsUrl); // she comes back through the other server
+    back.clientId = ada.clientId;
+    const welcome = await back.join(room, { name: 'Ada', resumeToken: ada.resumeToken });
+    assert.equal(welcome.resumeToken, ada.resumeToken, 'the same seat');
+    assert.deepEqual(
+      welcome.peers.map((p) => p.clientId),
+      [bob.clientId],
+    );
+    assert.equal((await back.next('CANDIDATE'))['from'], bob.clientId, 'the queued candidate followed her');
+    assert.equal((await back.next('CHAT_MESSAGE'))['text'], 'while you were away');
+    // Past server A's resume window: her old session there must not announce her gone.
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.deepEqual(
+      (await bob.drain(100)).map((m) => m.type),
+      [],
+      'Bob saw no LEAVE or JOIN',
+    );
+    assert.deepEqual(
+      (await back.drain(100)).map((m) => m.type),
+      [],
+      'nothing twice',
+    );
+    bob.send({ type: 'CHAT_MESSAGE', text: 'still here?' });
+    assert.equal((await back.next('CHAT_MESSAGE'))['text'], 'still here?');
+    await bob.next('CHAT_MESSAGE');
+    assert.equal((await b.store.graph(room))?.members.length, 2);
+    back.ws.close();
+    bob.ws.close();
+  });
+
   it('reports 503 on /healthz while Redis is unreachable, and a clear error at start', async () => {
     const other = await startRedis();
     const n = await node({}, 'health:', other.url);
