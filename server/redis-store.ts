@@ -13,7 +13,9 @@
  *   {p}room:{room}:pairs     hash "from>to" → PairRecord JSON
  *   {p}room:{room}:seq       chat sequence counter
  *   {p}ch:{room}             pub/sub channel of the room's envelopes
+ *   {p}proc:{id}             this process is alive (renewed every second, expires after HEARTBEAT_TTL_MS)
  */
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { PeerInfo } from '../src/protocol.js';
 import type { AddResult, Capacity, Envelope, MemberRecord, PairRecord, RoomGraph, RoomStore } from './store.js';
@@ -63,6 +65,9 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 and redis.call('HEXISTS', KEYS[1
 end
 return 1`;
 
+/** A process whose key is older than this is dead; its members are cleaned up by the others. */
+const HEARTBEAT_TTL_MS = 5000;
+
 export interface RedisStoreOptions {
   /** Key and channel prefix, so that several deployments can share one Redis. */
   prefix?: string;
@@ -77,6 +82,11 @@ export class RedisStore implements RoomStore {
   readonly #listeners = new Set<(room: string, envelope: Envelope) => void>();
   #counts = { rooms: 0, members: 0 };
   readonly #countsTimer: ReturnType<typeof setInterval>;
+  readonly #aliveTimer: ReturnType<typeof setInterval>;
+  /** This process, as the owner of the members whose sessions it holds. */
+  readonly id = randomUUID();
+  /** Members seen without a live owner: "room clientId seat" → when first seen so. */
+  readonly #orphanSince = new Map<string, number>();
 
   /** Connects to `url`; resolves once both connections are ready (rejects if Redis cannot be reached). */
   static async connect(url: string, options: RedisStoreOptions = {}): Promise<RedisStore> {
@@ -95,7 +105,7 @@ export class RedisStore implements RoomStore {
     }
     const store = new RedisStore(cmd, sub, options);
     await sub.psubscribe(`${store.#prefix}ch:*`);
-    await store.#refreshCounts();
+    await Promise.all([store.#refreshCounts(), store.#beat()]);
     return store;
   }
 
@@ -125,6 +135,12 @@ export class RedisStore implements RoomStore {
     });
     this.#countsTimer = setInterval(() => void this.#refreshCounts().catch(() => {}), options.countsIntervalMs ?? 2000);
     this.#countsTimer.unref();
+    this.#aliveTimer = setInterval(() => void this.#beat().catch(() => {}), 1000);
+    this.#aliveTimer.unref();
+  }
+
+  #beat(): Promise<unknown> {
+    return this.#cmd.set(`${this.#prefix}proc:${this.id}`, '1', 'PX', HEARTBEAT_TTL_MS);
   }
 
   /** Both connections are up; /healthz reports 503 otherwise. */
@@ -147,7 +163,7 @@ export class RedisStore implements RoomStore {
     const reply = (await this.#run(
       'mrAdd',
       [`${this.#prefix}rooms`, this.#room(room, 'members'), `${this.#prefix}members`],
-      [room, member.clientId, JSON.stringify(member), capacity.maxParticipants, capacity.maxRooms],
+      [room, member.clientId, JSON.stringify({ ...member, owner: this.id }), capacity.maxParticipants, capacity.maxRooms],
     )) as string[];
     const [status, ...peers] = reply;
     if (status !== 'ok') return { ok: false, code: status as 'room-full' | 'server-full' | 'id-taken' };
@@ -160,7 +176,8 @@ export class RedisStore implements RoomStore {
   }
 
   async put(room: string, member: MemberRecord): Promise<void> {
-    await this.#run('mrPut', [this.#room(room, 'members')], [member.clientId, JSON.stringify(member)]);
+    const record = JSON.stringify({ ...member, owner: this.id });
+    await this.#run('mrPut', [this.#room(room, 'members')], [member.clientId, record]);
   }
 
   async remove(room: string, clientId: string, seat?: string): Promise<boolean> {
@@ -210,6 +227,40 @@ export class RedisStore implements RoomStore {
     };
   }
 
+  async orphans(graceMs: number): Promise<{ room: string; clientId: string; seat: string | undefined }[]> {
+    const rooms = await this.#cmd.smembers(`${this.#prefix}rooms`);
+    const records = await Promise.all(
+      rooms.map(async (room) => ({ room, members: await this.#cmd.hvals(this.#room(room, 'members')) })),
+    );
+    const owners = new Set<string>();
+    const members = records.flatMap(({ room, members: raw }) =>
+      raw.map((text) => {
+        const member = JSON.parse(text) as MemberRecord;
+        if (member.owner) owners.add(member.owner);
+        return { room, member };
+      }),
+    );
+    const alive = new Set<string>();
+    await Promise.all(
+      [...owners].map(async (owner) => {
+        if (await this.#cmd.exists(`${this.#prefix}proc:${owner}`)) alive.add(owner);
+      }),
+    );
+    const now = Date.now();
+    const seen = new Set<string>();
+    const due: { room: string; clientId: string; seat: string | undefined }[] = [];
+    for (const { room, member } of members) {
+      if (!member.owner || alive.has(member.owner)) continue;
+      const key = `${room} ${member.clientId} ${member.seat ?? ''}`;
+      seen.add(key);
+      const since = this.#orphanSince.get(key) ?? now;
+      this.#orphanSince.set(key, since);
+      if (now - since >= graceMs) due.push({ room, clientId: member.clientId, seat: member.seat });
+    }
+    for (const key of this.#orphanSince.keys()) if (!seen.has(key)) this.#orphanSince.delete(key);
+    return due;
+  }
+
   async nextChatSeq(room: string): Promise<number> {
     return this.#cmd.incr(this.#room(room, 'seq'));
   }
@@ -239,6 +290,7 @@ export class RedisStore implements RoomStore {
 
   async close(): Promise<void> {
     clearInterval(this.#countsTimer);
+    clearInterval(this.#aliveTimer);
     this.#listeners.clear();
     // quit() says goodbye to a Redis that is there; a connection that is down (retrying) is just dropped.
     await Promise.allSettled(

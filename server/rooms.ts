@@ -105,6 +105,9 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** How often a process looks for members of dead processes (shared stores only). */
+const ORPHAN_SWEEP_MS = 1000;
+
 export class RoomManager {
   readonly #store: RoomStore;
   readonly #limits: Limits;
@@ -114,6 +117,7 @@ export class RoomManager {
   /** Local sessions by room, then clientId. */
   readonly #rooms = new Map<string, Map<string, Session>>();
   readonly #unsubscribe: () => void;
+  readonly #sweepTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RoomManagerOptions) {
     this.#options = options;
@@ -122,6 +126,22 @@ export class RoomManager {
     this.#metrics = options.metrics;
     this.#log = options.log;
     this.#unsubscribe = this.#store.subscribe((room, envelope) => this.#deliverLocal(room, envelope));
+    // A shared store: members of a process that died are announced gone by the survivors, once the resume
+    // window passed without them taking their seat elsewhere.
+    if (this.#store.orphans) {
+      this.#sweepTimer = setInterval(() => void this.#sweep().catch(() => {}), ORPHAN_SWEEP_MS);
+      this.#sweepTimer.unref();
+    }
+  }
+
+  async #sweep(): Promise<void> {
+    for (const orphan of (await this.#store.orphans?.(this.#limits.resumeWindowMs)) ?? []) {
+      if (await this.#store.remove(orphan.room, orphan.clientId, orphan.seat)) {
+        this.#metrics.leaves.inc({ cause: 'timeout' });
+        this.#log.info({ room: orphan.room, clientId: orphan.clientId }, 'member of a dead process left');
+        this.#store.publish(orphan.room, { except: orphan.clientId, message: { type: 'LEAVE', from: orphan.clientId } });
+      }
+    }
   }
 
   /**
@@ -233,6 +253,7 @@ export class RoomManager {
 
   /** Ends every local session without announcing (the process is going away). */
   close(): void {
+    clearInterval(this.#sweepTimer);
     for (const sessions of this.#rooms.values()) {
       for (const session of sessions.values()) clearTimeout(session.resumeTimer);
     }

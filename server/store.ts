@@ -13,6 +13,8 @@ export interface MemberRecord extends PeerInfo {
   resumeToken: string;
   /** Changes each time a socket takes the seat (join or resume), on whichever process: see `remove`. */
   seat?: string;
+  /** The process holding the member's session (shared stores only), for cleaning up after a dead one. */
+  owner?: string;
 }
 
 export interface PairRecord {
@@ -86,6 +88,12 @@ export interface RoomStore {
   counts(): { rooms: number; members: number };
   /** False while a shared backend cannot be reached (/healthz answers 503); absent means always reachable. */
   readonly healthy?: boolean;
+  /**
+   * Shared stores only: members whose process has been gone (no heartbeat) for
+   * at least `graceMs` and whose seat did not move meanwhile. The caller removes
+   * them with their seat (exactly one process succeeds) and announces LEAVE.
+   */
+  orphans?(graceMs: number): Promise<{ room: string; clientId: string; seat: string | undefined }[]>;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@
  * own sockets, as separate processes would.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { createMeetingServer } from '../../server/app.js';
 import { createLogger } from '../../server/log.js';
@@ -13,7 +14,7 @@ import { Metrics } from '../../server/metrics.js';
 import { RedisStore } from '../../server/redis-store.js';
 // @ts-expect-error: a plain ES module of the scripts, without types
 import { startRedis } from '../../scripts/redis.mjs';
-import { newId, testConfig, TestClient, type ConfigOverrides } from './helpers.js';
+import { freePort, newId, testConfig, TestClient, type ConfigOverrides } from './helpers.js';
 
 interface Node {
   url: string;
@@ -181,6 +182,48 @@ describe('Redis store: one room across servers', () => {
     assert.equal((await b.store.graph(room))?.members.length, 2);
     back.ws.close();
     bob.ws.close();
+  });
+
+  it('a killed process: its members are announced gone by the others after the resume window, no ghost stays', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [new URL('../../dist/server/index.js', import.meta.url).pathname], {
+      env: { ...process.env, PORT: String(port), REDIS_URL: redis.url, RESUME_WINDOW_MS: '1000', LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    try {
+      for (let i = 0; ; i++) {
+        const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
+        if (up) break;
+        if (i > 200) throw new Error('the server process did not start (is dist/ built?)');
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      const b = await node({ limits: { resumeWindowMs: 1000 } }, 'mr:'); // the process's default prefix
+      const room = `r-${newId()}`;
+      const ada = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
+      await ada.join(room, { name: 'Ada' });
+      const bob = await TestClient.connect(b.wsUrl);
+      await bob.join(room, { name: 'Bob' });
+      const killedAt = Date.now();
+      child.kill('SIGKILL');
+      // Its heartbeat key expires (5 s), then the resume window (1 s), then a sweep (1 s).
+      const leave = await bob.next('LEAVE', (m) => m['from'] === ada.clientId, 12_000);
+      assert.ok(leave);
+      const waited = Date.now() - killedAt;
+      assert.ok(waited >= 1000, `not before the resume window (${waited} ms)`);
+      assert.equal(await b.store.get(room, ada.clientId), undefined, 'no ghost in Redis');
+      assert.deepEqual(
+        (await b.store.graph(room))?.members.map((m) => m.clientId),
+        [bob.clientId],
+      );
+      assert.deepEqual(await bob.drain(1500, 'LEAVE'), [], 'announced once');
+      console.log(`[reliability] redis: members of a killed process announced gone ${waited} ms after the kill`);
+      bob.ws.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('reports 503 on /healthz while Redis is unreachable, and a clear error at start', async () => {
