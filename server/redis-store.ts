@@ -163,7 +163,13 @@ export class RedisStore implements RoomStore {
     const reply = (await this.#run(
       'mrAdd',
       [`${this.#prefix}rooms`, this.#room(room, 'members'), `${this.#prefix}members`],
-      [room, member.clientId, JSON.stringify({ ...member, owner: this.id }), capacity.maxParticipants, capacity.maxRooms],
+      [
+        room,
+        member.clientId,
+        JSON.stringify({ ...member, owner: this.id }),
+        capacity.maxParticipants,
+        capacity.maxRooms,
+      ],
     )) as string[];
     const [status, ...peers] = reply;
     if (status !== 'ok') return { ok: false, code: status as 'room-full' | 'server-full' | 'id-taken' };

@@ -139,7 +139,10 @@ export class RoomManager {
       if (await this.#store.remove(orphan.room, orphan.clientId, orphan.seat)) {
         this.#metrics.leaves.inc({ cause: 'timeout' });
         this.#log.info({ room: orphan.room, clientId: orphan.clientId }, 'member of a dead process left');
-        this.#store.publish(orphan.room, { except: orphan.clientId, message: { type: 'LEAVE', from: orphan.clientId } });
+        this.#store.publish(orphan.room, {
+          except: orphan.clientId,
+          message: { type: 'LEAVE', from: orphan.clientId },
+        });
       }
     }
   }
