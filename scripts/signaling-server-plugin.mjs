@@ -3,8 +3,9 @@
  * loopback and real signaling servers (the built `dist/server`) on free ports.
  * In the test runner's process: `default` (no TURN), `turn` (hands out STUN and
  * short-lived TURN credentials for that coturn) and `fast` (1 s heartbeat, 2 s
- * resume window). In a child process of its own: `process`, which a test can
- * kill (SIGKILL) and start again on the same port.
+ * resume window). In child processes of their own: `process`, which a test can
+ * kill (SIGKILL) and start again on the same port, and `redisA` and `redisB`,
+ * two processes sharing rooms through a real redis-server.
  * Tests read the URLs from `window.__MEETING_TEST__` and act with
  * `executeServerCommand('meeting-server', { server, action, ... })`:
  * `drop-connections` cuts every socket, `graph` returns a room's connection
@@ -16,6 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, openSync } from 'node:fs';
 import { WebSocket, WebSocketServer } from 'ws';
 import { freePort, startCoturn } from './coturn.mjs';
+import { startRedis } from './redis.mjs';
 
 const dist = (file) => new URL(`../dist/server/${file}`, import.meta.url).href;
 
@@ -128,7 +130,9 @@ function silentClient(signalUrl, room) {
 export function signalingServerPlugin({ env = {} } = {}) {
   const servers = {};
   let coturn;
-  let proc;
+  /** Servers in child processes: `process` (in-memory), `redisA` and `redisB` (sharing a real redis-server). */
+  const procs = {};
+  let redis;
   let hostile;
   let info;
   return {
@@ -164,9 +168,18 @@ export function signalingServerPlugin({ env = {} } = {}) {
       Object.assign(info, info.default, { adminToken: env.ADMIN_TOKEN });
       hostile = await startHostileServer();
       info.hostile = { signalUrl: `ws://127.0.0.1:${hostile.address().port}/ws` };
-      proc = processServer(await freePort(), env, `${logDir}signaling-process.log`);
-      await proc.start();
-      info.process = { signalUrl: proc.signalUrl, httpUrl: proc.httpUrl };
+      redis = await startRedis();
+      const processes = {
+        process: env,
+        redisA: { ...env, REDIS_URL: redis.url },
+        redisB: { ...env, REDIS_URL: redis.url },
+      };
+      for (const [name, processEnv] of Object.entries(processes)) {
+        const proc = processServer(await freePort(), processEnv, `${logDir}signaling-${name}.log`);
+        await proc.start();
+        procs[name] = proc;
+        info[name] = { signalUrl: proc.signalUrl, httpUrl: proc.httpUrl };
+      }
     },
     async serverStop() {
       await Promise.all(Object.values(servers).map((s) => s.close()));
@@ -174,7 +187,8 @@ export function signalingServerPlugin({ env = {} } = {}) {
         for (const client of hostile.clients) client.terminate();
         await new Promise((resolve) => hostile.close(resolve));
       }
-      await proc?.kill();
+      await Promise.all(Object.values(procs).map((proc) => proc.kill()));
+      await redis?.stop();
       await coturn?.stop();
     },
     async executeCommand({ command, payload }) {
@@ -187,7 +201,8 @@ export function signalingServerPlugin({ env = {} } = {}) {
         coturn = await startCoturn({ port });
         return { downMs: Date.now() - stoppedAt };
       }
-      if (payload?.server === 'process') {
+      const proc = procs[payload?.server];
+      if (proc) {
         if (payload.action === 'kill') return (await proc.kill(), true);
         if (payload.action === 'start') return (await proc.start(), true);
         if (payload.action === 'graph') {

@@ -15,6 +15,8 @@ declare global {
       hostile: { signalUrl: string };
       fast: { signalUrl: string; httpUrl: string };
       process: { signalUrl: string; httpUrl: string };
+      redisA: { signalUrl: string; httpUrl: string };
+      redisB: { signalUrl: string; httpUrl: string };
     };
   }
 }
