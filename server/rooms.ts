@@ -105,6 +105,9 @@ function sameSecret(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The longest a session resumed from another process waits for its own takeover to come back. */
+const TAKEOVER_WAIT_MS = 2000;
+
 /** How often a process looks for members of dead processes (shared stores only). */
 const ORPHAN_SWEEP_MS = 1000;
 
@@ -336,6 +339,9 @@ export class RoomManager {
     } else {
       session = this.#attach(socket, join.room, record);
       session.awaitingTakeover = true;
+      // Should the takeover never come back (the store lost it), deliver anyway after a while.
+      const resumed = session;
+      setTimeout(() => (resumed.awaitingTakeover = false), TAKEOVER_WAIT_MS).unref();
     }
     session.seat = record.seat!;
     // The old session may be on another process (the socket came back through another one): it lets go.
