@@ -11,8 +11,8 @@ import { spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { WebSocket } from 'ws';
 import { freePort } from '../scripts/coturn.mjs';
+import { healthy, join } from './clients.mjs';
 import { startRedis } from '../scripts/redis.mjs';
 
 const { values: flags } = parseArgs({
@@ -31,31 +31,8 @@ async function startProcess(env) {
     env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
-  for (let i = 0; ; i++) {
-    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (up) break;
-    if (i > 400) throw new Error('a server process did not start');
-    await sleep(25);
-  }
+  await healthy(port, { exited: () => child.exitCode !== null });
   return { url: `ws://127.0.0.1:${port}/ws`, stop: () => child.kill('SIGTERM') };
-}
-
-function join(url, room, clientId) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.once('error', reject);
-    ws.once('open', () =>
-      ws.send(JSON.stringify({ type: 'JOIN', room, clientId, audioEnabled: true, videoEnabled: true })),
-    );
-    ws.on('message', function welcome(data) {
-      if (!String(data).startsWith('{"type":"WELCOME"')) return;
-      ws.off('message', welcome);
-      resolve(ws);
-    });
-  });
 }
 
 /** 50 pairs, the first client of each on `urlA`, the second on `urlB`; latency samples of `seconds`. */

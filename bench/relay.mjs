@@ -26,6 +26,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
+import { join, open } from './clients.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -107,30 +108,6 @@ async function startServer(kind) {
 // Clients
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function open(url) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
-    ws.once('open', () => resolve(ws));
-    ws.once('error', reject);
-  });
-}
-
-/** Opens a socket and joins `room` as `clientId`; resolves on WELCOME. */
-async function join(url, room, clientId) {
-  const ws = await open(url);
-  await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no WELCOME for ${clientId}`)), 20_000);
-    ws.on('message', function first(data) {
-      if (!String(data).startsWith('{"type":"WELCOME"')) return;
-      clearTimeout(timer);
-      ws.off('message', first);
-      resolve();
-    });
-    ws.send(JSON.stringify({ type: 'JOIN', room, clientId, audioEnabled: true, videoEnabled: true }));
-  });
-  return ws;
-}
 
 /** `count` joined clients in rooms of `roomSize`, opened `parallel` at a time. */
 async function joinMany(url, count, roomSize, tag, parallel = 200) {

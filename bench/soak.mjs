@@ -19,6 +19,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
+import { healthy } from './clients.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -35,15 +36,7 @@ export async function startProbedServer(port, env = {}) {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', MAX_CONNECTIONS: '50000', ...env },
   });
-  for (let i = 0; ; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) break;
-    } catch {
-      // not yet
-    }
-    if (i > 300 || child.exitCode !== null) throw new Error('the server did not start');
-    await sleep(20);
-  }
+  await healthy(port, { exited: () => child.exitCode !== null });
   return {
     url: `ws://127.0.0.1:${port}/ws`,
     stats: () =>

@@ -94,6 +94,10 @@ export async function startCoturn({
   const child = netns
     ? spawn('ip', ['netns', 'exec', netns, TURNSERVER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(TURNSERVER, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Whatever happens to this process (a bench that throws, a test run cut short), coturn does not outlive it.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
+  child.once('exit', () => process.off('exit', orphan));
   const output = await readyWhen(child, 'Total General servers', 'coturn', 10_000);
   return {
     port,

@@ -20,6 +20,10 @@ export async function startRedis({ port: fixedPort } = {}) {
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Whatever happens to this process, redis-server does not outlive it.
+  const orphan = () => child.kill('SIGKILL');
+  process.once('exit', orphan);
+  child.once('exit', () => process.off('exit', orphan));
   await readyWhen(child, 'Ready to accept connections', 'redis-server', 10_000);
   return {
     port,

@@ -91,6 +91,9 @@ function processServer(port, env, logFile) {
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'info' },
       stdio: ['ignore', log, log],
     });
+    const orphan = () => child.kill('SIGKILL');
+    process.once('exit', orphan);
+    child.once('exit', () => process.off('exit', orphan));
     for (let i = 0; ; i++) {
       try {
         if ((await fetch(`${httpUrl}/healthz`)).ok) return;

@@ -12,6 +12,8 @@ import { createMeetingServer } from '../../server/app.js';
 import { createLogger } from '../../server/log.js';
 import { Metrics } from '../../server/metrics.js';
 import { RedisStore } from '../../server/redis-store.js';
+// @ts-expect-error: a plain ES module of the benchmarks, without types
+import { healthy } from '../../bench/clients.mjs';
 // @ts-expect-error: a plain ES module of the scripts, without types
 import { startRedis } from '../../scripts/redis.mjs';
 import { freePort, newId, testConfig, TestClient, type ConfigOverrides } from './helpers.js';
@@ -191,15 +193,7 @@ describe('Redis store: one room across servers', () => {
       stdio: 'ignore',
     });
     try {
-      for (let i = 0; ; i++) {
-        const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-          (r) => r.ok,
-          () => false,
-        );
-        if (up) break;
-        if (i > 200) throw new Error('the server process did not start (is dist/ built?)');
-        await new Promise((r) => setTimeout(r, 25));
-      }
+      await healthy(port, { exited: () => child.exitCode !== null }); // the built server: is dist/ there?
       const b = await node({ limits: { resumeWindowMs: 1000 } }, 'mr:'); // the process's default prefix
       const room = `r-${newId()}`;
       const ada = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
