@@ -40,7 +40,8 @@ export class Connection implements ClientSocket {
   readonly #queue: ClientMessage[] = [];
   #busy = false;
   #lastRateError = -Infinity;
-  #paused = false;
+  /** Set while the socket is not read because it went over its rate (see OVER_RATE_PAUSE_MS). */
+  #pauseTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ws: WebSocket, ctx: ConnectionContext) {
     this.#ws = ws;
@@ -55,6 +56,7 @@ export class Connection implements ClientSocket {
     ws.on('pong', () => (this.alive = true));
     ws.on('error', (error) => ctx.log.debug({ err: error.message }, 'socket error'));
     ws.once('close', () => {
+      clearTimeout(this.#pauseTimer);
       this.#queue.length = 0;
       ctx.metrics.connections.dec();
       ctx.rooms.detach(this);
@@ -104,13 +106,12 @@ export class Connection implements ClientSocket {
       return;
     }
     if (verdict === 'limited') {
-      if (!this.#paused) {
-        this.#paused = true;
+      if (!this.#pauseTimer) {
         this.#ws.pause();
-        setTimeout(() => {
-          this.#paused = false;
+        this.#pauseTimer = setTimeout(() => {
+          this.#pauseTimer = undefined;
           if (this.open) this.#ws.resume();
-        }, OVER_RATE_PAUSE_MS).unref();
+        }, OVER_RATE_PAUSE_MS);
       }
       if (now - this.#lastRateError >= RATE_ERROR_INTERVAL_MS) {
         this.#lastRateError = now;

@@ -233,7 +233,7 @@ export class RedisStore implements RoomStore {
     };
   }
 
-  async orphans(graceMs: number): Promise<{ room: string; clientId: string; seat: string | undefined }[]> {
+  async orphans(graceMs: number): Promise<{ room: string; clientId: string; seat: string }[]> {
     const rooms = await this.#cmd.smembers(`${this.#prefix}rooms`);
     const records = await Promise.all(
       rooms.map(async (room) => ({ room, members: await this.#cmd.hvals(this.#room(room, 'members')) })),
@@ -254,10 +254,10 @@ export class RedisStore implements RoomStore {
     );
     const now = Date.now();
     const seen = new Set<string>();
-    const due: { room: string; clientId: string; seat: string | undefined }[] = [];
+    const due: { room: string; clientId: string; seat: string }[] = [];
     for (const { room, member } of members) {
       if (!member.owner || alive.has(member.owner)) continue;
-      const key = `${room} ${member.clientId} ${member.seat ?? ''}`;
+      const key = `${room} ${member.clientId} ${member.seat}`;
       seen.add(key);
       const since = this.#orphanSince.get(key) ?? now;
       this.#orphanSince.set(key, since);

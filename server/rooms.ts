@@ -53,8 +53,8 @@ export type LeaveCause = 'leave' | 'timeout' | 'shutdown';
 /** A member whose socket this process holds (or held, within the resume window). */
 export class Session {
   socket: ClientSocket | undefined;
-  /** The seat this session holds (MemberRecord.seat); a resume elsewhere gives the member a new one. */
-  seat = '';
+  /** The seat this session holds (MemberRecord.seat); a resume gives the member a new one. */
+  seat: string;
   /**
    * Set on a session resumed here from another process until its own takeover
    * envelope comes back: everything published before it is forwarded by the
@@ -72,9 +72,23 @@ export class Session {
     readonly clientId: string,
     readonly name: string,
     readonly role: string | undefined,
+    seat: string,
     socket: ClientSocket,
   ) {
+    this.seat = seat;
     this.socket = socket;
+  }
+
+  /** Another socket took this seat: the resume timer stops and the old socket, if any, is closed (4000). */
+  replaced(): void {
+    clearTimeout(this.resumeTimer);
+    this.resumeTimer = undefined;
+    const old = this.socket;
+    this.socket = undefined;
+    if (old) {
+      old.session = undefined;
+      old.close(CLOSE_CODES.replaced, 'resumed by a newer connection');
+    }
   }
 
   deliver(message: ServerMessage, queueLength: number): void {
@@ -327,13 +341,8 @@ export class RoomManager {
     await this.#store.put(join.room, record);
     let session = this.#rooms.get(join.room)?.get(join.clientId);
     if (session) {
-      clearTimeout(session.resumeTimer);
-      session.resumeTimer = undefined;
-      const old = session.socket;
-      if (old) {
-        old.session = undefined;
-        old.close(CLOSE_CODES.replaced, 'resumed by a newer connection');
-      }
+      session.replaced();
+      session.seat = record.seat;
       session.socket = socket;
       socket.session = session;
     } else {
@@ -343,7 +352,6 @@ export class RoomManager {
       const resumed = session;
       setTimeout(() => (resumed.awaitingTakeover = false), TAKEOVER_WAIT_MS).unref();
     }
-    session.seat = record.seat!;
     // The old session may be on another process (the socket came back through another one): it lets go.
     this.#store.publish(join.room, { takeover: { clientId: join.clientId, seat: session.seat } });
     this.#metrics.joins.inc({ kind: 'resume' });
@@ -356,8 +364,7 @@ export class RoomManager {
   }
 
   #attach(socket: ClientSocket, room: string, member: MemberRecord): Session {
-    const session = new Session(room, member.clientId, member.name, member.role, socket);
-    session.seat = member.seat ?? '';
+    const session = new Session(room, member.clientId, member.name, member.role, member.seat, socket);
     let sessions = this.#rooms.get(room);
     if (!sessions) this.#rooms.set(room, (sessions = new Map()));
     sessions.set(member.clientId, session);
@@ -381,12 +388,8 @@ export class RoomManager {
   async #depart(session: Session, cause: LeaveCause): Promise<void> {
     clearTimeout(session.resumeTimer);
     session.resumeTimer = undefined;
-    const sessions = this.#rooms.get(session.room);
-    if (sessions?.get(session.clientId) === session) {
-      sessions.delete(session.clientId);
-      if (sessions.size === 0) this.#rooms.delete(session.room);
-    }
-    if (await this.#store.remove(session.room, session.clientId, session.seat || undefined)) {
+    this.#forget(session);
+    if (await this.#store.remove(session.room, session.clientId, session.seat)) {
       this.#metrics.leaves.inc({ cause });
       this.#log.info({ room: session.room, clientId: session.clientId, cause }, 'member left');
       this.#store.publish(session.room, {
@@ -462,6 +465,14 @@ export class RoomManager {
     }
   }
 
+  /** Removes a local session from the room map (if it is still the one there). */
+  #forget(session: Session): void {
+    const sessions = this.#rooms.get(session.room);
+    if (sessions?.get(session.clientId) !== session) return;
+    sessions.delete(session.clientId);
+    if (sessions.size === 0) this.#rooms.delete(session.room);
+  }
+
   /**
    * The member's seat was resumed on another process: this older session goes
    * quietly (no LEAVE: the member is still there), and what was queued for it
@@ -474,15 +485,8 @@ export class RoomManager {
       session.awaitingTakeover = false; // our own takeover, back from the store: from here on, deliver
       return;
     }
-    clearTimeout(session.resumeTimer);
-    session.resumeTimer = undefined;
-    sessions.delete(clientId);
-    if (sessions.size === 0) this.#rooms.delete(session.room);
-    const old = session.socket;
-    if (old) {
-      old.session = undefined;
-      old.close(CLOSE_CODES.replaced, 'resumed by a newer connection');
-    }
+    session.replaced();
+    this.#forget(session);
     for (const message of session.pending.splice(0)) this.#store.publish(session.room, { to: clientId, message });
   }
 }

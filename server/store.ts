@@ -12,7 +12,7 @@ export interface MemberRecord extends PeerInfo {
   /** Secret that lets a new socket take this seat; never sent to peers. */
   resumeToken: string;
   /** Changes each time a socket takes the seat (join or resume), on whichever process: see `remove`. */
-  seat?: string;
+  seat: string;
   /** The process holding the member's session (shared stores only), for cleaning up after a dead one. */
   owner?: string;
 }
@@ -93,7 +93,7 @@ export interface RoomStore {
    * at least `graceMs` and whose seat did not move meanwhile. The caller removes
    * them with their seat (exactly one process succeeds) and announces LEAVE.
    */
-  orphans?(graceMs: number): Promise<{ room: string; clientId: string; seat: string | undefined }[]>;
+  orphans?(graceMs: number): Promise<{ room: string; clientId: string; seat: string }[]>;
   close(): Promise<void>;
 }
 
