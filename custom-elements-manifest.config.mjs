@@ -48,7 +48,7 @@ function privateStateIsNotAnAttribute() {
 }
 
 export default {
-  globs: ['src/meeting-room.ts', 'src/events.ts', 'src/define.ts'],
+  globs: ['src/ui/meeting-room.ts', 'src/ui/events.ts', 'src/define.ts'],
   litelement: true,
   packagejson: false,
   plugins: [documentedEventsOnly(), privateStateIsNotAnAttribute()],

@@ -10,7 +10,7 @@ function minifyTemplates(): Plugin {
   return {
     name: 'minify-templates',
     async transform(code, id) {
-      if (!/\/src\/[^/]+\.ts$/.test(id) || !/(html|css)`/.test(code)) return null;
+      if (!/\/src\/.+\.ts$/.test(id) || !/(html|css)`/.test(code)) return null;
       const result = await minifyHTMLLiterals(code, { fileName: id });
       return result ? { code: result.code, map: result.map?.toString() } : null;
     },
@@ -33,11 +33,14 @@ export default defineConfig({
     sourcemap: true,
     // Library mode keeps whitespace by default; the embed file is minified fully.
     rolldownOptions: {
+      // The chunks import what they share with the embed file from it (Lit, strings, events) rather than
+      // a third file the page would have to fetch before the element could run.
+      preserveEntrySignatures: 'allow-extension',
       output: {
         minify: true,
-        // Parts loaded on demand: UI languages other than English, and the ice-servers attribute's parser.
+        // The chunks fetched on demand carry a content hash (served as immutable); locales in their own folder.
         chunkFileNames: (chunk) =>
-          chunk.facadeModuleId?.includes('/src/locales/') ? 'locales/[name].js' : '[name].js',
+          chunk.facadeModuleId?.includes('/src/ui/locales/') ? 'locales/[name]-[hash].js' : '[name]-[hash].js',
       },
     },
     lib: {

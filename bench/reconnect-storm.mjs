@@ -15,7 +15,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { SignalingClient } from '../dist/src/signaling-client.js';
+import { SignalingClient } from '../dist/src/core/signaling-client.js';
 
 const { values: flags } = parseArgs({
   options: { clients: { type: 'string', default: '1000' }, json: { type: 'boolean', default: false } },

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
-import { CLOSE_CODES, SIGNAL_PATH } from '../src/protocol.js';
+import { CLOSE_CODES, SIGNAL_PATH } from '../src/protocol/index.js';
 import { TokenVerifier } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { Connection } from './connection.js';

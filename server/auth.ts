@@ -4,7 +4,7 @@
  * the `room` claim must equal the room being joined.
  */
 import { errors, jwtVerify } from 'jose';
-import { MAX_NAME_LENGTH } from '../src/protocol.js';
+import { MAX_NAME_LENGTH } from '../src/protocol/index.js';
 
 /** Clock skew tolerated on `exp` and `nbf`, in seconds. */
 export const CLOCK_LEEWAY_SECONDS = 5;

@@ -5,7 +5,7 @@
  * waits on the store.
  */
 import type { RawData, WebSocket } from 'ws';
-import { CLOSE_CODES, type ClientMessage, type ErrorCode, type ServerMessage } from '../src/protocol.js';
+import { CLOSE_CODES, type ClientMessage, type ErrorCode, type ServerMessage } from '../src/protocol/index.js';
 import type { Limits } from './config.js';
 import type { Logger } from './log.js';
 import type { Metrics } from './metrics.js';

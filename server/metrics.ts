@@ -4,7 +4,7 @@
  * come only from fixed sets: a client cannot grow the label space.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { ANALYTICS_EVENTS, CANDIDATE_TYPES, type CandidateType } from '../src/protocol.js';
+import { ANALYTICS_EVENTS, CANDIDATE_TYPES, type CandidateType } from '../src/protocol/index.js';
 
 /**
  * Counts by label in a plain Map, copied into the prom-client counter when it

@@ -3,7 +3,7 @@
  * validation against the schema of the message's type. Pure functions.
  */
 import * as v from 'valibot';
-import { CLIENT_SCHEMAS, type ClientMessage, type ClientMessageType } from '../src/protocol.js';
+import { CLIENT_SCHEMAS, type ClientMessage, type ClientMessageType } from '../src/protocol/index.js';
 
 export type ParseResult =
   { ok: true; message: ClientMessage } | { ok: false; code: 'bad-json' | 'bad-message'; message: string; ref?: string };

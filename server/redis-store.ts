@@ -17,7 +17,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { PeerInfo } from '../src/protocol.js';
+import type { PeerInfo } from '../src/protocol/index.js';
 import type { AddResult, Capacity, Envelope, MemberRecord, PairRecord, RoomGraph, RoomStore } from './store.js';
 
 const ADD = `

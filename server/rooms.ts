@@ -22,8 +22,8 @@ import type {
   OfferMessage,
   PeerInfo,
   ServerMessage,
-} from '../src/protocol.js';
-import { CLOSE_CODES } from '../src/protocol.js';
+} from '../src/protocol/index.js';
+import { CLOSE_CODES } from '../src/protocol/index.js';
 import type { TokenVerifier } from './auth.js';
 import type { Limits } from './config.js';
 import type { Logger } from './log.js';

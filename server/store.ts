@@ -4,7 +4,7 @@
  * (Redis, for several processes) implements the same interface, and the
  * protocol code (`connection.ts`, `rooms.ts`) does not change.
  */
-import type { CandidateType, ConnectionStateMessage, PeerInfo, ServerMessage } from '../src/protocol.js';
+import type { CandidateType, ConnectionStateMessage, PeerInfo, ServerMessage } from '../src/protocol/index.js';
 
 export interface MemberRecord extends PeerInfo {
   /** ms since the epoch. */

@@ -4,7 +4,7 @@
  * credential `base64(HMAC-SHA1(secret, username))`.
  */
 import { createHmac } from 'node:crypto';
-import type { IceServerConfig } from '../src/protocol.js';
+import type { IceServerConfig } from '../src/protocol/index.js';
 import type { TurnConfig } from './config.js';
 
 export function turnCredentials(turn: TurnConfig, clientId: string, nowMs: number = Date.now()): IceServerConfig {

@@ -1,5 +1,5 @@
 /** What a person would notice in a call, read from the real RTCPeerConnections. */
-import type { MeetingRoom } from '../../src/meeting-room.js';
+import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 import { meetingRoom, parts, until } from './helpers.js';
 
 export interface Inbound {

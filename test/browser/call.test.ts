@@ -4,7 +4,7 @@
  */
 import { executeServerCommand, sendMouse } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
-import type { MeetingRoom } from '../../src/meeting-room.js';
+import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 import {
   connection,
   expectLiveMedia,
@@ -215,13 +215,29 @@ describe('resilience', () => {
     const [a, b] = (await joined(uniqueRoom('drop'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
     await fullyConnected([a, b]);
     const before = await inbound(b, a);
+    // Every state each element passes through (the attribute is reflected once per update).
+    const seen = new Map<MeetingRoom, string[]>([
+      [a, []],
+      [b, []],
+    ]);
+    const observers = [a, b].map((el) => {
+      const observer = new MutationObserver(() => seen.get(el)!.push(el.state));
+      observer.observe(el, { attributes: true, attributeFilter: ['state'] });
+      return observer;
+    });
     const { dropped } = (await executeServerCommand('meeting-server', { action: 'drop-connections' })) as {
       dropped: number;
     };
     expect(dropped).to.be.at.least(2);
-    await until(() => a.state === 'joined' && b.state === 'joined', 'both rejoined');
-    const after = await inbound(b, a);
-    expect(after.framesDecoded).to.be.above(before.framesDecoded);
+    await until(
+      () => [a, b].every((el) => seen.get(el)!.includes('reconnecting') && el.state === 'joined'),
+      'both noticed the drop and rejoined',
+    );
+    for (const observer of observers) observer.disconnect();
+    await until(
+      async () => (await inbound(b, a)).framesDecoded > before.framesDecoded,
+      'frames still rising after the drop',
+    );
     await expectLiveMedia(b, a);
     await expectLiveMedia(a, b);
     expect(remoteTiles(a).length, 'no duplicate tiles').to.equal(1);

@@ -1,5 +1,5 @@
 import { expect } from '@open-wc/testing';
-import { MeetingRoomErrorEvent } from '../../src/events.js';
+import { MeetingRoomErrorEvent } from '../../src/ui/events.js';
 import { meetingRoom, parts, server, uniqueRoom, until } from './helpers.js';
 
 describe('<meeting-room> idle', () => {

@@ -7,7 +7,7 @@
  */
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
-import type { MeetingRoom } from '../../src/meeting-room.js';
+import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 import { connection, expectLiveMedia, fullyConnected, joinedVia, remoteTile, remoteTiles } from './call-helpers.js';
 import { server, uniqueRoom, until } from './helpers.js';
 

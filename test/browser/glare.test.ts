@@ -6,8 +6,8 @@
  * Two real PeerLinks per round, in this page, wired to each other directly.
  */
 import { expect } from '@open-wc/testing';
-import { PeerLink, type LinkTracks } from '../../src/peer-link.js';
-import type { ClientMessage } from '../../src/protocol.js';
+import { PeerLink, type LinkTracks } from '../../src/core/peer-link.js';
+import type { ClientMessage } from '../../src/protocol/index.js';
 import { until } from './helpers.js';
 
 const ROUNDS = 200;

@@ -1,7 +1,7 @@
 /** Browser test helpers: the real signaling server's URL and waiting on what a person would see. */
 import { fixture, html } from '@open-wc/testing';
 import '../../src/define.js';
-import type { MeetingRoom } from '../../src/meeting-room.js';
+import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 
 declare global {
   interface Window {

@@ -4,7 +4,7 @@
  * element stays joined, says what failed, and keeps working.
  */
 import { expect } from '@open-wc/testing';
-import type { MeetingRoomErrorEvent } from '../../src/events.js';
+import type { MeetingRoomErrorEvent } from '../../src/ui/events.js';
 import { meetingRoom, parts, server, uniqueRoom, until } from './helpers.js';
 
 describe('a hostile signaling server', () => {

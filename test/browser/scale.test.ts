@@ -4,7 +4,7 @@
  */
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
-import type { MeetingRoom } from '../../src/meeting-room.js';
+import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 import { fullyConnected, joinedVia, remoteTiles } from './call-helpers.js';
 import { server, uniqueRoom, until } from './helpers.js';
 

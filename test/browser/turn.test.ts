@@ -4,8 +4,8 @@
  */
 import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
-import type { MeetingRoom } from '../../src/meeting-room.js';
-import type { MeetingRoomErrorEvent } from '../../src/events.js';
+import type { MeetingRoom } from '../../src/ui/meeting-room.js';
+import type { MeetingRoomErrorEvent } from '../../src/ui/events.js';
 import { expectLiveMedia, fullyConnected, joinedVia, remoteTile } from './call-helpers.js';
 import { parts, server, uniqueRoom, until } from './helpers.js';
 

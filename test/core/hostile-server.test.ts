@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { WebSocket, WebSocketServer } from 'ws';
-import { isServerMessage } from '../../src/server-messages.js';
-import { SignalingClient, type SignalingEvents } from '../../src/signaling-client.js';
+import { isServerMessage } from '../../src/core/server-messages.js';
+import { SignalingClient, type SignalingEvents } from '../../src/core/signaling-client.js';
 
 const GARBAGE: unknown[] = [
   'not json',

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { reconnectDelay, SignalingClient, type SignalingEvents } from '../../src/signaling-client.js';
+import { reconnectDelay, SignalingClient, type SignalingEvents } from '../../src/core/signaling-client.js';
 import { newId, serverFor, sleep, TestClient } from '../server/helpers.js';
 
 function client(url: string, room: string, extra: Partial<ConstructorParameters<typeof SignalingClient>[0]> = {}) {

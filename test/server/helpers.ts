@@ -6,7 +6,7 @@ import { createMeetingServer, type MeetingServer } from '../../server/app.js';
 import { DEFAULT_LIMITS, type Limits, type ServerConfig } from '../../server/config.js';
 import { createLogger } from '../../server/log.js';
 import { Metrics } from '../../server/metrics.js';
-import type { ServerMessage, WelcomeMessage } from '../../src/protocol.js';
+import type { ServerMessage, WelcomeMessage } from '../../src/protocol/index.js';
 
 export interface TestServer {
   server: MeetingServer;

@@ -97,7 +97,7 @@ describe('package', () => {
         'dist/public/meeting-room.js',
         'dist/public/meeting-room.js.map',
         'dist/src/define.d.ts',
-        'dist/src/jsx.d.ts',
+        'dist/src/ui/jsx.d.ts',
       ]) {
         assert.ok(existsSync(join(dir, 'node_modules', pkg.name, file)), `${file} is in the package`);
       }

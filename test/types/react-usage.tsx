@@ -1,5 +1,5 @@
 // Type-checked by test/tooling/types.test.ts: <meeting-room> in React 19 TSX.
-import type {} from '../../src/jsx.js';
+import type {} from '../../src/ui/jsx.js';
 
 export function Meeting({ room }: { room: string }) {
   return (

@@ -7,7 +7,7 @@
  * reports are never replayed; the call layer renegotiates instead.
  */
 import { WebSocket as ReconnectingWebSocket } from 'partysocket';
-import type { ClientMessage, ErrorMessage, ServerMessage, WelcomeMessage } from './protocol.js';
+import type { ClientMessage, ErrorMessage, ServerMessage, WelcomeMessage } from '../protocol/index.js';
 import { Emitter } from './emitter.js';
 import { isServerMessage } from './server-messages.js';
 

@@ -4,7 +4,7 @@
  * gets its message ignored instead of throwing inside the call. Hand-written
  * (not the server's valibot schemas) to keep the embed file small.
  */
-import type { ServerMessage } from './protocol.js';
+import type { ServerMessage } from '../protocol/index.js';
 
 type Check = (m: Record<string, unknown>) => boolean;
 

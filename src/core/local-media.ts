@@ -3,7 +3,7 @@
  * there is no camera, and to receive-only when permission is denied or there
  * are no devices at all. The outcome says what happened so the UI can show it.
  */
-import { en, mediaProblem } from './strings.js';
+import { mediaMessages, mediaProblemOf } from './messages.js';
 
 export interface LocalMedia {
   /** Empty (no tracks) when receive-only. */
@@ -18,8 +18,11 @@ const NO_DEVICE = new Set(['NotFoundError', 'OverconstrainedError', 'NotReadable
 
 const nameOf = (error: unknown) => (error instanceof DOMException || error instanceof Error ? error.name : 'Error');
 
-/** The outcome in English, from the same table the element shows (localized there). */
-const problemOf = (name: string, audioOnly: boolean) => ({ name, message: mediaProblem(en, name, audioOnly) });
+/** The outcome in English (the element shows its own localized text for the same problem). */
+const problemOf = (name: string, audioOnly: boolean) => ({
+  name,
+  message: mediaMessages[mediaProblemOf(name, audioOnly)],
+});
 
 async function request(constraints: MediaStreamConstraints): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) throw new TypeError('navigator.mediaDevices is unavailable');

@@ -24,4 +24,4 @@ export {
 } from './signaling-client.js';
 export { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './local-media.js';
 export { parseIceServers } from './ice-servers.js';
-export type * from './protocol.js';
+export type * from '../protocol/index.js';

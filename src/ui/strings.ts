@@ -6,6 +6,8 @@
  * the embed file.
  * Messages meant for page authors (bad attributes) stay in English.
  */
+import { linkMessages, linkProblemOf, mediaMessages, mediaProblemOf } from '../core/messages.js';
+
 export interface MeetingRoomStrings {
   join: string;
   joinAgain: string;
@@ -46,6 +48,8 @@ export interface MeetingRoomStrings {
   relayUnreachable: string;
   renegotiating: string;
   unreachable: string;
+  /** The call's code could not be fetched (offline, or only the embed file was deployed). */
+  loadFailed: string;
 }
 
 export const en: MeetingRoomStrings = {
@@ -74,18 +78,10 @@ export const en: MeetingRoomStrings = {
   message: 'Message',
   send: 'Send',
   youSender: 'You',
-  mediaDenied: 'Camera and microphone permission was denied; you joined without them.',
-  mediaNotFound: 'No camera or microphone was found; you joined without them.',
-  mediaAudioOnly: 'No camera is available; you joined with audio only.',
-  mediaBusy: 'The camera or microphone is in use by another application.',
-  mediaInsecure: 'This page cannot use a camera (it needs https); you joined without one.',
-  mediaFailed: 'Could not start camera or microphone; you joined without them.',
-  turnRefused: 'Cannot connect: the TURN server refused the credentials (401).',
-  noPath: 'Cannot connect: no network path was found.',
-  connectTimeout: 'Could not connect to this participant yet; still trying.',
-  relayUnreachable: 'Cannot connect: no direct path, and the TURN relay could not be reached.',
-  renegotiating: 'The connection failed; negotiating a new one.',
+  ...mediaMessages,
+  ...linkMessages,
   unreachable: 'Cannot reach the meeting server.',
+  loadFailed: 'The meeting could not be loaded. Check the connection and try again.',
 };
 
 /** The built-in tables besides English, each loaded on first use. */
@@ -129,20 +125,11 @@ export async function loadStrings(lang: string | null | undefined): Promise<Meet
 
 /** The string for a local media outcome (a DOMException name plus whether audio survived). */
 export function mediaProblem(strings: MeetingRoomStrings, name: string, audioOnly: boolean): string {
-  if (audioOnly) return strings.mediaAudioOnly;
-  if (name === 'NotAllowedError' || name === 'SecurityError') return strings.mediaDenied;
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return strings.mediaNotFound;
-  if (name === 'NotReadableError') return strings.mediaBusy;
-  if (name === 'TypeError') return strings.mediaInsecure;
-  return strings.mediaFailed;
+  return strings[mediaProblemOf(name, audioOnly)];
 }
 
 /** The string for a link problem, by the cause PeerLink reports. */
 export function linkProblem(strings: MeetingRoomStrings, cause: string | undefined): string | undefined {
-  if (cause === 'ice-401') return strings.turnRefused;
-  if (cause === 'no-candidates' || cause?.startsWith('ice-')) return strings.noPath;
-  if (cause === 'timeout') return strings.connectTimeout;
-  if (cause === 'relay-unreachable') return strings.relayUnreachable;
-  if (cause === 'renegotiate') return strings.renegotiating;
-  return undefined;
+  const problem = linkProblemOf(cause);
+  return problem && strings[problem];
 }

@@ -1,47 +1,7 @@
 import { css } from 'lit';
 
-export const styles = css`
-  :host {
-    display: flex;
-    flex-direction: column;
-    box-sizing: border-box;
-    position: relative;
-    min-height: 240px;
-    color: var(--meeting-room-color, #1f2328);
-    background: var(--meeting-room-background, #f6f8fa);
-    border-radius: var(--meeting-room-radius, 12px);
-    font: var(--meeting-room-font, 14px/1.4 system-ui, sans-serif);
-    overflow: hidden;
-  }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: inherit;
-  }
-  [hidden] {
-    display: none !important;
-  }
-  [part~='lobby'] {
-    display: grid;
-    place-content: center;
-    justify-items: center;
-    gap: 8px;
-    padding: 24px;
-    min-height: 200px;
-    text-align: center;
-  }
-  [part~='status'],
-  [part~='notice'],
-  [part~='error'] {
-    margin: 8px;
-    text-align: center;
-  }
-  [part~='error'] {
-    color: var(--meeting-room-danger, #b42318);
-  }
+/** The call's stage, tiles, controls and chat: loaded with the call view. */
+export const callStyles = css`
   [part~='stage'] {
     display: flex;
     flex: 1;
@@ -128,15 +88,6 @@ export const styles = css`
     gap: 8px;
     padding: 8px;
   }
-  button {
-    font: inherit;
-    cursor: pointer;
-    border: 0;
-    border-radius: var(--meeting-room-button-radius, 999px);
-    padding: 8px 16px;
-    color: var(--meeting-room-accent-contrast, #fff);
-    background: var(--meeting-room-accent, #0b57d0);
-  }
   button[aria-pressed='false'] {
     color: var(--meeting-room-color, #1f2328);
     background: transparent;
@@ -145,11 +96,6 @@ export const styles = css`
   button:disabled {
     cursor: not-allowed;
     opacity: 0.5;
-  }
-  button:focus-visible,
-  input:focus-visible {
-    outline: 2px solid var(--meeting-room-focus-ring, #0b57d0);
-    outline-offset: 2px;
   }
   [part~='leave-button'] {
     background: var(--meeting-room-danger, #b42318);

@@ -11,7 +11,7 @@
  * muting, turning the camera off and back on never renegotiates.
  */
 import { Emitter } from './emitter.js';
-import { en, linkProblem } from './strings.js';
+import { linkMessages, linkProblemOf } from './messages.js';
 import type {
   AnalyticsEventName,
   AnswerMessage,
@@ -22,7 +22,7 @@ import type {
   ForwardedCandidate,
   ForwardedOffer,
   OfferMessage,
-} from './protocol.js';
+} from '../protocol/index.js';
 
 export interface LinkTracks {
   /** The microphone track (sent even when muted: muting disables it). */
@@ -535,7 +535,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   }
 
   /** A problem for the UI; the message defaults to the English string for its cause. */
-  #problem(cause: string, message = linkProblem(en, cause) ?? cause): void {
+  #problem(cause: string, message = linkMessages[linkProblemOf(cause)!] ?? cause): void {
     this.emit('problem', { message, cause });
   }
 }

@@ -2,7 +2,7 @@
  * The element's events: one prefix (`meeting-room-`), bubbling and composed,
  * each a typed Event subclass registered in GlobalEventHandlersEventMap.
  */
-import type { ChatBroadcast } from './protocol.js';
+import type { ChatBroadcast } from '../protocol/index.js';
 
 export interface ParticipantDetail {
   clientId: string;
@@ -83,7 +83,9 @@ export class MeetingRoomConnectionStateEvent extends MeetingRoomEvent {
   }
 }
 
-export type MeetingRoomErrorCode = 'invalid-attribute' | 'signaling' | 'media' | 'connectivity' | 'refused';
+/** `load-failed`: the call's code (the chunks beside the embed file) could not be fetched. */
+export type MeetingRoomErrorCode =
+  'invalid-attribute' | 'load-failed' | 'signaling' | 'media' | 'connectivity' | 'refused';
 
 export class MeetingRoomErrorEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-error';

@@ -39,6 +39,7 @@ export const de: MeetingRoomStrings = {
   relayUnreachable: 'Keine Verbindung: Kein direkter Weg, und das TURN-Relay ist nicht erreichbar.',
   renegotiating: 'Die Verbindung ist fehlgeschlagen; eine neue wird ausgehandelt.',
   unreachable: 'Der Meeting-Server ist nicht erreichbar.',
+  loadFailed: 'Das Meeting konnte nicht geladen werden. Bitte Verbindung prüfen und erneut versuchen.',
 };
 
 export default de;

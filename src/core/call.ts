@@ -10,7 +10,7 @@
 import { Emitter } from './emitter.js';
 import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './local-media.js';
 import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
-import type { ChatBroadcast, IceServerConfig, PeerInfo } from './protocol.js';
+import type { ChatBroadcast, IceServerConfig, PeerInfo } from '../protocol/index.js';
 import { SignalingClient, type MediaState, type SignalingEvents, type SignalingState } from './signaling-client.js';
 
 export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left';

@@ -1,0 +1,350 @@
+/**
+ * `<meeting-room>`: a drop-in video meeting. The element and its lobby are all
+ * the embed file carries; the call (the headless core, the stage, chat) is a
+ * chunk fetched on the first sign of intent to join: pointer or focus on the
+ * Join button, `autojoin`, or a call to `join()`.
+ */
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { Call } from '../core/call.js';
+import type { CallView } from './call-view.js';
+import { MeetingRoomErrorEvent, MeetingRoomLeftEvent, type MeetingRoomErrorCode } from './events.js';
+import { en, loadStrings, localeOf, stringsFor, type MeetingRoomStrings } from './strings.js';
+import { SIGNAL_PATH } from '../protocol/index.js';
+import { styles } from './meeting-room.styles.js';
+
+export type MeetingRoomState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'error';
+
+const ROOM_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The signaling URL for a page: `/ws` on its own origin, wss: on https pages. */
+export function defaultSignalUrl(location: Location): string {
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${SIGNAL_PATH}`;
+}
+
+type CallViewModule = typeof import('./call-view.js');
+let callViewModule: Promise<CallViewModule> | undefined;
+
+/**
+ * The call view chunk, fetched once per page (resolved relative to this
+ * file's URL, so the files work from any origin or path). A failed fetch is
+ * forgotten, so the next attempt tries again.
+ */
+function loadCallView(): Promise<CallViewModule> {
+  callViewModule ??= import('./call-view.js').catch((error: unknown) => {
+    callViewModule = undefined;
+    throw error;
+  });
+  return callViewModule;
+}
+
+/**
+ * A video meeting in one element: tiles, controls and chat in its shadow
+ * DOM, peer-to-peer WebRTC between the participants, a small signaling server.
+ *
+ * @summary Drop-in peer-to-peer video meeting.
+ *
+ * @csspart lobby - The view before joining (and after leaving), with the Join button.
+ * @csspart room-name - The room's name in the lobby.
+ * @csspart join-button - The Join button.
+ * @csspart status - A status line (joining, reconnecting, left).
+ * @csspart error - The visible error message.
+ * @csspart notice - A non-fatal message, e.g. joined without camera.
+ * @csspart stage - The area holding the grid and the chat panel.
+ * @csspart grid - The grid of participant tiles.
+ * @csspart tile - One participant's tile, with `local` or `remote`, and `muted`, `camera-off`, `connecting`, `failed`, `relayed` as they apply. Remote tiles carry `data-path` (`direct`, `relay`) and `data-quality` (`good`, `fair`, `poor`).
+ * @csspart video - The video in a tile.
+ * @csspart avatar - The initial shown in a tile while its camera is off.
+ * @csspart name - The name label in a tile.
+ * @csspart indicators - The microphone, camera and connection state in a tile.
+ * @csspart quality - Path and quality of a remote tile's link ("Direct · Good"), with `data-level`; details in its title.
+ * @csspart controls - The bar of buttons.
+ * @csspart button - Every control button; each also has its own part below.
+ * @csspart mic-button - Microphone on/off (`aria-pressed` is true while on).
+ * @csspart camera-button - Camera on/off (`aria-pressed` is true while on).
+ * @csspart chat-button - Opens and closes the chat panel.
+ * @csspart leave-button - Leaves the meeting.
+ * @csspart unread-badge - Count of unread chat messages on the chat button.
+ * @csspart sound-button - "Enable sound", shown when the browser blocked audio autoplay.
+ * @csspart chat - The chat panel.
+ * @csspart messages - The list of chat messages.
+ * @csspart message - One chat message.
+ * @csspart message-sender - The sender's name in a message.
+ * @csspart message-time - The time of a message.
+ * @csspart message-text - The text of a message (always plain text).
+ * @csspart chat-form - The form to write a message.
+ * @csspart chat-input - The message input.
+ * @csspart chat-send - The Send button.
+ *
+ * @cssprop --meeting-room-accent - Accent color of buttons. Default `#0b57d0`.
+ * @cssprop --meeting-room-accent-contrast - Text color on the accent. Default `#fff`.
+ * @cssprop --meeting-room-background - Background of the element. Default `#f6f8fa`.
+ * @cssprop --meeting-room-color - Text color. Default `#1f2328`.
+ * @cssprop --meeting-room-danger - Color of errors and of the Leave button. Default `#b42318`.
+ * @cssprop --meeting-room-font - Font shorthand. Default `14px/1.4 system-ui, sans-serif`.
+ * @cssprop --meeting-room-radius - Corner radius of the element. Default `12px`.
+ * @cssprop --meeting-room-gap - Gap between tiles. Default `8px`.
+ * @cssprop --meeting-room-tile-min-width - Smallest tile width. Default `220px`.
+ * @cssprop --meeting-room-tile-background - Tile background. Default `#24292f`.
+ * @cssprop --meeting-room-tile-radius - Tile corner radius. Default `8px`.
+ * @cssprop --meeting-room-button-radius - Button corner radius. Default `999px`.
+ * @cssprop --meeting-room-focus-ring - Focus outline color. Default `#0b57d0`.
+ * @cssprop --meeting-room-panel-background - Chat panel background. Default `#fff`.
+ * @cssprop --meeting-room-chat-width - Width of the chat panel. Default `300px`.
+ * @cssprop --meeting-room-quality-fair - Color of a "Fair" quality label. Default `#ffd666`.
+ * @cssprop --meeting-room-quality-poor - Color of a "Poor" quality label. Default `#ff8a80`.
+ *
+ * @fires {MeetingRoomJoinedEvent} meeting-room-joined - The local participant is in the room.
+ * @fires {MeetingRoomLeftEvent} meeting-room-left - The local participant left.
+ * @fires {MeetingRoomParticipantJoinedEvent} meeting-room-participant-joined - Someone else joined.
+ * @fires {MeetingRoomParticipantLeftEvent} meeting-room-participant-left - Someone else left.
+ * @fires {MeetingRoomMediaChangedEvent} meeting-room-media-changed - A remote participant's microphone or camera went on or off, or the user toggled ours with a control button (`local` is then true).
+ * @fires {MeetingRoomChatMessageEvent} meeting-room-chat-message - A chat message arrived (including our own, as echoed by the server).
+ * @fires {MeetingRoomConnectionStateEvent} meeting-room-connection-state - The link to a peer changed state.
+ * @fires {MeetingRoomErrorEvent} meeting-room-error - Something failed; `code` and `message` say what.
+ */
+export class MeetingRoom extends LitElement {
+  static override styles = styles;
+
+  // Declared without decorators: the TypeScript decorator helper and Lit's
+  // decorator modules weigh more than this table.
+  static override properties = {
+    errorMessage: { state: true },
+    room: { reflect: true },
+    signalUrl: { attribute: 'signal-url' },
+    iceServers: { attribute: 'ice-servers' },
+    iceTransportPolicy: { attribute: 'ice-transport-policy' },
+    name: {},
+    token: {},
+    autojoin: { type: Boolean },
+    noAudio: { type: Boolean, attribute: 'no-audio' },
+    noVideo: { type: Boolean, attribute: 'no-video' },
+    lang: {},
+    strings: { attribute: false },
+    state: { reflect: true },
+  };
+
+  #view: CallView | undefined;
+  #strings: MeetingRoomStrings = en;
+  private errorMessage = '';
+
+  /** Room to join: 1-64 of `A-Z a-z 0-9 _ -`. Required. Changing it while joined moves to the new room. */
+  room = '';
+
+  /** WebSocket URL of the signaling server. Default: `/ws` on the page's origin (`wss:` on https pages). */
+  signalUrl = '';
+
+  /** JSON array of RTCIceServer, merged with the servers the signaling server hands out. */
+  iceServers = '';
+
+  /** `all` (default) or `relay`: send every link through the TURN relay (hides IP addresses from peers). */
+  iceTransportPolicy: RTCIceTransportPolicy = 'all';
+
+  /** Display name shown to the others. */
+  name = '';
+
+  /** JWT for servers that require one (`MEETING_AUTH_SECRET`). */
+  token = '';
+
+  /** Join as soon as the element is connected, without the Join button. */
+  autojoin = false;
+
+  /** Join with the microphone muted. */
+  noAudio = false;
+
+  /** Join with the camera off. */
+  noVideo = false;
+
+  /** UI language (BCP 47). Built in: `en`, `de`. Default: the nearest `lang` up the tree, else English. */
+  // No initializer: an empty `lang` attribute would mean "unknown language" to assistive technology.
+  override lang!: string;
+
+  /** Overrides any UI string of the built-in table (see `MeetingRoomStrings`). */
+  strings: Partial<MeetingRoomStrings> = {};
+
+  /** The call's state, reflected for CSS: idle, joining, joined, reconnecting, left, error. */
+  state: MeetingRoomState = 'idle';
+
+  /** The headless call while joined: for monitoring, or to build on. */
+  get call(): Call | undefined {
+    return this.#view?.call;
+  }
+
+  /** Our clientId in the room, once joining started. */
+  get clientId(): string | undefined {
+    return this.#view?.call.clientId;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('pagehide', this.#handlePageHide);
+    if (this.autojoin) void this.join();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('pagehide', this.#handlePageHide);
+    this.leave();
+  }
+
+  /** Holds an update until the table for the element's language is loaded, so no English flashes first. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const lang = languageOf(this);
+    if (stringsFor(lang) === en && localeOf(lang) !== 'en') {
+      return loadStrings(lang).then(() => super.scheduleUpdate());
+    }
+    return super.scheduleUpdate();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('lang') || changed.has('strings') || !this.hasUpdated) {
+      this.#strings = { ...stringsFor(languageOf(this)), ...this.strings };
+    }
+    if (changed.has('room') && changed.get('room') !== undefined && this.#view) {
+      this.leave();
+      void this.join();
+    }
+  }
+
+  #handlePageHide = (): void => this.leave();
+
+  /** Fetches the call's code ahead of the click (pointer or focus on the Join button). */
+  #handleIntent = (): void => {
+    loadCallView().catch(() => {}); // a failure shows when Join is pressed
+  };
+
+  /**
+   * Joins the room (the Join button calls this). Fetches the call's code if
+   * it is not there yet; resolves once media and signaling started.
+   */
+  async join(): Promise<void> {
+    if (this.#view || this.state === 'joining') return;
+    const problem = !ROOM_PATTERN.test(this.room)
+      ? `room must be 1-64 of A-Z a-z 0-9 _ - (got "${this.room.slice(0, 80)}")`
+      : this.iceTransportPolicy !== 'all' && this.iceTransportPolicy !== 'relay'
+        ? `ice-transport-policy must be "all" or "relay" (got "${String(this.iceTransportPolicy).slice(0, 40)}")`
+        : this.#checkSignalUrl();
+    if (problem) return this.#fail('invalid-attribute', problem);
+    this.errorMessage = '';
+    this.state = 'joining';
+    let module: CallViewModule;
+    try {
+      module = await loadCallView();
+    } catch (error) {
+      if (this.state !== 'joining') return;
+      // The browser's message names the file that failed ("Failed to fetch dynamically imported module: …").
+      return this.#fail(
+        'load-failed',
+        this.#strings.loadFailed,
+        error instanceof Error ? error.message : String(error),
+      );
+    }
+    if (this.state !== 'joining' || !this.isConnected) return; // left, or taken off the page, meanwhile
+    const ice = this.iceServers.trim() ? module.parseIceServers(this.iceServers) : { ok: true as const, value: [] };
+    if (!ice.ok) return this.#fail('invalid-attribute', ice.error);
+    const view = new module.CallView(
+      this,
+      {
+        strings: () => this.#strings,
+        name: () => this.name,
+        onState: (state) => (this.state = state),
+        onFail: (code, message, cause) => {
+          this.leave();
+          this.#fail(code, message, cause);
+        },
+        leave: () => this.leave(),
+      },
+      {
+        signalUrl: this.signalUrl || defaultSignalUrl(window.location),
+        room: this.room,
+        ...(this.name ? { name: this.name } : {}),
+        ...(this.token ? { token: this.token } : {}),
+        iceServers: ice.value,
+        iceTransportPolicy: this.iceTransportPolicy,
+        audioEnabled: !this.noAudio,
+        videoEnabled: !this.noVideo,
+      },
+    );
+    this.#view = view;
+    this.requestUpdate(); // the stage replaces the lobby
+    await view.join();
+  }
+
+  /** Leaves the room: LEAVE is sent, tracks stopped, links and socket closed. */
+  leave(): void {
+    const view = this.#view;
+    if (!view) {
+      if (this.state === 'joining') this.state = 'left'; // still fetching the call's code
+      return;
+    }
+    this.#view = undefined;
+    view.leave();
+    if (this.state !== 'error') this.state = 'left';
+    this.dispatchEvent(new MeetingRoomLeftEvent(view.call.room));
+  }
+
+  /** Turns the microphone on or off (tells the room; fires no event on this element). */
+  setMicrophone(on: boolean): void {
+    this.#view?.call.setAudioEnabled(on);
+  }
+
+  /** Turns the camera on or off (tells the room; fires no event on this element). */
+  setCamera(on: boolean): void {
+    this.#view?.call.setVideoEnabled(on);
+  }
+
+  /** Sends a chat message; false when it cannot be sent (empty, too long, not in a room). */
+  sendChat(text: string): boolean {
+    return this.#view?.call.sendChat(text) ?? false;
+  }
+
+  #checkSignalUrl(): string | undefined {
+    if (!this.signalUrl) return undefined;
+    try {
+      const url = new URL(this.signalUrl);
+      return url.protocol === 'ws:' || url.protocol === 'wss:' ? undefined : 'signal-url must be a ws: or wss: URL';
+    } catch {
+      return 'signal-url must be an absolute ws: or wss: URL';
+    }
+  }
+
+  #fail(code: MeetingRoomErrorCode, message: string, cause?: string): void {
+    this.errorMessage = message;
+    this.state = 'error';
+    this.dispatchEvent(new MeetingRoomErrorEvent(code, message, cause));
+  }
+
+  override render() {
+    return this.#view && this.state !== 'left' && this.state !== 'error' ? this.#view.render() : this.renderLobby();
+  }
+
+  private renderLobby() {
+    const t = this.#strings;
+    const status = this.state === 'joining' ? t.joining : this.state === 'left' ? t.left : '';
+    return html`<div part="lobby">
+      ${this.room ? html`<p part="room-name">${this.room}</p>` : nothing}
+      ${this.errorMessage ? html`<p part="error" role="alert">${this.errorMessage}</p>` : nothing}
+      ${status ? html`<p part="status" role="status">${status}</p>` : nothing}
+      <button
+        part="button join-button"
+        type="button"
+        ?disabled=${this.state === 'joining'}
+        @pointerenter=${this.#handleIntent}
+        @focus=${this.#handleIntent}
+        @click=${() => void this.join()}
+      >
+        ${this.state === 'idle' || this.state === 'joining' ? t.join : t.joinAgain}
+      </button>
+    </div>`;
+  }
+}
+
+/** The language of the element: its own `lang`, else the nearest ancestor's, else the document's. */
+function languageOf(el: HTMLElement): string {
+  return el.lang || el.parentElement?.closest<HTMLElement>('[lang]')?.lang || document.documentElement.lang || 'en';
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'meeting-room': MeetingRoom;
+  }
+}

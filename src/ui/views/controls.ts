@@ -1,0 +1,51 @@
+/** The bar of call controls. */
+import { html, nothing } from 'lit';
+import type { MeetingRoomStrings } from '../strings.js';
+
+export interface ControlsState {
+  micOn: boolean;
+  cameraOn: boolean;
+  hasMic: boolean;
+  hasCamera: boolean;
+  chatOpen: boolean;
+  unread: number;
+}
+
+export interface ControlsActions {
+  toggle: (kind: 'mic' | 'camera') => void;
+  toggleChat: () => void;
+  leave: () => void;
+}
+
+export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsActions) {
+  return html`<div part="controls" role="toolbar" aria-label=${t.controls}>
+    <button
+      part="button mic-button"
+      type="button"
+      aria-pressed=${s.micOn ? 'true' : 'false'}
+      ?disabled=${!s.hasMic}
+      @click=${() => on.toggle('mic')}
+    >
+      ${t.microphone}
+    </button>
+    <button
+      part="button camera-button"
+      type="button"
+      aria-pressed=${s.cameraOn ? 'true' : 'false'}
+      ?disabled=${!s.hasCamera}
+      @click=${() => on.toggle('camera')}
+    >
+      ${t.camera}
+    </button>
+    <button
+      part="button chat-button"
+      type="button"
+      aria-pressed=${s.chatOpen ? 'true' : 'false'}
+      aria-label=${s.unread > 0 ? t.chatUnread(s.unread) : t.chat}
+      @click=${on.toggleChat}
+    >
+      ${t.chat}${s.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${s.unread}</span>` : nothing}
+    </button>
+    <button part="button leave-button" type="button" @click=${on.leave}>${t.leave}</button>
+  </div>`;
+}

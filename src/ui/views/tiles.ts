@@ -1,0 +1,114 @@
+/** Participant tiles: the local one and one per remote participant. */
+import { html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
+import type { Participant } from '../../core/call.js';
+import type { LinkQuality } from '../../core/peer-link.js';
+import { linkProblem, type MeetingRoomStrings } from '../strings.js';
+
+export interface LocalTileState {
+  name: string;
+  stream: MediaStream | undefined;
+  micOn: boolean;
+  cameraOn: boolean;
+}
+
+/**
+ * `srcObject` is bound with `live()`: Lit commits an object-valued binding on
+ * every render, even the same object, and assigning `srcObject` (even the same
+ * stream) reloads the media element. `live()` compares with the element's
+ * current value and assigns only a stream that really changed.
+ */
+export function localTile(t: MeetingRoomStrings, local: LocalTileState, onMetadata: (event: Event) => void) {
+  const parts = ['tile', 'local', local.micOn ? '' : 'muted', local.cameraOn ? '' : 'camera-off'].filter(Boolean);
+  const label = t.you(local.name || t.guest);
+  return html`<div part=${parts.join(' ')} role="listitem" aria-label=${label}>
+    <video
+      part="video"
+      data-local
+      .srcObject=${live(local.stream ?? null)}
+      .muted=${true}
+      ?hidden=${!local.cameraOn}
+      autoplay
+      playsinline
+      @loadedmetadata=${onMetadata}
+    ></video>
+    ${local.cameraOn ? nothing : html`<span part="avatar" aria-hidden="true">${initial(local.name)}</span>`}
+    <span part="name">${label}</span>
+    ${indicators(t, local.micOn, local.cameraOn)}
+  </div>`;
+}
+
+export function remoteTile(
+  t: MeetingRoomStrings,
+  p: Participant,
+  soundBlocked: boolean,
+  onMetadata: (event: Event) => void,
+) {
+  const connecting = !p.problem && (p.connectionState === 'new' || p.connectionState === 'connecting');
+  const failed = Boolean(p.problem) || p.connectionState === 'failed' || p.connectionState === 'disconnected';
+  const parts = [
+    'tile',
+    'remote',
+    p.audioEnabled ? '' : 'muted',
+    p.videoEnabled ? '' : 'camera-off',
+    connecting ? 'connecting' : '',
+    failed ? 'failed' : '',
+    p.quality?.path === 'relay' ? 'relayed' : '',
+  ].filter(Boolean);
+  const label = p.name || t.guest;
+  const problem = p.problem ? (linkProblem(t, p.problem.cause) ?? p.problem.message) : '';
+  return html`<div
+    part=${parts.join(' ')}
+    role="listitem"
+    aria-label=${label}
+    data-client-id=${p.clientId}
+    data-connection=${p.connectionState}
+    data-path=${p.quality?.path ?? nothing}
+    data-quality=${p.quality?.level ?? nothing}
+  >
+    <video
+      part="video"
+      data-remote
+      .srcObject=${live(p.stream ?? null)}
+      .muted=${soundBlocked}
+      ?hidden=${!p.videoEnabled}
+      autoplay
+      playsinline
+      @loadedmetadata=${onMetadata}
+    ></video>
+    ${p.videoEnabled ? nothing : html`<span part="avatar" aria-hidden="true">${initial(p.name)}</span>`}
+    <span part="name">${label}</span>
+    ${indicators(
+      t,
+      p.audioEnabled,
+      p.videoEnabled,
+      problem || (connecting ? t.connecting : failed ? t.connectionLost : ''),
+    )}
+    ${p.quality && !failed ? quality(t, p.quality) : nothing}
+  </div>`;
+}
+
+function indicators(t: MeetingRoomStrings, mic: boolean, camera: boolean, connection = '') {
+  return html`<span part="indicators">
+    ${mic ? nothing : html`<span data-indicator="muted">${t.muted}</span>`}
+    ${camera ? nothing : html`<span data-indicator="camera-off">${t.cameraOff}</span>`}
+    ${connection ? html`<span data-indicator="connection">${connection}</span>` : nothing}
+  </span>`;
+}
+
+function quality(t: MeetingRoomStrings, q: LinkQuality) {
+  const details = [
+    q.rttMs === undefined ? '' : `${Math.round(q.rttMs)} ms`,
+    `${q.lossPercent}% loss`,
+    `${q.bitrateKbps} kbps`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return html`<span part="quality" title=${details} data-level=${q.level}>
+    ${q.path === 'relay' ? t.relayed : t.direct} · ${t.quality[q.level]}
+  </span>`;
+}
+
+function initial(name: string): string {
+  return (name.trim()[0] ?? '?').toUpperCase();
+}
