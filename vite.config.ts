@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { minifyHTMLLiterals } from 'minify-literals';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -18,13 +21,45 @@ function minifyTemplates(): Plugin {
 }
 
 /**
- * Builds the self-contained embed file `dist/public/meeting-room.js` (Lit and
- * partysocket bundled in, with its source map), the small parts it loads on
- * demand beside it, and copies `demo/` there too; the server serves that folder.
+ * Writes a brotli (`.br`, quality 11) and a gzip (`.gz`, level 9) copy beside
+ * every text file of the output, once at build time; the server sends the one
+ * the browser accepts (see server/http.ts) and never compresses per request.
+ */
+function precompress(): Plugin {
+  const TEXT = /\.(js|map|html|css|json|svg|txt)$/;
+  let outDir = '';
+  return {
+    name: 'precompress',
+    apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
+    closeBundle() {
+      const walk = (dir: string): string[] =>
+        readdirSync(dir).flatMap((name) => {
+          const path = join(dir, name);
+          return statSync(path).isDirectory() ? walk(path) : [path];
+        });
+      for (const file of walk(outDir).filter((f) => TEXT.test(f))) {
+        const bytes = readFileSync(file);
+        const br = brotliCompressSync(bytes, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } });
+        const gz = gzipSync(bytes, { level: 9 });
+        if (br.length < bytes.length) writeFileSync(`${file}.br`, br);
+        if (gz.length < bytes.length) writeFileSync(`${file}.gz`, gz);
+      }
+    },
+  };
+}
+
+/**
+ * Builds the embed file `dist/public/meeting-room.js` (the element and its
+ * lobby, Lit inside), the chunks it fetches on demand beside it (the call view
+ * with the core and partysocket; other languages), their source maps and
+ * compressed copies, and copies `demo/` there too; the server serves that folder.
  */
 export default defineConfig({
   publicDir: 'demo',
-  plugins: [minifyTemplates()],
+  plugins: [minifyTemplates(), precompress()],
   build: {
     outDir: 'dist/public',
     emptyOutDir: true,

@@ -32,10 +32,43 @@ function bearerMatches(header: string | undefined, token: string): boolean {
   return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
+/** A chunk's name ends in a content hash (`call-view-DJ4c95Tn.js`): its content never changes under that name. */
+const HASHED = /-[\w-]{8}\.js(\.map)?$/;
+/** The embed file and its chunks (and their source maps): modules that pages on other origins load. */
+const EMBED = /\.js(\.map)?$/;
+
+/**
+ * Caching and CORS for a static file: content-hashed chunks are immutable for
+ * a year; the embed file (whose name stays) is cached briefly and revalidated
+ * with its ETag, so a new release reaches pages within minutes; everything else
+ * (the demo pages) is revalidated on every load. Modules are readable from any
+ * origin, so a page elsewhere can load the embed from this server.
+ */
+export function staticHeaders(path: string): Record<string, string> {
+  const headers: Record<string, string> = {
+    'cache-control': HASHED.test(path)
+      ? 'public, max-age=31536000, immutable'
+      : EMBED.test(path)
+        ? 'public, max-age=300, must-revalidate'
+        : 'no-cache',
+    vary: 'Accept-Encoding',
+  };
+  if (EMBED.test(path)) headers['access-control-allow-origin'] = '*';
+  return headers;
+}
+
 export function createHttpHandler(ctx: HttpContext): Handler {
   const notFound = (res: ServerResponse) => json(res, 404, { error: 'not found' });
-  const statics = ctx.staticDir
-    ? sirv(ctx.staticDir, { dev: false, etag: true, dotfiles: false, extensions: ['html'] })
+  const files = ctx.staticDir
+    ? sirv(ctx.staticDir, { dev: false, etag: true, dotfiles: false, extensions: ['html'], brotli: true, gzip: true })
+    : undefined;
+  // Set before sirv answers, so that a 304 carries them too.
+  const statics: Handler | undefined = files
+    ? (req, res) => {
+        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        for (const [name, value] of Object.entries(staticHeaders(path))) res.setHeader(name, value);
+        files(req, res, () => notFound(res));
+      }
     : undefined;
 
   return (req, res) => {
@@ -90,7 +123,7 @@ export function createHttpHandler(ctx: HttpContext): Handler {
       return;
     }
     if (statics) {
-      statics(req, res, () => notFound(res));
+      statics(req, res);
       return;
     }
     notFound(res);
