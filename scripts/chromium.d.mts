@@ -1,0 +1,3 @@
+/** Types of chromium.mjs, for the TypeScript tests that launch Chromium. */
+export declare const CHROMIUM: string;
+export declare const CHROMIUM_ARGS: string[];
