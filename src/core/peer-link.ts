@@ -183,6 +183,17 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.#pc.restartIce();
   }
 
+  /**
+   * Starts afresh on a new connection and offers (a new DTLS identity, new
+   * remote stream): what the link does by itself when ICE restarts keep
+   * failing, for a page that offers a manual "reconnect".
+   */
+  reconnect(): void {
+    if (this.#closed) return;
+    this.#analytics('renegotiate', { detail: 'requested' });
+    this.#replaceConnection(true);
+  }
+
   /** Closes the connection and forgets every timer and handler. */
   close(): void {
     if (this.#closed) return;
