@@ -10,7 +10,10 @@
  * does); the floor gets the same ICE servers. Cases: 2, 3 and 4 participants
  * (the newcomer meets 1, 2, 3 members already in a call with each other, each
  * member in its own browser like a real participant, present during both the
- * element run and the floor run), and 2 participants relay-only. Runs
+ * element run and the floor run), 2 participants relay-only, and 2 with a
+ * cold click (the newcomer in a fresh document with the HTTP cache off, so
+ * `join()` fetches the call's chunk; the other cases have it, as after the
+ * prefetch on hover or focus; socket phases are not recorded there). Runs
  * alternate floor / element so that noise hits both; medians are reported,
  * with the newcomer's phases (media, socket open, WELCOME, first OFFER
  * received, ANSWER sent, connected, first frame).
@@ -31,7 +34,7 @@ import { startCoturn } from '../scripts/coturn.mjs';
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: '10' },
-    cases: { type: 'string', default: '2,3,4,relay' },
+    cases: { type: 'string', default: '2,3,4,relay,cold' },
     trace: { type: 'boolean', default: false },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -112,13 +115,28 @@ function pageHelpers() {
       tick();
     });
 
-  const element = (room, name, policy) => {
-    const el = document.createElement('meeting-room');
+  const element = (room, name, policy, doc = document) => {
+    const el = doc.createElement('meeting-room');
     el.setAttribute('room', room);
     el.setAttribute('name', name);
     if (policy) el.setAttribute('ice-transport-policy', policy);
-    document.body.append(el);
+    // An about:srcdoc document has no host of its own to derive the default from.
+    el.setAttribute('signal-url', `ws://${location.host}/ws`);
+    doc.body.append(el);
     return el;
+  };
+
+  /**
+   * A document that has loaded only the embed file, as a page does before anyone acts: a fresh same-origin
+   * iframe (its own module map, the same renderer; the page's HTTP cache is off in the cold case).
+   */
+  const freshDocument = async () => {
+    const frame = document.createElement('iframe');
+    frame.allow = 'camera; microphone; autoplay';
+    frame.srcdoc = '<!doctype html><html lang="en"><body><script type="module" src="/meeting-room.js"></script>';
+    document.body.append(frame);
+    await until(() => frame.contentWindow?.customElements?.get('meeting-room'));
+    return frame;
   };
 
   const connectedLinks = (el) =>
@@ -201,15 +219,23 @@ function pageHelpers() {
       window.benchMembers = [];
     },
 
-    /** The newcomer as a <meeting-room>; times relative to join(). */
-    async element(room, others, policy) {
+    /**
+     * The newcomer as a <meeting-room>; times relative to join(). `cold`: in a document that has not fetched
+     * the call's chunk (join() fetches it); otherwise the chunk is loaded already, as after a prefetch on hover.
+     */
+    async element(room, others, policy, cold) {
       const sockets = recordSockets();
       const restorePc = window.benchTrace ? recordPeerConnections(sockets.log) : () => {};
       if (window.benchTrace) window.benchLog = sockets.log;
-      const el = element(room, 'newcomer', policy);
+      const iframe = cold ? await freshDocument() : undefined;
+      const el = element(room, 'newcomer', policy, iframe?.contentDocument);
       const phases = {};
       const t0 = performance.now();
       const joining = el.join();
+      if (cold) {
+        await until(() => el.call);
+        phases.chunk = performance.now() - t0;
+      }
       el.call.on('local-media', () => (phases.media ??= performance.now() - t0));
       // Read from the RTCPeerConnection itself (the element's event waits for getStats).
       const watched = new Set();
@@ -236,6 +262,7 @@ function pageHelpers() {
         trace: sockets.log.map((e) => `${Math.round(e.at - t0)} ${e.what}`).join(', '),
       });
       el.remove();
+      iframe?.remove();
       await new Promise((r) => setTimeout(r, 100));
       return phases;
     },
@@ -311,6 +338,7 @@ const cases = [
   { key: '3', name: '3 participants', others: 2 },
   { key: '4', name: '4 participants', others: 3 },
   { key: 'relay', name: '2 participants, relay only (coturn)', others: 1, relay: true },
+  { key: 'cold', name: '2 participants, cold click (the call chunk fetched by join())', others: 1, cold: true },
 ].filter((c) => flags.cases.split(',').includes(c.key));
 const results = [];
 for (const c of cases) {
@@ -337,7 +365,16 @@ for (const c of cases) {
         await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
         await cdp.send('Profiler.start');
       }
-      const phases = await page.evaluate((r, n, p) => window.bench.element(r, n, p), room, c.others, policy);
+      // Cold: nothing cached, so join() fetches the chunk over HTTP as on a first visit.
+      if (c.cold) await page.setCacheEnabled(false);
+      const phases = await page.evaluate(
+        (r, n, p, cold) => window.bench.element(r, n, p, cold),
+        room,
+        c.others,
+        policy,
+        Boolean(c.cold),
+      );
+      if (c.cold) await page.setCacheEnabled(true);
       if (cdp) {
         const { profile } = await cdp.send('Profiler.stop');
         writeFileSync(flags.profile, JSON.stringify(profile));
@@ -365,7 +402,7 @@ for (const c of cases) {
     const xs = runs.map((r) => r[key]).filter((x) => typeof x === 'number');
     return xs.length ? Math.round(median(xs)) : undefined;
   };
-  const keys = ['media', 'open', 'welcome', 'offer', 'answer', 'connected', 'frame'];
+  const keys = ['chunk', 'media', 'open', 'welcome', 'offer', 'answer', 'connected', 'frame'];
   const row = {
     case: c.name,
     runs: RUNS,
@@ -391,17 +428,17 @@ if (flags.json) {
     `Call setup, ${new Date().toISOString().slice(0, 10)}, ${machine}, median of ${RUNS} runs (ms from join())\n`,
   );
   console.log(
-    '| case | run | media | socket open | WELCOME | OFFER in | ANSWER out | connected | first frame | vs floor |',
+    '| case | run | chunk | media | socket open | WELCOME | OFFER in | ANSWER out | connected | first frame | vs floor |',
   );
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     const f = r.floor;
     const e = r.element;
     console.log(
-      `| ${r.case} | floor | ${ms(f.media)} | – | – | ${ms(f.offer)} | ${ms(f.answer)} | ${ms(f.connected)} | ${ms(f.frame)} | 1.00× |`,
+      `| ${r.case} | floor | – | ${ms(f.media)} | – | – | ${ms(f.offer)} | ${ms(f.answer)} | ${ms(f.connected)} | ${ms(f.frame)} | 1.00× |`,
     );
     console.log(
-      `| ${r.case} | element | ${ms(e.media)} | ${ms(e.open)} | ${ms(e.welcome)} | ${ms(e.offer)} | ${ms(e.answer)} | ${ms(e.connected)} | ${ms(e.frame)} | ${r.ratio.toFixed(2)}× |`,
+      `| ${r.case} | element | ${ms(e.chunk)} | ${ms(e.media)} | ${ms(e.open)} | ${ms(e.welcome)} | ${ms(e.offer)} | ${ms(e.answer)} | ${ms(e.connected)} | ${ms(e.frame)} | ${r.ratio.toFixed(2)}× |`,
     );
   }
 }
