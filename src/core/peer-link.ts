@@ -545,9 +545,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.#options.send({ type: 'ANALYTICS', event, peer: this.peerId, ...extra });
   }
 
-  /** A problem for the UI; the message defaults to the English string for its cause. */
-  #problem(cause: string, message = linkMessages[linkProblemOf(cause)!] ?? cause): void {
-    this.emit('problem', { message, cause });
+  /** A problem for the UI; the message defaults to the English text for its cause. */
+  #problem(cause: string, message?: string): void {
+    const known = linkProblemOf(cause);
+    this.emit('problem', { message: message ?? (known ? linkMessages[known] : cause), cause });
   }
 }
 

@@ -5,7 +5,7 @@
  * element loads on the first sign of intent to join (see `meeting-room.ts`):
  * a page that only shows the Join button never downloads the call core.
  */
-import { html, nothing, type ReactiveControllerHost } from 'lit';
+import { adoptStyles, html, nothing, type ReactiveControllerHost, type ReactiveElement } from 'lit';
 import { Call, type CallError, type CallOptions, type CallState, type Participant } from '../core/call.js';
 import type { ChatBroadcast } from '../protocol/index.js';
 import { callStyles } from './call-view.styles.js';
@@ -48,13 +48,8 @@ export class CallView {
   readonly call: Call;
   #host: CallViewHost;
   #hooks: CallViewHooks;
+  /** The participants as last rendered, to tell what an update changed. */
   #participants: Participant[] = [];
-  #messages: readonly ChatBroadcast[] = [];
-  #localStream: MediaStream | undefined;
-  #micOn = false;
-  #cameraOn = false;
-  #hasMic = false;
-  #hasCamera = false;
   #chatOpen = false;
   #unread = 0;
   #soundBlocked = false;
@@ -63,7 +58,7 @@ export class CallView {
   constructor(host: CallViewHost, hooks: CallViewHooks, options: CallOptions) {
     this.#host = host;
     this.#hooks = hooks;
-    adoptCallStyles(host.renderRoot);
+    adoptCallStyles(host);
     const call = (this.call = new Call(options));
     call.on('state', this.#handleState);
     call.on('joined', ({ room, clientId }) => host.dispatchEvent(new MeetingRoomJoinedEvent(room, clientId)));
@@ -78,7 +73,7 @@ export class CallView {
       host.dispatchEvent(new MeetingRoomParticipantLeftEvent(p));
     });
     call.on('participant-updated', this.#handleParticipantUpdated);
-    call.on('local-media', this.#handleLocalMedia);
+    call.on('local-media', () => this.#update());
     call.on('chat', this.#handleChat);
     call.on('error', this.#handleError);
   }
@@ -127,25 +122,7 @@ export class CallView {
     }
   };
 
-  #handleLocalMedia = ({
-    audioEnabled,
-    videoEnabled,
-    stream,
-  }: {
-    audioEnabled: boolean;
-    videoEnabled: boolean;
-    stream: MediaStream | undefined;
-  }): void => {
-    this.#micOn = audioEnabled;
-    this.#cameraOn = videoEnabled;
-    this.#hasMic = this.call.hasAudio;
-    this.#hasCamera = this.call.hasVideo;
-    this.#localStream = stream;
-    this.#update();
-  };
-
   #handleChat = (message: ChatBroadcast): void => {
-    this.#messages = [...this.call.chat];
     if (!this.#chatOpen) this.#unread++;
     this.#update();
     this.#host.dispatchEvent(new MeetingRoomChatMessageEvent(message));
@@ -211,7 +188,8 @@ export class CallView {
 
   render() {
     const t = this.#hooks.strings();
-    const state = this.call.state;
+    const call = this.call;
+    const state = call.state;
     const status = state === 'joining' ? t.joining : state === 'reconnecting' ? t.reconnecting : '';
     return html`
       ${status ? html`<p part="status" role="status">${status}</p>` : nothing}
@@ -227,20 +205,25 @@ export class CallView {
         <div part="grid" role="list" aria-label=${t.participants}>
           ${localTile(
             t,
-            { name: this.#hooks.name(), stream: this.#localStream, micOn: this.#micOn, cameraOn: this.#cameraOn },
+            {
+              name: this.#hooks.name(),
+              stream: call.localStream,
+              micOn: call.audioEnabled,
+              cameraOn: call.videoEnabled,
+            },
             this.#handleMetadata,
           )}
           ${this.#participants.map((p) => remoteTile(t, p, this.#soundBlocked, this.#handleMetadata))}
         </div>
-        ${this.#chatOpen ? chat(t, this.#messages, this.call.clientId, this.#handleChatSubmit) : nothing}
+        ${this.#chatOpen ? chat(t, call.chat, call.clientId, this.#handleChatSubmit) : nothing}
       </div>
       ${controls(
         t,
         {
-          micOn: this.#micOn,
-          cameraOn: this.#cameraOn,
-          hasMic: this.#hasMic,
-          hasCamera: this.#hasCamera,
+          micOn: call.audioEnabled,
+          cameraOn: call.videoEnabled,
+          hasMic: call.hasAudio,
+          hasCamera: call.hasVideo,
           chatOpen: this.#chatOpen,
           unread: this.#unread,
         },
@@ -250,17 +233,17 @@ export class CallView {
   }
 }
 
-/** Adds the call's styles to the element's shadow root, beside the lobby's. */
-function adoptCallStyles(root: HTMLElement | DocumentFragment): void {
-  const sheet = callStyles.styleSheet;
-  if (!(root instanceof ShadowRoot)) return;
-  if (sheet) {
-    if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
-  } else if (!root.querySelector('style[data-call]')) {
-    // Browsers without constructable style sheets (Lit falls back the same way).
-    const style = document.createElement('style');
-    style.dataset['call'] = '';
-    style.textContent = callStyles.cssText;
-    root.append(style);
-  }
+/** Shadow roots that carry the call's styles already. */
+const styled = new WeakSet<Node>();
+
+/**
+ * Adds the call's styles to the element's shadow root, after the element's own,
+ * with Lit's `adoptStyles` (constructable style sheets, or `<style>` elements
+ * with the page's `litNonce` where those are missing).
+ */
+function adoptCallStyles(host: CallViewHost): void {
+  const root = host.renderRoot;
+  if (!(root instanceof ShadowRoot) || styled.has(root)) return;
+  styled.add(root);
+  adoptStyles(root, [...(host.constructor as typeof ReactiveElement).elementStyles, callStyles]);
 }

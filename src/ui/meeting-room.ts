@@ -243,7 +243,8 @@ export class MeetingRoom extends LitElement {
         error instanceof Error ? error.message : String(error),
       );
     }
-    if (this.state !== 'joining' || !this.isConnected) return; // left, or taken off the page, meanwhile
+    // Left, taken off the page, or joined by a second join() that waited for the same fetch, meanwhile.
+    if (this.state !== 'joining' || !this.isConnected || this.#view) return;
     const ice = this.iceServers.trim() ? module.parseIceServers(this.iceServers) : { ok: true as const, value: [] };
     if (!ice.ok) return this.#fail('invalid-attribute', ice.error);
     const view = new module.CallView(

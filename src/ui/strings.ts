@@ -34,7 +34,7 @@ export interface MeetingRoomStrings {
   message: string;
   send: string;
   youSender: string;
-  /** Local media outcomes, by DOMException name (see local-media.ts). */
+  /** Local media outcomes, by DOMException name (keys and English texts from core/messages.ts). */
   mediaDenied: string;
   mediaNotFound: string;
   mediaAudioOnly: string;

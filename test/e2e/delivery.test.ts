@@ -146,7 +146,7 @@ after(async () => {
 });
 
 describe('two-stage loading', () => {
-  it('fetches only the embed file until intent; focus on Join fetches the call before the click', async () => {
+  it('fetches only the embed file until intent; focus on Join fetches the call without joining', async () => {
     const url = await staticSite(BUILT, pageHtml('/meeting-room.js', `room="idle-${process.pid}"`));
     const { page, scripts } = await visit(url);
     await new Promise((r) => setTimeout(r, 500)); // an idle page stays idle
