@@ -8,7 +8,8 @@
  * → toggles and chat → LEAVE.
  */
 import { Emitter } from './emitter.js';
-import { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './local-media.js';
+import { LocalDevices, type DeviceChange, type DeviceFailure, type InputKind } from './devices.js';
+import { mediaMessage, type MediaDevice } from './messages.js';
 import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
 import type { ChatBroadcast, IceServerConfig, PeerInfo } from '../protocol/index.js';
 import { SignalingClient, type MediaState, type SignalingEvents, type SignalingState } from './signaling-client.js';
@@ -31,6 +32,13 @@ export interface CallOptions {
   clientId?: string;
   /** Ask for camera and microphone (false: receive-only). Default true. */
   requestMedia?: boolean;
+  /**
+   * The local devices, perhaps started already (a pre-join preview): the call
+   * sends their tracks instead of capturing again, and stops them when it
+   * ends. Without it, the call captures the microphone, and the camera when
+   * `videoEnabled`.
+   */
+  devices?: LocalDevices;
   /** A WebSocket class, for non-browser use. */
   WebSocket?: typeof WebSocket;
 }
@@ -53,6 +61,8 @@ export interface CallError {
   code: 'signaling' | 'media' | 'connectivity' | 'refused';
   message: string;
   cause?: string;
+  /** For `media`: the devices it is about. */
+  device?: MediaDevice;
 }
 
 export interface CallEvents extends Record<string, unknown> {
@@ -64,8 +74,15 @@ export interface CallEvents extends Record<string, unknown> {
   'participant-updated': Participant;
   /** The local microphone or camera changed. */
   'local-media': { audioEnabled: boolean; videoEnabled: boolean; stream: MediaStream | undefined };
+  /** A device in use changed: chosen, lost (a stand-in took over, or none), or back. */
+  'device-change': DeviceChange;
   chat: ChatBroadcast;
   error: CallError;
+}
+
+/** A stream of the local tracks of the moment (the preview and the local tile show it). */
+function streamOf(tracks: LinkTracks): MediaStream {
+  return new MediaStream([tracks.audio, tracks.video].filter((t): t is MediaStreamTrack => t !== undefined));
 }
 
 /** How long a member still connected to us may take to rejoin a server that restarted (see #handleWelcome). */
@@ -78,10 +95,10 @@ export class Call extends Emitter<CallEvents> {
   readonly room: string;
   #options: CallOptions;
   #signaling: SignalingClient;
-  #media: LocalMedia | undefined;
-  #tracks: LinkTracks = { audio: undefined, video: undefined, hasVideo: false, stream: new MediaStream() };
+  #devices: LocalDevices | undefined;
+  /** Shared with every link: links made later send the tracks of the moment. */
+  #tracks: LinkTracks = { audio: undefined, video: undefined, send: false, stream: new MediaStream() };
   #audioEnabled: boolean;
-  #videoEnabled: boolean;
   #state: CallState = 'idle';
   #participants = new Map<string, Participant>();
   #links = new Map<string, PeerLink>();
@@ -98,7 +115,6 @@ export class Call extends Emitter<CallEvents> {
     this.#options = options;
     this.room = options.room;
     this.#audioEnabled = options.audioEnabled;
-    this.#videoEnabled = options.videoEnabled;
     this.#signaling = new SignalingClient({
       url: options.signalUrl,
       room: options.room,
@@ -128,24 +144,32 @@ export class Call extends Emitter<CallEvents> {
     return this.#signaling.ignoredMessages;
   }
 
+  /** The local microphone and camera tracks of the moment (a new object when a track changes). */
   get localStream(): MediaStream | undefined {
-    return this.#media?.stream;
+    return this.#devices ? this.#tracks.stream : undefined;
+  }
+
+  /** The local devices, once joining started (undefined when receive-only). */
+  get devices(): LocalDevices | undefined {
+    return this.#devices;
   }
 
   get audioEnabled(): boolean {
     return this.#audioEnabled && this.#tracks.audio !== undefined;
   }
 
+  /** The camera is on: captured and sent (off stops it). */
   get videoEnabled(): boolean {
-    return this.#videoEnabled && this.#tracks.hasVideo;
+    return this.#tracks.video !== undefined;
   }
 
   get hasAudio(): boolean {
     return this.#tracks.audio !== undefined;
   }
 
+  /** A camera can be turned on. */
   get hasVideo(): boolean {
-    return this.#tracks.hasVideo;
+    return this.#devices?.hasCamera ?? false;
   }
 
   /** Everyone else in the room, in the order they were seen. */
@@ -178,29 +202,36 @@ export class Call extends Emitter<CallEvents> {
     let mediaKnown!: (state: MediaState) => void;
     this.#joinSentAt = performance.now();
     this.#signaling.connect(new Promise<MediaState>((resolve) => (mediaKnown = resolve)));
-    if (this.#options.requestMedia !== false) {
-      const media = await acquireLocalMedia();
-      if ((this.#state as CallState) !== 'joining') {
-        stopLocalMedia(media); // left while the permission prompt was open
-        return;
-      }
-      this.#media = media;
+    const given = this.#options.devices;
+    if (given || this.#options.requestMedia !== false) {
+      const devices = (this.#devices = given ?? new LocalDevices({ video: this.#options.videoEnabled }));
+      const failures: DeviceFailure[] = [];
+      this.#off.push(
+        devices.on('track', this.#handleTrack),
+        devices.on('change', (change) => this.emit('device-change', change)),
+        devices.on('failure', (failure) => {
+          if (this.#state === 'joining') failures.push(failure);
+          else this.#mediaError(failure);
+        }),
+      );
+      await devices.start(); // done already when a preview started them
+      if ((this.#state as CallState) !== 'joining') return; // left while the permission prompt was open
+      this.#tracks.send = true;
+      this.#tracks.audio = devices.audioTrack;
+      this.#tracks.video = devices.videoTrack;
+      if (this.#tracks.audio) this.#tracks.audio.enabled = this.#audioEnabled;
+      this.#tracks.stream = streamOf(this.#tracks);
+      this.#emitLocalMedia();
+      // After the tracks are known, so that listeners can tell audio-only from receive-only.
+      for (const failure of failures) this.#mediaError(failure);
     }
-    const audio = this.#media?.audioTrack;
-    const video = this.#media?.videoTrack;
-    if (audio) audio.enabled = this.#audioEnabled;
-    if (video) video.enabled = this.#videoEnabled;
-    this.#tracks = {
-      audio,
-      video: this.#videoEnabled ? video : undefined,
-      hasVideo: video !== undefined,
-      stream: this.#media?.stream ?? new MediaStream(),
-    };
-    this.#emitLocalMedia();
-    // After the tracks are known, so that listeners can tell audio-only from receive-only.
-    const problem = this.#media?.problem;
-    if (problem) this.emit('error', { code: 'media', message: problem.message, cause: problem.name });
     mediaKnown({ audioEnabled: this.audioEnabled, videoEnabled: this.videoEnabled });
+  }
+
+  /** Switches the microphone, camera or speaker (captures the new device; links get it without an offer). */
+  setDevice(kind: InputKind | 'audiooutput', deviceId: string): Promise<void> {
+    if (!this.#devices) return Promise.reject(new DOMException('This call has no local devices', 'InvalidStateError'));
+    return this.#devices.setDevice(kind, deviceId);
   }
 
   /** Mutes or unmutes the microphone (track.enabled; no renegotiation) and tells the room. */
@@ -213,18 +244,15 @@ export class Call extends Emitter<CallEvents> {
   }
 
   /**
-   * Turns the camera on or off. Off disables the track and stops sending
-   * video on every link (replaceTrack(null): no renegotiation, no bytes).
+   * Turns the camera on or off. Off stops the camera (its light goes out) and
+   * sends no video on any link (replaceTrack(null): no renegotiation, no
+   * bytes); on captures it again. Resolves true when the camera is as asked.
    */
-  setVideoEnabled(enabled: boolean): void {
-    const video = this.#media?.videoTrack;
-    if (!video || enabled === this.#videoEnabled) return;
-    this.#videoEnabled = enabled;
-    video.enabled = enabled;
-    this.#tracks.video = enabled ? video : undefined;
-    for (const link of this.#links.values()) void link.setVideoTrack(this.#tracks.video);
-    this.#signaling.send({ type: 'VIDEO_TOGGLE', enabled });
-    this.#emitLocalMedia();
+  async setVideoEnabled(enabled: boolean): Promise<boolean> {
+    const devices = this.#devices;
+    if (!devices || this.#state === 'left') return false;
+    if (enabled === this.videoEnabled) return true;
+    return devices.setCamera(enabled); // the track event below tells the links and the room
   }
 
   /** Sends a chat line to the room (shown when the server echoes it, in order). */
@@ -245,7 +273,8 @@ export class Call extends Emitter<CallEvents> {
     for (const link of this.#links.values()) link.close();
     this.#links.clear();
     this.#participants.clear();
-    stopLocalMedia(this.#media);
+    this.#devices?.stop();
+    this.#options.devices?.stop(); // handed over, even if joining never began
     if (wasActive) this.emit('state', 'left');
     this.removeAllListeners();
   }
@@ -260,8 +289,37 @@ export class Call extends Emitter<CallEvents> {
     this.emit('local-media', {
       audioEnabled: this.audioEnabled,
       videoEnabled: this.videoEnabled,
-      stream: this.#media?.stream,
+      stream: this.localStream,
     });
+  }
+
+  /**
+   * A device's track changed (switched, lost, back, camera on or off): every
+   * link sends the new one with replaceTrack, and the room hears of a change
+   * of state. A microphone lost with no other to take over leaves us muted.
+   */
+  #handleTrack = ({ kind, track }: { kind: InputKind; track: MediaStreamTrack | undefined }): void => {
+    if (this.#state === 'joining' && !this.#tracks.send) return; // the tracks are read when the media is known
+    const audio = kind === 'audioinput';
+    const before = audio ? this.audioEnabled : this.videoEnabled;
+    if (audio) {
+      if (!track) this.#audioEnabled = false;
+      if (track) track.enabled = this.#audioEnabled;
+      this.#tracks.audio = track;
+    } else {
+      this.#tracks.video = track;
+    }
+    this.#tracks.stream = streamOf(this.#tracks);
+    for (const link of this.#links.values()) void link.setTrack(audio ? 'audio' : 'video', track);
+    const after = audio ? this.audioEnabled : this.videoEnabled;
+    if (before !== after) this.#signaling.send({ type: audio ? 'AUDIO_TOGGLE' : 'VIDEO_TOGGLE', enabled: after });
+    this.#emitLocalMedia();
+  };
+
+  #mediaError(failure: DeviceFailure): void {
+    const device: MediaDevice =
+      failure.kinds.length === 2 ? 'both' : failure.kinds[0] === 'videoinput' ? 'camera' : 'microphone';
+    this.emit('error', { code: 'media', message: mediaMessage(failure.problem, device), cause: failure.name, device });
   }
 
   #iceServers(): RTCIceServer[] {

@@ -22,6 +22,19 @@ export {
   type MediaState,
   type SignalingEvents,
 } from './signaling-client.js';
-export { acquireLocalMedia, stopLocalMedia, type LocalMedia } from './local-media.js';
+export {
+  LocalDevices,
+  deviceIdOf,
+  type DevicesOptions,
+  type DevicesEvents,
+  type DeviceKind,
+  type InputKind,
+  type DeviceChoice,
+  type DeviceInfo,
+  type DeviceChange,
+  type DeviceChangeReason,
+  type DeviceFailure,
+} from './devices.js';
+export { mediaProblemOf, mediaMessage, type MediaProblem, type MediaDevice } from './messages.js';
 export { parseIceServers } from './ice-servers.js';
 export type * from '../protocol/index.js';

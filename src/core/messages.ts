@@ -3,15 +3,6 @@
  * developers and logs), keyed so that a UI can show its own localized text
  * for the same problem: the element's string tables use these keys.
  */
-export const mediaMessages = {
-  mediaDenied: 'Camera and microphone permission was denied; you joined without them.',
-  mediaNotFound: 'No camera or microphone was found; you joined without them.',
-  mediaAudioOnly: 'No camera is available; you joined with audio only.',
-  mediaBusy: 'The camera or microphone is in use by another application.',
-  mediaInsecure: 'This page cannot use a camera (it needs https); you joined without one.',
-  mediaFailed: 'Could not start camera or microphone; you joined without them.',
-};
-
 export const linkMessages = {
   turnRefused: 'Cannot connect: the TURN server refused the credentials (401).',
   noPath: 'Cannot connect: no network path was found.',
@@ -20,17 +11,42 @@ export const linkMessages = {
   renegotiating: 'The connection failed; negotiating a new one.',
 };
 
-export type MediaProblem = keyof typeof mediaMessages;
 export type LinkProblem = keyof typeof linkMessages;
 
-/** The problem for a local media outcome: a DOMException name, and whether audio survived. */
-export function mediaProblemOf(name: string, audioOnly: boolean): MediaProblem {
-  if (audioOnly) return 'mediaAudioOnly';
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'mediaDenied';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'mediaNotFound';
-  if (name === 'NotReadableError') return 'mediaBusy';
-  if (name === 'TypeError') return 'mediaInsecure';
-  return 'mediaFailed';
+/** What went wrong capturing a device, from the DOMException name getUserMedia rejected with. */
+export type MediaProblem = 'denied' | 'notFound' | 'busy' | 'overconstrained' | 'insecure' | 'failed';
+
+/** Which devices a problem is about. */
+export type MediaDevice = 'camera' | 'microphone' | 'both';
+
+export function mediaProblemOf(name: string): MediaProblem {
+  if (name === 'NotAllowedError' || name === 'SecurityError' || name === 'PermissionDeniedError') return 'denied';
+  if (name === 'NotFoundError' || name === 'DevicesNotFoundError') return 'notFound';
+  if (name === 'NotReadableError' || name === 'TrackStartError') return 'busy';
+  if (name === 'OverconstrainedError') return 'overconstrained';
+  if (name === 'TypeError') return 'insecure';
+  return 'failed';
+}
+
+const DEVICE = { camera: 'camera', microphone: 'microphone', both: 'camera and microphone' };
+
+/** The English text of a media problem (the element shows its own localized text for the same problem). */
+export function mediaMessage(problem: MediaProblem, device: MediaDevice): string {
+  const d = DEVICE[device];
+  switch (problem) {
+    case 'denied':
+      return `Permission to use the ${d} was denied.`;
+    case 'notFound':
+      return device === 'both' ? 'No camera or microphone was found.' : `No ${d} was found.`;
+    case 'busy':
+      return `The ${d} ${device === 'both' ? 'are' : 'is'} in use by another application.`;
+    case 'overconstrained':
+      return `The chosen ${d} ${device === 'both' ? 'are' : 'is'} not available; using the default.`;
+    case 'insecure':
+      return 'This page cannot use a camera or microphone (it needs https).';
+    case 'failed':
+      return `The ${d} could not be started.`;
+  }
 }
 
 /** The problem for a link failure, by the cause PeerLink reports; undefined for an unknown cause. */

@@ -25,12 +25,16 @@ import type {
 } from '../protocol/index.js';
 
 export interface LinkTracks {
-  /** The microphone track (sent even when muted: muting disables it). */
+  /** The microphone track (sent even when muted: muting disables it), or undefined while there is none. */
   audio: MediaStreamTrack | undefined;
   /** The camera track, or undefined while the camera is off or absent. */
   video: MediaStreamTrack | undefined;
-  /** Whether this side has a camera at all (the video transceiver then sends). */
-  hasVideo: boolean;
+  /**
+   * Whether this side sends at all (false: receive-only). A sending side's
+   * transceivers are `sendrecv` even without a track, so that a device found
+   * later is sent with replaceTrack, without an offer.
+   */
+  send: boolean;
   stream: MediaStream;
 }
 
@@ -160,9 +164,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     return this.#chain;
   }
 
-  /** Sends a different camera track (or none while the camera is off); no renegotiation. */
-  async setVideoTrack(track: MediaStreamTrack | undefined): Promise<void> {
-    const transceiver = this.#transceiver('video');
+  /** Sends a different microphone or camera track (or none); no renegotiation. */
+  async setTrack(kind: 'audio' | 'video', track: MediaStreamTrack | undefined): Promise<void> {
+    const transceiver = this.#transceiver(kind);
     if (transceiver && transceiver.sender.track !== (track ?? null)) {
       await transceiver.sender.replaceTrack(track ?? null);
     }
@@ -242,14 +246,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     pc.onconnectionstatechange = () => this.#onStateChange(pc);
     pc.oniceconnectionstatechange = () => this.#onStateChange(pc);
     if (offerNow) {
-      pc.addTransceiver(tracks.audio ?? 'audio', {
-        direction: tracks.audio ? 'sendrecv' : 'recvonly',
-        streams: [tracks.stream],
-      });
-      pc.addTransceiver(tracks.video ?? 'video', {
-        direction: tracks.hasVideo ? 'sendrecv' : 'recvonly',
-        streams: [tracks.stream],
-      });
+      const direction = tracks.send ? 'sendrecv' : 'recvonly';
+      pc.addTransceiver(tracks.audio ?? 'audio', { direction, streams: [tracks.stream] });
+      pc.addTransceiver(tracks.video ?? 'video', { direction, streams: [tracks.stream] });
     }
   }
 
@@ -347,8 +346,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       const transceiver = this.#transceiver(kind);
       if (!transceiver || transceiver.sender.track) continue;
       const track = kind === 'audio' ? tracks.audio : tracks.video;
-      const sends = kind === 'audio' ? tracks.audio !== undefined : tracks.hasVideo;
-      if (sends) {
+      if (tracks.send) {
         transceiver.direction = 'sendrecv';
         if (track) void transceiver.sender.replaceTrack(track);
         transceiver.sender.setStreams?.(tracks.stream);

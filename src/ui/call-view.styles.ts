@@ -32,7 +32,7 @@ export const callStyles = css`
     height: 100%;
     object-fit: cover;
   }
-  video:not([data-ready]) {
+  [part~='video']:not([data-ready]) {
     visibility: hidden;
   }
   [part~='local'] [part~='video'] {
@@ -153,11 +153,142 @@ export const callStyles = css`
     font: inherit;
     padding: 6px 8px;
   }
+  [part~='prejoin'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    justify-content: center;
+    gap: 24px;
+    padding: 24px;
+    margin: auto;
+    width: 100%;
+  }
+  [part~='preview-box'] {
+    position: relative;
+    display: grid;
+    place-items: center;
+    flex: 1 1 320px;
+    max-width: 560px;
+    aspect-ratio: 16 / 9;
+    overflow: hidden;
+    color: #fff;
+    background: var(--meeting-room-tile-background, #24292f);
+    border-radius: var(--meeting-room-tile-radius, 8px);
+  }
+  [part~='preview'] {
+    position: absolute;
+    inset: 0;
+    width: 100%;
+    height: 100%;
+    object-fit: cover;
+    transform: scaleX(-1);
+  }
+  [part~='preview-controls'] {
+    position: absolute;
+    bottom: 12px;
+    display: flex;
+    gap: 8px;
+  }
+  [part~='preview-controls'] button[aria-pressed='false'] {
+    color: #fff;
+    background: var(--meeting-room-danger, #b42318);
+    box-shadow: none;
+  }
+  [part~='prejoin-form'] {
+    display: grid;
+    gap: 12px;
+    flex: 0 1 320px;
+    min-width: 0;
+  }
+  [part~='prejoin-title'] {
+    margin: 0;
+    font-size: 1.4em;
+  }
+  [part~='prejoin-form'] [part~='room-name'] {
+    margin: -8px 0 0;
+    opacity: 0.75;
+  }
+  [part~='devices'] {
+    display: grid;
+    gap: 12px;
+  }
+  [part~='device-field'] {
+    display: grid;
+    gap: 4px;
+  }
+  [part~='device-label'] {
+    font-size: 0.9em;
+    font-weight: 600;
+  }
+  [part~='name-input'],
+  [part~='device-select'] {
+    min-width: 0;
+    font: inherit;
+    padding: 6px 8px;
+    color: inherit;
+    background: var(--meeting-room-panel-background, #fff);
+    border: 1px solid rgb(127 127 127 / 60%);
+    border-radius: 6px;
+  }
+  [part~='name-input'][readonly] {
+    border-style: dashed;
+  }
+  [part~='mic-level'] {
+    height: 6px;
+    border-radius: 3px;
+    overflow: hidden;
+    background: rgb(127 127 127 / 25%);
+  }
+  [part~='mic-level-bar'] {
+    display: block;
+    height: 100%;
+    width: var(--level, 0%);
+    background: var(--meeting-room-accent, #0b57d0);
+    transition: width 90ms linear;
+  }
+  [part~='test-sound-button'] {
+    justify-self: start;
+    color: var(--meeting-room-color, #1f2328);
+    background: transparent;
+    box-shadow: inset 0 0 0 1px currentColor;
+  }
+  [part~='prejoin-form'] [part~='error'],
+  [part~='prejoin-form'] [part~='status'] {
+    margin: 0;
+    text-align: start;
+  }
+  [part~='permission-help'] {
+    color: inherit;
+  }
+  [part~='settings'] {
+    width: var(--meeting-room-chat-width, 300px);
+    max-width: 50%;
+    padding: 12px;
+    overflow-y: auto;
+    border-left: 1px solid rgb(0 0 0 / 12%);
+    background: var(--meeting-room-panel-background, #fff);
+  }
+  [part~='toast'] {
+    position: absolute;
+    left: 50%;
+    bottom: 64px;
+    transform: translateX(-50%);
+    margin: 0;
+    padding: 8px 16px;
+    border-radius: 8px;
+    color: #fff;
+    background: rgb(0 0 0 / 80%);
+    pointer-events: none;
+  }
+  [part~='toast']:empty {
+    padding: 0;
+  }
   @media (max-width: 600px) {
     [part~='stage'] {
       flex-direction: column;
     }
-    [part~='chat'] {
+    [part~='chat'],
+    [part~='settings'] {
       width: auto;
       max-width: none;
       border-left: 0;

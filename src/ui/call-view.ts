@@ -6,12 +6,23 @@
  * a page that only shows the Join button never downloads the call core.
  */
 import { adoptStyles, html, nothing, type ReactiveControllerHost, type ReactiveElement } from 'lit';
+import { AudioLevel } from '../core/audio-level.js';
 import { Call, type CallError, type CallOptions, type CallState, type Participant } from '../core/call.js';
+import {
+  LocalDevices,
+  type DeviceChange,
+  type DeviceChoice,
+  type DeviceFailure,
+  type DeviceInfo,
+  type DeviceKind,
+} from '../core/devices.js';
+import { mediaMessage, mediaProblemOf, type MediaDevice, type MediaProblem } from '../core/messages.js';
 import type { ChatBroadcast } from '../protocol/index.js';
 import { callStyles } from './call-view.styles.js';
 import {
   MeetingRoomChatMessageEvent,
   MeetingRoomConnectionStateEvent,
+  MeetingRoomDeviceChangeEvent,
   MeetingRoomErrorEvent,
   MeetingRoomJoinedEvent,
   MeetingRoomMediaChangedEvent,
@@ -19,9 +30,12 @@ import {
   MeetingRoomParticipantLeftEvent,
   type MeetingRoomErrorCode,
 } from './events.js';
-import { mediaProblem, type MeetingRoomStrings } from './strings.js';
+import { loadPreferences, savePreferences, tokenName, type Preferences } from './preferences.js';
+import type { MeetingRoomStrings } from './strings.js';
 import { chat } from './views/chat.js';
 import { controls } from './views/controls.js';
+import { devicePickers } from './views/devices.js';
+import { prejoin } from './views/prejoin.js';
 import { localTile, remoteTile } from './views/tiles.js';
 
 export { parseIceServers } from '../core/ice-servers.js';
@@ -36,30 +50,155 @@ export interface CallViewHooks {
   strings: () => MeetingRoomStrings;
   /** The local display name. */
   name: () => string;
-  /** The call moved to joining, joined or reconnecting. */
-  onState: (state: 'joining' | 'joined' | 'reconnecting') => void;
+  /** The view moved to pre-join, or the call to joining, joined or reconnecting. */
+  onState: (state: 'prejoin' | 'joining' | 'joined' | 'reconnecting') => void;
   /** The call ended by itself (refused, unreachable while joining): the element shows why and leaves. */
   onFail: (code: MeetingRoomErrorCode, message: string, cause?: string) => void;
   /** The Leave control was pressed. */
   leave: () => void;
 }
 
+/** How the element wants the call: its options, and how to get there. */
+export interface CallViewOptions {
+  /** The call's options (name, microphone and camera are the starting point the pre-join view may change). */
+  call: CallOptions;
+  /** Show the pre-join view first (else join at once). */
+  prejoin: boolean;
+  /** Remember name, toggles and devices in localStorage. */
+  remember: boolean;
+  /** `permission-help-href`: shown with a permission error. */
+  helpHref: string;
+  /** Devices chosen with setDevice() before joining, over the remembered ones. */
+  preferred: Partial<Record<DeviceKind, DeviceChoice>>;
+}
+
+const TOAST_MS = 5000;
+const METER_MS = 100;
+const ERROR_CODES: Record<MediaProblem, MeetingRoomErrorCode> = {
+  denied: 'media-denied',
+  notFound: 'media-not-found',
+  busy: 'media-busy',
+  overconstrained: 'media-overconstrained',
+  insecure: 'media',
+  failed: 'media',
+};
+
+const deviceOf = (failure: DeviceFailure): MediaDevice =>
+  failure.kinds.length === 2 ? 'both' : failure.kinds[0] === 'videoinput' ? 'camera' : 'microphone';
+
+/** The devices a person can see in a list: the browser's, or, before any permission, none. */
+export async function listDevices(preferred: Partial<Record<DeviceKind, DeviceChoice>>): Promise<DeviceInfo[]> {
+  const devices = new LocalDevices({ preferred: { ...loadPreferences().devices, ...preferred } });
+  try {
+    return await devices.list();
+  } finally {
+    devices.stop();
+  }
+}
+
+export { loadPreferences, savePreferences };
+
 export class CallView {
-  readonly call: Call;
+  /** The call, once the person entered (undefined in the pre-join view). */
+  call: Call | undefined;
   #host: CallViewHost;
   #hooks: CallViewHooks;
+  #options: CallViewOptions;
+  #devices: LocalDevices;
+  #deviceList: DeviceInfo[] = [];
+  #started: Promise<void> | undefined;
+  #phase: 'prejoin' | 'call' | 'left' = 'prejoin';
+  #name: string;
+  #nameLocked: boolean;
+  #micOn: boolean;
+  /** The camera's track alone, for the preview (a new stream when the track changes). */
+  #preview: MediaStream | undefined;
+  #problem = '';
+  #starting = false;
+  #toast = '';
+  #toastTimer: ReturnType<typeof setTimeout> | undefined;
+  #meter: AudioLevel | undefined;
+  #meterTimer: ReturnType<typeof setInterval> | undefined;
   /** The participants as last rendered, to tell what an update changed. */
   #participants: Participant[] = [];
-  #chatOpen = false;
+  #panel: 'chat' | 'settings' | undefined;
   #unread = 0;
   #soundBlocked = false;
   #notice = '';
 
-  constructor(host: CallViewHost, hooks: CallViewHooks, options: CallOptions) {
+  constructor(host: CallViewHost, hooks: CallViewHooks, options: CallViewOptions) {
     this.#host = host;
     this.#hooks = hooks;
+    this.#options = options;
     adoptCallStyles(host);
-    const call = (this.call = new Call(options));
+    const remembered: Preferences = options.remember ? loadPreferences() : {};
+    const fromToken = options.call.token ? tokenName(options.call.token) : undefined;
+    this.#nameLocked = fromToken !== undefined;
+    this.#name = fromToken ?? (options.call.name || remembered.name || '');
+    // The page's no-audio / no-video win; otherwise what the person chose in the pre-join view last time.
+    const last = options.prejoin ? remembered : {};
+    this.#micOn = options.call.audioEnabled && (last.audio ?? true);
+    const cameraOn = options.call.videoEnabled && (last.video ?? true);
+    this.#devices = new LocalDevices({
+      audio: options.call.requestMedia !== false,
+      video: cameraOn,
+      preferred: { ...remembered.devices, ...options.preferred },
+    });
+    this.#devices.on('track', this.#handleTrack);
+    this.#devices.on('change', (change) => {
+      if (this.#phase === 'prejoin') this.#handleDeviceChange(change);
+    });
+    this.#devices.on('failure', (failure) => {
+      if (this.#phase === 'prejoin') this.#handleFailure(failure);
+    });
+  }
+
+  /** The local devices (pre-join and call). */
+  get devices(): LocalDevices {
+    return this.#devices;
+  }
+
+  /** Shows the pre-join view and starts the preview, or joins at once (no pre-join). */
+  async start(): Promise<void> {
+    if (!this.#options.prejoin) return this.enter();
+    this.#hooks.onState('prejoin');
+    this.#starting = true;
+    this.#started = this.#devices.start().then(async () => {
+      this.#starting = false;
+      if (this.#phase === 'left') return;
+      const audio = this.#devices.audioTrack;
+      if (audio) audio.enabled = this.#micOn;
+      await this.#refreshDevices();
+      this.#startMeter();
+    });
+    this.#update();
+    await this.#started;
+    this.#update();
+  }
+
+  /** Leaves the pre-join view for the room: the call sends the preview's tracks. */
+  async enter(): Promise<void> {
+    if (this.#phase !== 'prejoin') return;
+    this.#phase = 'call';
+    await this.#started; // a click on "Join now" while the camera still starts
+    if ((this.#phase as string) === 'left') return;
+    this.#stopMeter();
+    const cameraOn = this.#devices.videoTrack !== undefined || !this.#options.prejoin;
+    if (this.#options.remember) {
+      savePreferences({
+        ...(this.#nameLocked ? {} : { name: this.#name }),
+        ...(this.#options.prejoin ? { audio: this.#micOn, video: cameraOn } : {}),
+      });
+    }
+    const name = this.#name.trim();
+    const call = (this.call = new Call({
+      ...this.#options.call,
+      ...(name ? { name } : {}),
+      audioEnabled: this.#micOn,
+      videoEnabled: cameraOn,
+      devices: this.#devices,
+    }));
+    const host = this.#host;
     call.on('state', this.#handleState);
     call.on('joined', ({ room, clientId }) => host.dispatchEvent(new MeetingRoomJoinedEvent(room, clientId)));
     call.on('participant-joined', (p) => {
@@ -74,28 +213,161 @@ export class CallView {
     });
     call.on('participant-updated', this.#handleParticipantUpdated);
     call.on('local-media', () => this.#update());
+    call.on('device-change', this.#handleDeviceChange);
     call.on('chat', this.#handleChat);
     call.on('error', this.#handleError);
+    this.#update();
+    await call.join();
   }
 
-  /** Connects and joins (media and signaling started when it resolves). */
-  join(): Promise<void> {
-    return this.call.join();
-  }
-
-  /** Leaves the call: LEAVE sent, tracks stopped, links and socket closed. */
+  /** Leaves: the call (LEAVE sent, links and socket closed) or the preview; every track stopped. */
   leave(): void {
-    this.call.leave();
+    this.#phase = 'left';
+    this.#stopMeter();
+    clearTimeout(this.#toastTimer);
+    this.call?.leave();
+    this.#devices.stop();
   }
+
+  /** Uses a device (the pickers and the element's setDevice()). */
+  async setDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    await this.#devices.setDevice(kind, deviceId);
+  }
+
+  #handleTrack = ({ kind, track }: { kind: string; track: MediaStreamTrack | undefined }): void => {
+    if (kind === 'videoinput') this.#preview = track ? new MediaStream([track]) : undefined;
+    if (kind === 'audioinput' && this.#phase === 'prejoin') {
+      if (track) track.enabled = this.#micOn;
+      else this.#micOn = false;
+      this.#startMeter();
+    }
+    this.#update();
+  };
+
+  /** A device changed: the page hears of it, the person is told of what they did not do, the choice is kept. */
+  #handleDeviceChange = (change: DeviceChange): void => {
+    const t = this.#hooks.strings();
+    this.#host.dispatchEvent(new MeetingRoomDeviceChangeEvent(change.kind, change.deviceId, change.label, change.reason));
+    if (change.reason === 'user') {
+      if (this.#options.remember) savePreferences({ devices: { ...loadPreferences().devices, [change.kind]: { deviceId: change.deviceId, label: change.label } } });
+      if (change.kind !== 'audiooutput') this.#problem = '';
+    } else if (change.deviceId) {
+      this.#showToast(t.nowUsing(change.label || t[change.kind === 'videoinput' ? 'camera' : change.kind === 'audioinput' ? 'microphone' : 'speaker']));
+    } else if (change.kind !== 'audiooutput') {
+      this.#showToast(change.kind === 'audioinput' ? t.micLost : t.cameraLost);
+    }
+    if (change.kind === 'audiooutput') this.#applySinkEverywhere();
+    void this.#refreshDevices();
+  };
+
+  #handleFailure = (failure: DeviceFailure): void => {
+    const t = this.#hooks.strings();
+    const device = deviceOf(failure);
+    this.#problem = t.media(failure.problem, device);
+    this.#update();
+    this.#host.dispatchEvent(
+      new MeetingRoomErrorEvent(ERROR_CODES[failure.problem], mediaMessage(failure.problem, device), failure.name, device),
+    );
+  };
+
+  async #refreshDevices(): Promise<void> {
+    this.#deviceList = await this.#devices.list();
+    this.#update();
+  }
+
+  #showToast(text: string): void {
+    this.#toast = text;
+    clearTimeout(this.#toastTimer);
+    this.#toastTimer = setTimeout(() => {
+      this.#toast = '';
+      this.#update();
+    }, TOAST_MS);
+    this.#update();
+  }
+
+  /** The meter of the pre-join view: the level of the microphone, ten times a second, straight into the DOM. */
+  #startMeter(): void {
+    this.#stopMeter();
+    const track = this.#devices.audioTrack;
+    if (!track || this.#phase !== 'prejoin') return;
+    const meter = (this.#meter = new AudioLevel(track));
+    this.#meterTimer = setInterval(() => {
+      const element = this.#host.renderRoot.querySelector<HTMLElement>('[part~="mic-level"]');
+      const value = String(Math.round((track.enabled ? meter.level : 0) * 100));
+      if (!element || element.getAttribute('aria-valuenow') === value) return;
+      element.setAttribute('aria-valuenow', value);
+      element.style.setProperty('--level', `${value}%`);
+    }, METER_MS);
+  }
+
+  #stopMeter(): void {
+    clearInterval(this.#meterTimer);
+    this.#meter?.close();
+    this.#meter = undefined;
+  }
+
+  /** Sends the sound of a media element to the chosen speaker (new elements as they are rendered). */
+  #applySink = (element: Element | undefined): void => {
+    const sinkId = this.#devices.sinkId;
+    if (element instanceof HTMLMediaElement && 'setSinkId' in element && element.sinkId !== sinkId) {
+      element.setSinkId(sinkId).catch(() => {}); // a speaker gone meanwhile: the devicechange handling follows
+    }
+  };
+
+  #applySinkEverywhere(): void {
+    for (const media of this.#host.renderRoot.querySelectorAll('video[data-remote]')) this.#applySink(media);
+  }
+
+  /** A short tone on the chosen speaker. */
+  #testSound = (): void => {
+    const context = new AudioContext();
+    const tone = context.createOscillator();
+    const gain = context.createGain();
+    const out = context.createMediaStreamDestination();
+    tone.frequency.value = 660;
+    gain.gain.setValueAtTime(0.2, context.currentTime);
+    gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + 0.8);
+    tone.connect(gain).connect(out);
+    const audio = new Audio();
+    audio.srcObject = out.stream;
+    this.#applySink(audio);
+    tone.start();
+    void audio.play().catch(() => {});
+    setTimeout(() => {
+      tone.stop();
+      audio.srcObject = null;
+      void context.close();
+    }, 900);
+  };
+
+  #selectDevice = (kind: DeviceKind, deviceId: string): void => {
+    this.setDevice(kind, deviceId).catch(() => {}); // a failure shows through the failure event
+  };
 
   /** A control button toggled the microphone or camera: the page hears of it (a method call fires nothing). */
   #toggle = (kind: 'mic' | 'camera'): void => {
     const call = this.call;
-    if (kind === 'mic') call.setAudioEnabled(!call.audioEnabled);
-    else call.setVideoEnabled(!call.videoEnabled);
-    this.#host.dispatchEvent(
-      new MeetingRoomMediaChangedEvent(call.clientId, true, call.audioEnabled, call.videoEnabled),
-    );
+    if (!call) {
+      if (kind === 'mic') {
+        this.#micOn = !this.#micOn;
+        const audio = this.#devices.audioTrack;
+        if (audio) audio.enabled = this.#micOn;
+        this.#update();
+      } else {
+        void this.#devices.setCamera(this.#devices.videoTrack === undefined);
+      }
+      return;
+    }
+    const done = () =>
+      this.#host.dispatchEvent(
+        new MeetingRoomMediaChangedEvent(call.clientId, true, call.audioEnabled, call.videoEnabled),
+      );
+    if (kind === 'mic') {
+      call.setAudioEnabled(!call.audioEnabled);
+      done();
+    } else {
+      void call.setVideoEnabled(!call.videoEnabled).then(done);
+    }
   };
 
   #update(): void {
@@ -109,7 +381,7 @@ export class CallView {
 
   #handleParticipantUpdated = (p: Participant): void => {
     const before = this.#participants.find((x) => x.clientId === p.clientId);
-    this.#participants = this.call.participants;
+    this.#participants = this.call?.participants ?? [];
     this.#update();
     if (!before) return;
     if (before.audioEnabled !== p.audioEnabled || before.videoEnabled !== p.videoEnabled) {
@@ -123,20 +395,21 @@ export class CallView {
   };
 
   #handleChat = (message: ChatBroadcast): void => {
-    if (!this.#chatOpen) this.#unread++;
+    if (this.#panel !== 'chat') this.#unread++;
     this.#update();
     this.#host.dispatchEvent(new MeetingRoomChatMessageEvent(message));
   };
 
   #handleError = (error: CallError): void => {
     if (error.code === 'media') {
-      const call = this.call;
-      this.#notice = mediaProblem(this.#hooks.strings(), error.cause ?? '', call.hasAudio && !call.hasVideo);
+      const problem = mediaProblemOf(error.cause ?? '');
+      const device = error.device ?? 'both';
+      this.#notice = this.#hooks.strings().media(problem, device);
       this.#update();
-      this.#host.dispatchEvent(new MeetingRoomErrorEvent('media', error.message, error.cause));
+      this.#host.dispatchEvent(new MeetingRoomErrorEvent(ERROR_CODES[problem], error.message, error.cause, device));
       return;
     }
-    if (error.code === 'refused' || (error.code === 'signaling' && this.call.state === 'joining')) {
+    if (error.code === 'refused' || (error.code === 'signaling' && this.call?.state === 'joining')) {
       this.#hooks.onFail(error.code === 'refused' ? 'refused' : 'signaling', error.message, error.cause);
       return;
     }
@@ -171,24 +444,53 @@ export class CallView {
     return this.#host.renderRoot.querySelector<HTMLInputElement>('[part~="chat-input"]');
   }
 
-  #handleChatToggle = (): void => {
-    this.#chatOpen = !this.#chatOpen;
-    if (this.#chatOpen) {
+  #togglePanel(panel: 'chat' | 'settings'): void {
+    this.#panel = this.#panel === panel ? undefined : panel;
+    if (this.#panel === 'chat') {
       this.#unread = 0;
       void this.#host.updateComplete.then(() => this.#chatInput()?.focus());
     }
+    if (this.#panel === 'settings') void this.#refreshDevices();
     this.#update();
-  };
+  }
 
   #handleChatSubmit = (event: SubmitEvent): void => {
     event.preventDefault();
     const input = this.#chatInput();
-    if (input && this.call.sendChat(input.value)) input.value = '';
+    if (input && this.call?.sendChat(input.value)) input.value = '';
   };
 
   render() {
     const t = this.#hooks.strings();
+    const toast = html`<p part="toast" role="status">${this.#toast}</p>`;
     const call = this.call;
+    if (!call) {
+      const devices = this.#devices;
+      return html`${prejoin(
+        t,
+        {
+          room: this.#options.call.room,
+          name: this.#name,
+          nameLocked: this.#nameLocked,
+          preview: this.#preview,
+          micOn: this.#micOn && devices.audioTrack !== undefined,
+          cameraOn: devices.videoTrack !== undefined,
+          hasMic: devices.audioTrack !== undefined,
+          hasCamera: devices.hasCamera,
+          starting: this.#starting,
+          devices: this.#deviceList,
+          problem: this.#problem,
+          helpHref: devices.problems.audioinput?.problem === 'denied' || devices.problems.videoinput?.problem === 'denied' ? this.#options.helpHref : '',
+        },
+        {
+          toggle: this.#toggle,
+          name: (value) => (this.#name = value),
+          join: () => void this.enter(),
+          select: this.#selectDevice,
+          testSound: this.#testSound,
+        },
+      )}${toast}`;
+    }
     const state = call.state;
     const status = state === 'joining' ? t.joining : state === 'reconnecting' ? t.reconnecting : '';
     return html`
@@ -206,16 +508,25 @@ export class CallView {
           ${localTile(
             t,
             {
-              name: this.#hooks.name(),
+              name: this.#name || this.#hooks.name(),
               stream: call.localStream,
               micOn: call.audioEnabled,
               cameraOn: call.videoEnabled,
             },
             this.#handleMetadata,
           )}
-          ${this.#participants.map((p) => remoteTile(t, p, this.#soundBlocked, this.#handleMetadata))}
+          ${this.#participants.map((p) =>
+            remoteTile(t, p, this.#soundBlocked, this.#handleMetadata, this.#applySink),
+          )}
         </div>
-        ${this.#chatOpen ? chat(t, call.chat, call.clientId, this.#handleChatSubmit) : nothing}
+        ${this.#panel === 'chat' ? chat(t, call.chat, call.clientId, this.#handleChatSubmit) : nothing}
+        ${
+          this.#panel === 'settings'
+            ? html`<section part="settings" aria-label=${t.settings}>
+                ${devicePickers(t, this.#deviceList, { select: this.#selectDevice, testSound: this.#testSound })}
+              </section>`
+            : nothing
+        }
       </div>
       ${controls(
         t,
@@ -224,11 +535,18 @@ export class CallView {
           cameraOn: call.videoEnabled,
           hasMic: call.hasAudio,
           hasCamera: call.hasVideo,
-          chatOpen: this.#chatOpen,
+          chatOpen: this.#panel === 'chat',
+          settingsOpen: this.#panel === 'settings',
           unread: this.#unread,
         },
-        { toggle: this.#toggle, toggleChat: this.#handleChatToggle, leave: this.#hooks.leave },
+        {
+          toggle: this.#toggle,
+          toggleChat: () => this.#togglePanel('chat'),
+          toggleSettings: () => this.#togglePanel('settings'),
+          leave: this.#hooks.leave,
+        },
       )}
+      ${toast}
     `;
   }
 }

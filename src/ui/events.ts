@@ -83,9 +83,36 @@ export class MeetingRoomConnectionStateEvent extends MeetingRoomEvent {
   }
 }
 
-/** `load-failed`: the call's code (the chunks beside the embed file) could not be fetched. */
+/** A device in use changed: the person chose it (`user`), the one in use was lost (`lost`: a stand-in took over, or `deviceId` is `''` when none is left), or the chosen one came back (`returned`). */
+export class MeetingRoomDeviceChangeEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-device-change';
+  constructor(
+    readonly kind: 'audioinput' | 'videoinput' | 'audiooutput',
+    readonly deviceId: string,
+    readonly label: string,
+    readonly reason: 'user' | 'lost' | 'returned',
+  ) {
+    super(MeetingRoomDeviceChangeEvent.type);
+  }
+}
+
+/**
+ * `load-failed`: the call's code (the chunks beside the embed file) could not be fetched.
+ * Camera and microphone: `media-denied` (permission), `media-not-found` (no such device), `media-busy`
+ * (in use by another application), `media-overconstrained` (the chosen device cannot be used; the default
+ * is tried), `media` (anything else, e.g. a page without https).
+ */
 export type MeetingRoomErrorCode =
-  'invalid-attribute' | 'load-failed' | 'signaling' | 'media' | 'connectivity' | 'refused';
+  | 'invalid-attribute'
+  | 'load-failed'
+  | 'signaling'
+  | 'media'
+  | 'media-denied'
+  | 'media-not-found'
+  | 'media-busy'
+  | 'media-overconstrained'
+  | 'connectivity'
+  | 'refused';
 
 export class MeetingRoomErrorEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-error';
@@ -94,6 +121,8 @@ export class MeetingRoomErrorEvent extends MeetingRoomEvent {
     readonly message: string,
     /** The server's ERROR code, or the DOMException name, when there is one. */
     readonly cause?: string,
+    /** For camera and microphone errors: `camera`, `microphone` or `both`. */
+    readonly device?: 'camera' | 'microphone' | 'both',
   ) {
     super(MeetingRoomErrorEvent.type);
   }
@@ -109,5 +138,6 @@ declare global {
     'meeting-room-chat-message': MeetingRoomChatMessageEvent;
     'meeting-room-connection-state': MeetingRoomConnectionStateEvent;
     'meeting-room-error': MeetingRoomErrorEvent;
+    'meeting-room-device-change': MeetingRoomDeviceChangeEvent;
   }
 }

@@ -6,13 +6,21 @@
  */
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Call } from '../core/call.js';
+import type { DeviceChoice, DeviceInfo, DeviceKind } from '../core/devices.js';
 import type { CallView } from './call-view.js';
-import { MeetingRoomErrorEvent, MeetingRoomLeftEvent, type MeetingRoomErrorCode } from './events.js';
+import {
+  MeetingRoomDeviceChangeEvent,
+  MeetingRoomErrorEvent,
+  MeetingRoomLeftEvent,
+  type MeetingRoomErrorCode,
+} from './events.js';
 import { en, loadStrings, localeOf, stringsFor, type MeetingRoomStrings } from './strings.js';
 import { SIGNAL_PATH } from '../protocol/index.js';
 import { styles } from './meeting-room.styles.js';
 
-export type MeetingRoomState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'error';
+export type MeetingRoomState = 'idle' | 'prejoin' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'error';
+
+const DEVICE_KINDS = new Set<string>(['audioinput', 'videoinput', 'audiooutput']);
 
 const ROOM_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -49,8 +57,29 @@ function loadCallView(): Promise<CallViewModule> {
  * @summary Drop-in peer-to-peer video meeting.
  *
  * @csspart lobby - The view before joining (and after leaving), with the Join button.
- * @csspart room-name - The room's name in the lobby.
- * @csspart join-button - The Join button.
+ * @csspart room-name - The room's name in the lobby and the pre-join view.
+ * @csspart join-button - The Join button of the lobby, and "Join now" in the pre-join view.
+ * @csspart prejoin - The pre-join view: preview, name, devices, "Join now".
+ * @csspart prejoin-title - Its heading.
+ * @csspart prejoin-form - Its form (name, meter, pickers, problems, "Join now").
+ * @csspart preview-box - The box around the preview and its microphone and camera buttons.
+ * @csspart preview - The live, mirrored camera preview.
+ * @csspart preview-controls - The microphone and camera buttons over the preview.
+ * @csspart name-input - The name field (read-only when the token names the person).
+ * @csspart mic-level - The microphone level meter (`role="meter"`, `aria-valuenow` 0-100, and `--level` as a percentage for CSS).
+ * @csspart mic-level-bar - The bar inside the meter.
+ * @csspart devices - The device pickers (pre-join view and settings panel).
+ * @csspart device-field - A label with its field (name, camera, microphone, speaker).
+ * @csspart device-label - The text of that label.
+ * @csspart device-select - Every device picker; each also has its own part below.
+ * @csspart camera-select - The camera picker.
+ * @csspart mic-select - The microphone picker.
+ * @csspart speaker-select - The speaker picker (only where the browser can route sound: `setSinkId`).
+ * @csspart test-sound-button - Plays a short tone on the chosen speaker.
+ * @csspart permission-help - The link to `permission-help-href`, with a permission error.
+ * @csspart toast - Announces device changes the person did not make ("Now using …"); empty otherwise.
+ * @csspart settings-button - Opens and closes the settings panel.
+ * @csspart settings - The settings panel: the device pickers during the call.
  * @csspart status - A status line (joining, reconnecting, left).
  * @csspart error - The visible error message.
  * @csspart notice - A non-fatal message, e.g. joined without camera.
@@ -105,6 +134,7 @@ function loadCallView(): Promise<CallViewModule> {
  * @fires {MeetingRoomMediaChangedEvent} meeting-room-media-changed - A remote participant's microphone or camera went on or off, or the user toggled ours with a control button (`local` is then true).
  * @fires {MeetingRoomChatMessageEvent} meeting-room-chat-message - A chat message arrived (including our own, as echoed by the server).
  * @fires {MeetingRoomConnectionStateEvent} meeting-room-connection-state - The link to a peer changed state.
+ * @fires {MeetingRoomDeviceChangeEvent} meeting-room-device-change - A camera, microphone or speaker changed: chosen (`reason: 'user'`), lost (`'lost'`; a stand-in took over, or `deviceId` is empty), or back (`'returned'`).
  * @fires {MeetingRoomErrorEvent} meeting-room-error - Something failed; `code` and `message` say what.
  */
 export class MeetingRoom extends LitElement {
@@ -121,6 +151,9 @@ export class MeetingRoom extends LitElement {
     name: {},
     token: {},
     autojoin: { type: Boolean },
+    skipPrejoin: { type: Boolean, attribute: 'skip-prejoin' },
+    noRemember: { type: Boolean, attribute: 'no-remember' },
+    permissionHelpHref: { attribute: 'permission-help-href' },
     noAudio: { type: Boolean, attribute: 'no-audio' },
     noVideo: { type: Boolean, attribute: 'no-video' },
     lang: {},
@@ -129,6 +162,8 @@ export class MeetingRoom extends LitElement {
   };
 
   #view: CallView | undefined;
+  /** Devices chosen with setDevice() before joining. */
+  #chosen: Partial<Record<DeviceKind, DeviceChoice>> = {};
   #strings: MeetingRoomStrings = en;
   private errorMessage = '';
 
@@ -150,8 +185,17 @@ export class MeetingRoom extends LitElement {
   /** JWT for servers that require one (`MEETING_AUTH_SECRET`). */
   token = '';
 
-  /** Join as soon as the element is connected, without the Join button. */
+  /** Join as soon as the element is connected, without the Join button (and without the pre-join view). */
   autojoin = false;
+
+  /** Join straight away when Join is pressed, without the pre-join view (preview, name, devices). */
+  skipPrejoin = false;
+
+  /** Do not remember name, microphone and camera on/off and devices (localStorage key `meeting-room`). */
+  noRemember = false;
+
+  /** A page that explains how to allow camera and microphone, linked from the permission error. */
+  permissionHelpHref = '';
 
   /** Join with the microphone muted. */
   noAudio = false;
@@ -166,7 +210,7 @@ export class MeetingRoom extends LitElement {
   /** Overrides any UI string of the built-in table (see `MeetingRoomStrings`). */
   strings: Partial<MeetingRoomStrings> = {};
 
-  /** The call's state, reflected for CSS: idle, joining, joined, reconnecting, left, error. */
+  /** The call's state, reflected for CSS: idle, prejoin, joining, joined, reconnecting, left, error. */
   state: MeetingRoomState = 'idle';
 
   /** The headless call while joined: for monitoring, or to build on. */
@@ -176,7 +220,7 @@ export class MeetingRoom extends LitElement {
 
   /** Our clientId in the room, once joining started. */
   get clientId(): string | undefined {
-    return this.#view?.call.clientId;
+    return this.#view?.call?.clientId;
   }
 
   override connectedCallback(): void {
@@ -218,10 +262,13 @@ export class MeetingRoom extends LitElement {
   };
 
   /**
-   * Joins the room (the Join button calls this). Fetches the call's code if
-   * it is not there yet; resolves once media and signaling started.
+   * Does what the Join button does: shows the pre-join view (unless
+   * `skip-prejoin` or `autojoin`), or, from the pre-join view, enters the
+   * room. Fetches the call's code if it is not there yet; resolves once the
+   * preview runs, or once media and signaling started.
    */
   async join(): Promise<void> {
+    if (this.state === 'prejoin' && this.#view) return this.#view.enter();
     if (this.#view || this.state === 'joining') return;
     const problem = !ROOM_PATTERN.test(this.room)
       ? `room must be 1-64 of A-Z a-z 0-9 _ - (got "${this.room.slice(0, 80)}")`
@@ -260,22 +307,31 @@ export class MeetingRoom extends LitElement {
         leave: () => this.leave(),
       },
       {
-        signalUrl: this.signalUrl || defaultSignalUrl(window.location),
-        room: this.room,
-        ...(this.name ? { name: this.name } : {}),
-        ...(this.token ? { token: this.token } : {}),
-        iceServers: ice.value,
-        iceTransportPolicy: this.iceTransportPolicy,
-        audioEnabled: !this.noAudio,
-        videoEnabled: !this.noVideo,
+        call: {
+          signalUrl: this.signalUrl || defaultSignalUrl(window.location),
+          room: this.room,
+          ...(this.name ? { name: this.name } : {}),
+          ...(this.token ? { token: this.token } : {}),
+          iceServers: ice.value,
+          iceTransportPolicy: this.iceTransportPolicy,
+          audioEnabled: !this.noAudio,
+          videoEnabled: !this.noVideo,
+        },
+        prejoin: !this.skipPrejoin && !this.autojoin,
+        remember: !this.noRemember,
+        helpHref: this.permissionHelpHref,
+        preferred: this.#chosen,
       },
     );
     this.#view = view;
-    this.requestUpdate(); // the stage replaces the lobby
-    await view.join();
+    this.requestUpdate(); // the pre-join view or the stage replaces the lobby
+    await view.start();
   }
 
-  /** Leaves the room: LEAVE is sent, tracks stopped, links and socket closed. */
+  /**
+   * Leaves the room: LEAVE is sent, tracks stopped, links and socket closed.
+   * From the pre-join view: the preview stops and the lobby returns.
+   */
   leave(): void {
     const view = this.#view;
     if (!view) {
@@ -284,23 +340,58 @@ export class MeetingRoom extends LitElement {
     }
     this.#view = undefined;
     view.leave();
+    if (!view.call) {
+      if (this.state !== 'error') this.state = 'idle';
+      return;
+    }
     if (this.state !== 'error') this.state = 'left';
     this.dispatchEvent(new MeetingRoomLeftEvent(view.call.room));
   }
 
   /** Turns the microphone on or off (tells the room; fires no event on this element). */
   setMicrophone(on: boolean): void {
-    this.#view?.call.setAudioEnabled(on);
+    this.#view?.call?.setAudioEnabled(on);
   }
 
-  /** Turns the camera on or off (tells the room; fires no event on this element). */
+  /** Turns the camera on or off (tells the room; fires no event on this element); off stops the camera. */
   setCamera(on: boolean): void {
-    this.#view?.call.setVideoEnabled(on);
+    void this.#view?.call?.setVideoEnabled(on);
   }
 
   /** Sends a chat message; false when it cannot be sent (empty, too long, not in a room). */
   sendChat(text: string): boolean {
-    return this.#view?.call.sendChat(text) ?? false;
+    return this.#view?.call?.sendChat(text) ?? false;
+  }
+
+  /**
+   * The cameras, microphones and speakers the browser lists, with the ones in
+   * use (or chosen for the next join) marked `selected`. Labels are empty
+   * until the page has had camera or microphone permission.
+   */
+  async getDevices(): Promise<DeviceInfo[]> {
+    if (this.#view) return this.#view.devices.list();
+    return (await loadCallView()).listDevices(this.#chosen);
+  }
+
+  /**
+   * Uses a camera (`videoinput`), microphone (`audioinput`) or speaker
+   * (`audiooutput`) by id: at once in the pre-join view or the call (the
+   * others keep receiving, no renegotiation), or for the next join. Rejects
+   * with a `NotFoundError` for an id the browser does not list, or the
+   * capture's error (the old device stays in use).
+   */
+  async setDevice(kind: DeviceKind, deviceId: string): Promise<void> {
+    if (!DEVICE_KINDS.has(kind)) throw new TypeError(`kind must be audioinput, videoinput or audiooutput (got "${String(kind).slice(0, 40)}")`);
+    if (typeof deviceId !== 'string') throw new TypeError('deviceId must be a string');
+    if (this.#view) return this.#view.setDevice(kind, deviceId);
+    const module = await loadCallView();
+    const device = (await module.listDevices(this.#chosen)).find((d) => d.kind === kind && d.deviceId === deviceId);
+    if (!device) throw new DOMException(`No ${kind} device with id "${deviceId.slice(0, 80)}"`, 'NotFoundError');
+    this.#chosen = { ...this.#chosen, [kind]: { deviceId, label: device.label } };
+    if (!this.noRemember) {
+      module.savePreferences({ devices: { ...module.loadPreferences().devices, [kind]: { deviceId, label: device.label } } });
+    }
+    this.dispatchEvent(new MeetingRoomDeviceChangeEvent(kind, deviceId, device.label, 'user'));
   }
 
   #checkSignalUrl(): string | undefined {

@@ -6,7 +6,7 @@
  * the embed file.
  * Messages meant for page authors (bad attributes) stay in English.
  */
-import { linkMessages, linkProblemOf, mediaMessages, mediaProblemOf } from '../core/messages.js';
+import { linkMessages, linkProblemOf, mediaMessage, type MediaDevice, type MediaProblem } from '../core/messages.js';
 
 export interface MeetingRoomStrings {
   join: string;
@@ -34,13 +34,29 @@ export interface MeetingRoomStrings {
   message: string;
   send: string;
   youSender: string;
-  /** Local media outcomes, by DOMException name (keys and English texts from core/messages.ts). */
-  mediaDenied: string;
-  mediaNotFound: string;
-  mediaAudioOnly: string;
-  mediaBusy: string;
-  mediaInsecure: string;
-  mediaFailed: string;
+  /** What went wrong capturing the camera, the microphone or both (English texts from core/messages.ts). */
+  media: (problem: MediaProblem, device: MediaDevice) => string;
+  /** Said after a media problem in the pre-join view. */
+  mediaHint: string;
+  /** The link to `permission-help-href`. */
+  permissionHelp: string;
+  /** Pre-join. */
+  prejoinTitle: string;
+  yourName: string;
+  joinNow: string;
+  preview: string;
+  starting: string;
+  micLevel: string;
+  speaker: string;
+  testSound: string;
+  /** A device without a label (before permission): "Camera 2". */
+  deviceNumber: (kind: string, n: number) => string;
+  noDevice: string;
+  settings: string;
+  /** Hot-swap and device changes, announced. */
+  nowUsing: (label: string) => string;
+  micLost: string;
+  cameraLost: string;
   /** Link problems, by cause. */
   turnRefused: string;
   noPath: string;
@@ -78,7 +94,23 @@ export const en: MeetingRoomStrings = {
   message: 'Message',
   send: 'Send',
   youSender: 'You',
-  ...mediaMessages,
+  media: mediaMessage,
+  mediaHint: 'You can join without it, or pick another device.',
+  permissionHelp: 'How to allow access',
+  prejoinTitle: 'Ready to join?',
+  yourName: 'Your name',
+  joinNow: 'Join now',
+  preview: 'Your camera preview',
+  starting: 'Starting camera and microphone…',
+  micLevel: 'Microphone level',
+  speaker: 'Speaker',
+  testSound: 'Test sound',
+  deviceNumber: (kind, n) => `${kind} ${n}`,
+  noDevice: 'None found',
+  settings: 'Settings',
+  nowUsing: (label) => `Now using ${label}`,
+  micLost: 'The microphone was disconnected. You are muted.',
+  cameraLost: 'The camera was disconnected.',
   ...linkMessages,
   unreachable: 'Cannot reach the meeting server.',
   loadFailed: 'The meeting could not be loaded. Check the connection and try again.',
@@ -121,11 +153,6 @@ export async function loadStrings(lang: string | null | undefined): Promise<Meet
     loaded.set(locale, en);
     return en;
   }
-}
-
-/** The string for a local media outcome (a DOMException name plus whether audio survived). */
-export function mediaProblem(strings: MeetingRoomStrings, name: string, audioOnly: boolean): string {
-  return strings[mediaProblemOf(name, audioOnly)];
 }
 
 /** The string for a link problem, by the cause PeerLink reports. */

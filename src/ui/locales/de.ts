@@ -27,12 +27,40 @@ export const de: MeetingRoomStrings = {
   message: 'Nachricht',
   send: 'Senden',
   youSender: 'Sie',
-  mediaDenied: 'Zugriff auf Kamera und Mikrofon wurde verweigert; Sie sind ohne beigetreten.',
-  mediaNotFound: 'Keine Kamera und kein Mikrofon gefunden; Sie sind ohne beigetreten.',
-  mediaAudioOnly: 'Keine Kamera verfügbar; Sie sind nur mit Ton beigetreten.',
-  mediaBusy: 'Kamera oder Mikrofon wird von einer anderen Anwendung benutzt.',
-  mediaInsecure: 'Diese Seite kann keine Kamera nutzen (sie braucht https); Sie sind ohne beigetreten.',
-  mediaFailed: 'Kamera oder Mikrofon konnten nicht gestartet werden; Sie sind ohne beigetreten.',
+  media: (problem, device) => {
+    const d = { camera: 'Kamera', microphone: 'Mikrofon', both: 'Kamera und Mikrofon' }[device];
+    const article = { camera: 'Die', microphone: 'Das', both: 'Die' }[device];
+    switch (problem) {
+      case 'denied':
+        return `Der Zugriff auf ${device === 'both' ? d : `${article.toLowerCase()} ${d}`} wurde verweigert.`;
+      case 'notFound':
+        return device === 'both' ? 'Keine Kamera und kein Mikrofon gefunden.' : `${device === 'camera' ? 'Keine' : 'Kein'} ${d} gefunden.`;
+      case 'busy':
+        return `${article} ${d} ${device === 'both' ? 'werden' : 'wird'} von einer anderen Anwendung benutzt.`;
+      case 'overconstrained':
+        return `${article} gewählte ${d} ${device === 'both' ? 'sind' : 'ist'} nicht verfügbar; die Standardgeräte werden benutzt.`;
+      case 'insecure':
+        return 'Diese Seite kann weder Kamera noch Mikrofon nutzen (sie braucht https).';
+      case 'failed':
+        return `${article} ${d} ${device === 'both' ? 'konnten' : 'konnte'} nicht gestartet werden.`;
+    }
+  },
+  mediaHint: 'Sie können ohne beitreten oder ein anderes Gerät wählen.',
+  permissionHelp: 'So erlauben Sie den Zugriff',
+  prejoinTitle: 'Bereit zum Beitreten?',
+  yourName: 'Ihr Name',
+  joinNow: 'Jetzt beitreten',
+  preview: 'Vorschau Ihrer Kamera',
+  starting: 'Kamera und Mikrofon werden gestartet …',
+  micLevel: 'Mikrofonpegel',
+  speaker: 'Lautsprecher',
+  testSound: 'Testton',
+  deviceNumber: (kind, n) => `${kind} ${n}`,
+  noDevice: 'Keines gefunden',
+  settings: 'Einstellungen',
+  nowUsing: (label) => `Jetzt aktiv: ${label}`,
+  micLost: 'Das Mikrofon wurde getrennt. Sie sind stummgeschaltet.',
+  cameraLost: 'Die Kamera wurde getrennt.',
   turnRefused: 'Keine Verbindung: Der TURN-Server hat die Zugangsdaten abgelehnt (401).',
   noPath: 'Keine Verbindung: Es wurde kein Netzwerkpfad gefunden.',
   connectTimeout: 'Noch keine Verbindung zu dieser Person; neuer Versuch läuft.',

@@ -8,12 +8,14 @@ export interface ControlsState {
   hasMic: boolean;
   hasCamera: boolean;
   chatOpen: boolean;
+  settingsOpen: boolean;
   unread: number;
 }
 
 export interface ControlsActions {
   toggle: (kind: 'mic' | 'camera') => void;
   toggleChat: () => void;
+  toggleSettings: () => void;
   leave: () => void;
 }
 
@@ -45,6 +47,14 @@ export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsAc
       @click=${on.toggleChat}
     >
       ${t.chat}${s.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${s.unread}</span>` : nothing}
+    </button>
+ <button
+      part="button settings-button"
+      type="button"
+      aria-pressed=${s.settingsOpen ? 'true' : 'false'}
+      @click=${on.toggleSettings}
+    >
+      ${t.settings}
     </button>
     <button part="button leave-button" type="button" @click=${on.leave}>${t.leave}</button>
   </div>`;

@@ -1,0 +1,114 @@
+/**
+ * The pre-join view: see and hear yourself, set your name, pick devices, then
+ * join. Its preview's tracks are the ones the call sends.
+ */
+import { html, nothing } from 'lit';
+import { live } from 'lit/directives/live.js';
+import type { DeviceInfo } from '../../core/devices.js';
+import type { MeetingRoomStrings } from '../strings.js';
+import { devicePickers, type PickerActions } from './devices.js';
+
+export interface PrejoinState {
+  room: string;
+  name: string;
+  /** The name comes from the token: shown, not editable. */
+  nameLocked: boolean;
+  /** The camera's track alone (undefined while the camera is off). */
+  preview: MediaStream | undefined;
+  micOn: boolean;
+  cameraOn: boolean;
+  hasMic: boolean;
+  hasCamera: boolean;
+  starting: boolean;
+  devices: readonly DeviceInfo[];
+  /** What went wrong with the devices, in the person's language. */
+  problem: string;
+  /** Permission was denied and the page has a help page for it. */
+  helpHref: string;
+}
+
+export interface PrejoinActions extends PickerActions {
+  toggle: (kind: 'mic' | 'camera') => void;
+  name: (value: string) => void;
+  join: () => void;
+}
+
+export function prejoin(t: MeetingRoomStrings, s: PrejoinState, on: PrejoinActions) {
+  return html`<section part="prejoin" aria-labelledby="prejoin-title">
+    <div part="preview-box">
+      <video
+        part="preview"
+        aria-label=${t.preview}
+        .srcObject=${live(s.preview ?? null)}
+        .muted=${true}
+        ?hidden=${!s.preview}
+        autoplay
+        playsinline
+      ></video>
+      ${s.preview ? nothing : html`<span part="avatar" aria-hidden="true">${(s.name.trim()[0] ?? '?').toUpperCase()}</span>`}
+      <div part="preview-controls">
+        <button
+          part="button mic-button"
+          type="button"
+          aria-pressed=${s.micOn ? 'true' : 'false'}
+          ?disabled=${!s.hasMic}
+          @click=${() => on.toggle('mic')}
+        >
+          ${t.microphone}
+        </button>
+        <button
+          part="button camera-button"
+          type="button"
+          aria-pressed=${s.cameraOn ? 'true' : 'false'}
+          ?disabled=${!s.hasCamera}
+          @click=${() => on.toggle('camera')}
+        >
+          ${t.camera}
+        </button>
+      </div>
+    </div>
+    <form
+      part="prejoin-form"
+      @submit=${(event: SubmitEvent) => {
+        event.preventDefault();
+        on.join();
+      }}
+    >
+      <h2 id="prejoin-title" part="prejoin-title">${t.prejoinTitle}</h2>
+      ${s.room ? html`<p part="room-name">${s.room}</p>` : nothing}
+      <label part="device-field">
+        <span part="device-label">${t.yourName}</span>
+        <input
+          part="name-input"
+          type="text"
+          maxlength="64"
+          autocomplete="name"
+          .value=${live(s.name)}
+          ?readonly=${s.nameLocked}
+          @input=${(event: InputEvent) => on.name((event.target as HTMLInputElement).value)}
+        />
+      </label>
+      <div
+        part="mic-level"
+        role="meter"
+        aria-label=${t.micLevel}
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow="0"
+      >
+        <span part="mic-level-bar"></span>
+      </div>
+      ${devicePickers(t, s.devices, on)}
+      ${s.starting ? html`<p part="status" role="status">${t.starting}</p>` : nothing}
+      ${s.problem
+        ? html`<p part="error" role="alert">
+            ${s.problem} ${t.mediaHint}
+            ${s.helpHref
+              ? html`<a part="permission-help" href=${s.helpHref} target="_blank" rel="noopener">${t.permissionHelp}</a>`
+              : nothing}
+          </p>`
+        : nothing}
+      <button part="button join-button" type="submit">${t.joinNow}</button>
+    </form>
+  </section>`;
+}
