@@ -119,6 +119,7 @@ function pageHelpers() {
     const el = doc.createElement('meeting-room');
     el.setAttribute('room', room);
     el.setAttribute('name', name);
+    el.toggleAttribute('skip-prejoin', true); // join() to first frame, without the pre-join view's extra click
     if (policy) el.setAttribute('ice-transport-policy', policy);
     // An about:srcdoc document has no host of its own to derive the default from.
     el.setAttribute('signal-url', `ws://${location.host}/ws`);

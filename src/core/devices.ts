@@ -143,12 +143,13 @@ export class LocalDevices extends Emitter<DevicesEvents> {
     return (this.#started ??= this.#run(async () => {
       const kinds = (['audioinput', 'videoinput'] as const).filter((k) => this.#wanted[k]);
       if (kinds.length > 0) {
-        const failure = await this.#capture(kinds, undefined);
-        // One request for both failed: ask for each alone, to keep the one that works and to say which one failed.
-        if (failure && kinds.length === 2 && failure.problem !== 'denied') {
-          delete this.#problems.audioinput;
-          delete this.#problems.videoinput;
-          for (const kind of kinds) await this.#capture([kind], undefined);
+        const both = kinds.length === 2;
+        const failure = await this.#capture(kinds, undefined, both);
+        // One request for both failed: unless permission was denied, ask for each alone, to keep the one that
+        // works and to say which one failed.
+        if (failure && both) {
+          if (failure.problem === 'denied') this.#fail(failure);
+          else for (const kind of kinds) await this.#capture([kind], undefined);
         }
       }
       await this.#refresh();
@@ -292,8 +293,7 @@ export class LocalDevices extends Emitter<DevicesEvents> {
       const name = nameOf(error);
       const failure: DeviceFailure = { kinds, problem: mediaProblemOf(name), name };
       if (quiet) return failure;
-      for (const kind of kinds) this.#problems[kind] = failure;
-      this.emit('failure', failure);
+      this.#fail(failure);
       // The chosen device cannot satisfy the constraints: the default one may.
       if (name === 'OverconstrainedError' && deviceId !== undefined) await this.#capture(kinds, undefined);
       return failure;
@@ -310,6 +310,11 @@ export class LocalDevices extends Emitter<DevicesEvents> {
       this.#preferred[kind] ??= { deviceId: deviceIdOf(track), label: track.label };
     }
     return undefined;
+  }
+
+  #fail(failure: DeviceFailure): void {
+    for (const kind of failure.kinds) this.#problems[kind] = failure;
+    this.emit('failure', failure);
   }
 
   #install(kind: InputKind, track: MediaStreamTrack): void {

@@ -249,8 +249,9 @@ export class MeetingRoom extends LitElement {
       this.#strings = { ...stringsFor(languageOf(this)), ...this.strings };
     }
     if (changed.has('room') && changed.get('room') !== undefined && this.#view) {
+      const inCall = this.#view.call !== undefined; // from a call straight into the next room
       this.leave();
-      void this.join();
+      void this.#join(inCall);
     }
   }
 
@@ -267,7 +268,11 @@ export class MeetingRoom extends LitElement {
    * room. Fetches the call's code if it is not there yet; resolves once the
    * preview runs, or once media and signaling started.
    */
-  async join(): Promise<void> {
+  join(): Promise<void> {
+    return this.#join(false);
+  }
+
+  async #join(direct: boolean): Promise<void> {
     if (this.state === 'prejoin' && this.#view) return this.#view.enter();
     if (this.#view || this.state === 'joining') return;
     const problem = !ROOM_PATTERN.test(this.room)
@@ -317,7 +322,7 @@ export class MeetingRoom extends LitElement {
           audioEnabled: !this.noAudio,
           videoEnabled: !this.noVideo,
         },
-        prejoin: !this.skipPrejoin && !this.autojoin,
+        prejoin: !direct && !this.skipPrejoin && !this.autojoin,
         remember: !this.noRemember,
         helpHref: this.permissionHelpHref,
         preferred: this.#chosen,

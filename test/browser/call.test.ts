@@ -85,6 +85,8 @@ describe('media toggles', () => {
       local.push(`${e.local}:${e.audioEnabled}:${e.videoEnabled}`),
     );
     parts(a, 'camera-button')[0]!.click();
+    // Off stops the camera first: the event says what is true once it has.
+    await until(() => local.length > 0, 'the local event');
     expect(local).to.deep.equal(['true:true:false']);
     a.setCamera(true);
     a.setMicrophone(false);
@@ -267,8 +269,10 @@ describe('media permission denied', () => {
   // change that). The user's "Block" is therefore played by getUserMedia
   // rejecting exactly as Chromium does then: DOMException NotAllowedError.
   const original = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  const enumerate = navigator.mediaDevices.enumerateDevices.bind(navigator.mediaDevices);
   afterEach(() => {
     navigator.mediaDevices.getUserMedia = original;
+    navigator.mediaDevices.enumerateDevices = enumerate;
   });
 
   it('without a camera joins with audio only: the others hear it, the camera button is disabled', async () => {
@@ -279,13 +283,15 @@ describe('media permission denied', () => {
       constraints?.video
         ? Promise.reject(new DOMException('Requested device not found', 'NotFoundError'))
         : original(constraints);
+    navigator.mediaDevices.enumerateDevices = async () =>
+      (await enumerate()).filter((device) => device.kind !== 'videoinput');
     const errors: string[] = [];
     const b = await meetingRoom(room, { name: 'Bob' });
     b.addEventListener('meeting-room-error', (e) => errors.push(`${e.code}:${e.cause}`));
     await b.join();
     await until(() => b.state === 'joined', 'Bob joined');
-    expect(errors).to.deep.equal(['media:NotFoundError']);
-    expect(parts(b, 'notice')[0]!.textContent).to.contain('audio only');
+    expect(errors).to.deep.equal(['media-not-found:NotFoundError']);
+    expect(parts(b, 'notice')[0]!.textContent).to.contain('No camera was found.');
     expect((parts(b, 'camera-button')[0] as HTMLButtonElement).disabled).to.equal(true);
     expect((parts(b, 'mic-button')[0] as HTMLButtonElement).disabled).to.equal(false);
     expect(b.call!.localStream!.getVideoTracks().length).to.equal(0);
@@ -305,8 +311,8 @@ describe('media permission denied', () => {
     b.addEventListener('meeting-room-error', (e) => errors.push(`${e.code}:${e.cause}`));
     await b.join();
     await until(() => b.state === 'joined', 'Bob joined');
-    expect(errors).to.deep.equal(['media:NotAllowedError']);
-    expect(parts(b, 'notice')[0]!.textContent).to.contain('permission was denied');
+    expect(errors).to.deep.equal(['media-denied:NotAllowedError']);
+    expect(parts(b, 'notice')[0]!.textContent).to.contain('Permission to use the camera and microphone was denied.');
     expect((parts(b, 'mic-button')[0] as HTMLButtonElement).disabled).to.equal(true);
     await until(() => a!.call?.link(b.clientId!)?.connection.connectionState === 'connected', 'still connected');
     await expectLiveMedia(b, a!);

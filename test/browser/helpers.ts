@@ -36,12 +36,15 @@ export async function until<T>(check: () => T | Promise<T>, what: string, timeou
   }
 }
 
-/** A `<meeting-room>` that joins `room` on the test server. */
+/**
+ * A `<meeting-room>` for `room` on the test server. It skips the pre-join
+ * view (join() enters at once) unless `attrs` says `'skip-prejoin': false`.
+ */
 export async function meetingRoom(room: string, attrs: Record<string, string | boolean> = {}): Promise<MeetingRoom> {
   const el = await fixture<MeetingRoom>(
     html`<meeting-room room=${room} signal-url=${server().signalUrl}></meeting-room>`,
   );
-  for (const [name, value] of Object.entries(attrs)) {
+  for (const [name, value] of Object.entries({ 'skip-prejoin': true, ...attrs })) {
     if (value === false) el.removeAttribute(name);
     else el.setAttribute(name, value === true ? '' : value);
   }

@@ -116,6 +116,8 @@ async function twoPersonCall(url: string): Promise<Visit[]> {
   for (const v of visits) {
     await v.page.bringToFront();
     await clickJoin(v.page);
+    await waitFor(async () => (await state(v.page)) === 'prejoin', 'the pre-join view');
+    await clickJoin(v.page); // "Join now"
     await waitFor(async () => (await state(v.page)) === 'joined', 'joined');
   }
   for (const v of visits) await waitFor(async () => (await framesDecoded(v.page)) > 10, 'remote frames decoded');

@@ -59,11 +59,12 @@ const joinButton = (page: Page) =>
   page.evaluateHandle(() => document.querySelector('meeting-room')!.shadowRoot!.querySelector('[part~="join-button"]'));
 
 describe('demo pages', () => {
-  it('the CMS page (one script tag, one element) joins a call from the Join button', async () => {
+  it('the CMS page (one script tag, one element) joins a call from the Join button, then "Join now"', async () => {
     const { page, errors, scripts } = await visit('/cms.html');
     assert.deepEqual(scripts, ['/meeting-room.js']);
-    const button = await joinButton(page);
-    await (button as unknown as { click(): Promise<void> }).click();
+    await ((await joinButton(page)) as unknown as { click(): Promise<void> }).click();
+    await page.waitForFunction(() => document.querySelector('meeting-room')!.getAttribute('state') === 'prejoin');
+    await ((await joinButton(page)) as unknown as { click(): Promise<void> }).click();
     await page.waitForFunction(() => document.querySelector('meeting-room')!.getAttribute('state') === 'joined', {
       timeout: 10_000,
     });
