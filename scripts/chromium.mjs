@@ -8,7 +8,7 @@ export const CHROMIUM = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--use-fake-ui-for-media-stream',
-  '--use-fake-device-for-media-stream',
+  '--use-fake-device-for-media-stream=device-count=3', // three cameras (there are always three microphones and speakers)
   '--disable-background-networking',
   '--disable-gpu',
   '--disable-dev-shm-usage',

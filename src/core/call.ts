@@ -8,7 +8,7 @@
  * → toggles and chat → LEAVE.
  */
 import { Emitter } from './emitter.js';
-import { LocalDevices, type DeviceChange, type DeviceFailure, type InputKind } from './devices.js';
+import { LocalDevices, type DeviceChange, type DeviceFailure, type DeviceKind, type TrackChange } from './devices.js';
 import { mediaMessage, type MediaDevice } from './messages.js';
 import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
 import type { ChatBroadcast, IceServerConfig, PeerInfo } from '../protocol/index.js';
@@ -229,7 +229,7 @@ export class Call extends Emitter<CallEvents> {
   }
 
   /** Switches the microphone, camera or speaker (captures the new device; links get it without an offer). */
-  setDevice(kind: InputKind | 'audiooutput', deviceId: string): Promise<void> {
+  setDevice(kind: DeviceKind, deviceId: string): Promise<void> {
     if (!this.#devices) return Promise.reject(new DOMException('This call has no local devices', 'InvalidStateError'));
     return this.#devices.setDevice(kind, deviceId);
   }
@@ -298,7 +298,7 @@ export class Call extends Emitter<CallEvents> {
    * link sends the new one with replaceTrack, and the room hears of a change
    * of state. A microphone lost with no other to take over leaves us muted.
    */
-  #handleTrack = ({ kind, track }: { kind: InputKind; track: MediaStreamTrack | undefined }): void => {
+  #handleTrack = ({ kind, track, waitUntil }: TrackChange): void => {
     if (this.#state === 'joining' && !this.#tracks.send) return; // the tracks are read when the media is known
     const audio = kind === 'audioinput';
     const before = audio ? this.audioEnabled : this.videoEnabled;
@@ -310,7 +310,7 @@ export class Call extends Emitter<CallEvents> {
       this.#tracks.video = track;
     }
     this.#tracks.stream = streamOf(this.#tracks);
-    for (const link of this.#links.values()) void link.setTrack(audio ? 'audio' : 'video', track);
+    for (const link of this.#links.values()) waitUntil(link.setTrack(audio ? 'audio' : 'video', track));
     const after = audio ? this.audioEnabled : this.videoEnabled;
     if (before !== after) this.#signaling.send({ type: audio ? 'AUDIO_TOGGLE' : 'VIDEO_TOGGLE', enabled: after });
     this.#emitLocalMedia();

@@ -48,12 +48,23 @@ export interface DeviceFailure {
 }
 
 export interface DevicesEvents extends Record<string, unknown> {
-  /** The track of a kind changed (undefined: none, e.g. the camera is off or the microphone is gone). */
-  track: { kind: InputKind; track: MediaStreamTrack | undefined };
+  /**
+   * The track of a kind changed (undefined: none, e.g. the camera is off or
+   * the microphone is gone). A listener that hands the track on (replaceTrack)
+   * passes its promise to `waitUntil`: the old track is stopped only after
+   * that (make before break: no frame gap while the sender switches).
+   */
+  track: TrackChange;
   /** The device of a kind changed (deviceId `''` when none is left). */
   change: DeviceChange;
   /** Capturing a device failed. */
   failure: DeviceFailure;
+}
+
+export interface TrackChange {
+  kind: InputKind;
+  track: MediaStreamTrack | undefined;
+  waitUntil: (work: Promise<unknown>) => void;
 }
 
 export interface DevicesOptions {
@@ -96,6 +107,8 @@ export class LocalDevices extends Emitter<DevicesEvents> {
   /** Device operations, one at a time (a switch, a loss and a return must not overlap). */
   #queue: Promise<unknown> = Promise.resolve();
   #stopped = false;
+  /** Kinds whose preferred device the browser listed at start (captured by exact id). */
+  #listed = new Set<InputKind>();
   #started: Promise<void> | undefined;
   readonly #audio: boolean;
 
@@ -142,6 +155,14 @@ export class LocalDevices extends Emitter<DevicesEvents> {
   start(): Promise<void> {
     return (this.#started ??= this.#run(async () => {
       const kinds = (['audioinput', 'videoinput'] as const).filter((k) => this.#wanted[k]);
+      // With permission from an earlier visit the browser lists ids and labels before any capture: a remembered
+      // device found by id or label is captured by its current id, in the one request.
+      await this.#refresh();
+      for (const kind of kinds) {
+        const found = match(this.#known, kind, this.#preferred[kind]);
+        if (found) this.#preferred[kind] = { deviceId: found.deviceId, label: found.label };
+        if (found) this.#listed.add(kind);
+      }
       if (kinds.length > 0) {
         const both = kinds.length === 2;
         const failure = await this.#capture(kinds, undefined, both);
@@ -169,7 +190,9 @@ export class LocalDevices extends Emitter<DevicesEvents> {
     await this.#refresh();
     const inUse: Record<DeviceKind, string> = {
       audioinput: deviceIdOf(this.#tracks.audioinput),
-      videoinput: deviceIdOf(this.#tracks.videoinput) || (match(this.#known, 'videoinput', this.#preferred.videoinput)?.deviceId ?? ''),
+      videoinput:
+        deviceIdOf(this.#tracks.videoinput) ||
+        (match(this.#known, 'videoinput', this.#preferred.videoinput)?.deviceId ?? ''),
       audiooutput: this.#sinkId,
     };
     const found = (kind: DeviceKind) => this.#known.some((d) => d.kind === kind && d.deviceId === inUse[kind]);
@@ -261,17 +284,22 @@ export class LocalDevices extends Emitter<DevicesEvents> {
   }
 
   /**
-   * Captures the given kinds from one device (`undefined`: the preferred one
-   * if the browser still has it, else the default), installs the new tracks and
-   * stops the ones they replace. Returns the failure, if any; `quiet` (while
-   * trying stand-ins for a lost device) reports none.
+   * Captures the given kinds from one device (`undefined`: the preferred one;
+   * `null`: the browser's default), installs the new tracks and stops the ones
+   * they replace. Returns the failure, if any; `quiet` (while trying stand-ins
+   * for a lost device) reports none.
    */
-  async #capture(kinds: InputKind[], deviceId: string | undefined, quiet = false): Promise<DeviceFailure | undefined> {
+  async #capture(
+    kinds: InputKind[],
+    deviceId: string | null | undefined,
+    quiet = false,
+  ): Promise<DeviceFailure | undefined> {
     const constraints = (kind: InputKind): MediaTrackConstraints | boolean => {
       const base = kind === 'videoinput' ? VIDEO : {};
-      const preferred = this.#preferred[kind]?.deviceId;
-      if (deviceId !== undefined) return { ...base, deviceId: { exact: deviceId } };
-      return preferred ? { ...base, deviceId: { ideal: preferred } } : kind === 'videoinput' ? base : true;
+      const preferred = deviceId === undefined ? this.#preferred[kind]?.deviceId : undefined;
+      if (deviceId) return { ...base, deviceId: { exact: deviceId } };
+      if (preferred) return { ...base, deviceId: this.#listed.has(kind) ? { exact: preferred } : { ideal: preferred } };
+      return kind === 'videoinput' ? base : true;
     };
     const request = () =>
       navigator.mediaDevices.getUserMedia({
@@ -295,7 +323,7 @@ export class LocalDevices extends Emitter<DevicesEvents> {
       if (quiet) return failure;
       this.#fail(failure);
       // The chosen device cannot satisfy the constraints: the default one may.
-      if (name === 'OverconstrainedError' && deviceId !== undefined) await this.#capture(kinds, undefined);
+      if (name === 'OverconstrainedError' && deviceId !== null) await this.#capture(kinds, null);
       return failure;
     }
     if (this.#stopped) {
@@ -306,7 +334,7 @@ export class LocalDevices extends Emitter<DevicesEvents> {
       const track = kind === 'audioinput' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
       if (!track) continue;
       delete this.#problems[kind];
-      this.#install(kind, track);
+      await this.#install(kind, track);
       this.#preferred[kind] ??= { deviceId: deviceIdOf(track), label: track.label };
     }
     return undefined;
@@ -317,18 +345,25 @@ export class LocalDevices extends Emitter<DevicesEvents> {
     this.emit('failure', failure);
   }
 
-  #install(kind: InputKind, track: MediaStreamTrack): void {
+  async #install(kind: InputKind, track: MediaStreamTrack): Promise<void> {
     const old = this.#tracks[kind];
     if (old) track.enabled = old.enabled; // a muted microphone stays muted on its new device
     this.#tracks[kind] = track;
     track.onended = () => {
       if (this.#tracks[kind] === track) void this.#run(() => this.#recover(kind));
     };
-    this.emit('track', { kind, track });
+    await this.#announce(kind, track);
     if (old && old !== track) {
       old.onended = null;
       old.stop();
     }
+  }
+
+  /** Tells the listeners of a new track (or none) and waits for the work they hand back. */
+  async #announce(kind: InputKind, track: MediaStreamTrack | undefined): Promise<void> {
+    const work: Promise<unknown>[] = [];
+    this.emit('track', { kind, track, waitUntil: (p) => work.push(p.catch(() => {})) });
+    await Promise.all(work);
   }
 
   /** Stops the track of a kind (announced unless it is about to be replaced). */
@@ -338,7 +373,7 @@ export class LocalDevices extends Emitter<DevicesEvents> {
     track.onended = null;
     track.stop();
     delete this.#tracks[kind];
-    if (announce) this.emit('track', { kind, track: undefined });
+    if (announce) void this.#announce(kind, undefined);
   }
 
   /** The device in use is gone: the preferred one by id, then by label, then the default; else none. */
@@ -353,7 +388,13 @@ export class LocalDevices extends Emitter<DevicesEvents> {
       gone.stop();
     }
     const preferred = match(candidates, kind, this.#preferred[kind]);
-    const order = [...new Set([preferred?.deviceId, ...candidates.filter((d) => isDefault(this.#known, d)).map((d) => d.deviceId), ...candidates.map((d) => d.deviceId)])];
+    const order = [
+      ...new Set([
+        preferred?.deviceId,
+        ...candidates.filter((d) => isDefault(this.#known, d)).map((d) => d.deviceId),
+        ...candidates.map((d) => d.deviceId),
+      ]),
+    ];
     for (const deviceId of order) {
       if (!deviceId) continue;
       const failure = await this.#capture([kind], deviceId, true);
@@ -369,7 +410,7 @@ export class LocalDevices extends Emitter<DevicesEvents> {
     // Nothing left to capture: no track, and the people in the call must be told (the microphone mutes).
     if (this.#tracks[kind] === gone) delete this.#tracks[kind];
     this.#standIn.add(kind);
-    this.emit('track', { kind, track: undefined });
+    await this.#announce(kind, undefined);
     this.emit('change', { kind, deviceId: '', label: '', reason: 'lost' });
   }
 
@@ -403,7 +444,12 @@ export class LocalDevices extends Emitter<DevicesEvents> {
       if (this.#sinkId && !this.#known.some((d) => d.kind === 'audiooutput' && d.deviceId === this.#sinkId)) {
         this.#sinkId = '';
         this.#standIn.add('audiooutput');
-        this.emit('change', { kind: 'audiooutput', deviceId: '', label: defaultLabel(this.#known, 'audiooutput'), reason: 'lost' });
+        this.emit('change', {
+          kind: 'audiooutput',
+          deviceId: '',
+          label: defaultLabel(this.#known, 'audiooutput'),
+          reason: 'lost',
+        });
       } else if (sink && this.#standIn.has('audiooutput')) {
         this.#sinkId = sink.deviceId;
         this.#standIn.delete('audiooutput');

@@ -247,12 +247,22 @@ export class CallView {
   /** A device changed: the page hears of it, the person is told of what they did not do, the choice is kept. */
   #handleDeviceChange = (change: DeviceChange): void => {
     const t = this.#hooks.strings();
-    this.#host.dispatchEvent(new MeetingRoomDeviceChangeEvent(change.kind, change.deviceId, change.label, change.reason));
+    this.#host.dispatchEvent(
+      new MeetingRoomDeviceChangeEvent(change.kind, change.deviceId, change.label, change.reason),
+    );
     if (change.reason === 'user') {
-      if (this.#options.remember) savePreferences({ devices: { ...loadPreferences().devices, [change.kind]: { deviceId: change.deviceId, label: change.label } } });
+      if (this.#options.remember)
+        savePreferences({
+          devices: { ...loadPreferences().devices, [change.kind]: { deviceId: change.deviceId, label: change.label } },
+        });
       if (change.kind !== 'audiooutput') this.#problem = '';
     } else if (change.deviceId) {
-      this.#showToast(t.nowUsing(change.label || t[change.kind === 'videoinput' ? 'camera' : change.kind === 'audioinput' ? 'microphone' : 'speaker']));
+      this.#showToast(
+        t.nowUsing(
+          change.label ||
+            t[change.kind === 'videoinput' ? 'camera' : change.kind === 'audioinput' ? 'microphone' : 'speaker'],
+        ),
+      );
     } else if (change.kind !== 'audiooutput') {
       this.#showToast(change.kind === 'audioinput' ? t.micLost : t.cameraLost);
     }
@@ -266,7 +276,12 @@ export class CallView {
     this.#problem = t.media(failure.problem, device);
     this.#update();
     this.#host.dispatchEvent(
-      new MeetingRoomErrorEvent(ERROR_CODES[failure.problem], mediaMessage(failure.problem, device), failure.name, device),
+      new MeetingRoomErrorEvent(
+        ERROR_CODES[failure.problem],
+        mediaMessage(failure.problem, device),
+        failure.name,
+        device,
+      ),
     );
   };
 
@@ -480,7 +495,10 @@ export class CallView {
           starting: this.#starting,
           devices: this.#deviceList,
           problem: this.#problem,
-          helpHref: devices.problems.audioinput?.problem === 'denied' || devices.problems.videoinput?.problem === 'denied' ? this.#options.helpHref : '',
+          helpHref:
+            devices.problems.audioinput?.problem === 'denied' || devices.problems.videoinput?.problem === 'denied'
+              ? this.#options.helpHref
+              : '',
         },
         {
           toggle: this.#toggle,
@@ -515,9 +533,7 @@ export class CallView {
             },
             this.#handleMetadata,
           )}
-          ${this.#participants.map((p) =>
-            remoteTile(t, p, this.#soundBlocked, this.#handleMetadata, this.#applySink),
-          )}
+          ${this.#participants.map((p) => remoteTile(t, p, this.#soundBlocked, this.#handleMetadata, this.#applySink))}
         </div>
         ${this.#panel === 'chat' ? chat(t, call.chat, call.clientId, this.#handleChatSubmit) : nothing}
         ${

@@ -386,7 +386,8 @@ export class MeetingRoom extends LitElement {
    * capture's error (the old device stays in use).
    */
   async setDevice(kind: DeviceKind, deviceId: string): Promise<void> {
-    if (!DEVICE_KINDS.has(kind)) throw new TypeError(`kind must be audioinput, videoinput or audiooutput (got "${String(kind).slice(0, 40)}")`);
+    if (!DEVICE_KINDS.has(kind))
+      throw new TypeError(`kind must be audioinput, videoinput or audiooutput (got "${String(kind).slice(0, 40)}")`);
     if (typeof deviceId !== 'string') throw new TypeError('deviceId must be a string');
     if (this.#view) return this.#view.setDevice(kind, deviceId);
     const module = await loadCallView();
@@ -394,7 +395,9 @@ export class MeetingRoom extends LitElement {
     if (!device) throw new DOMException(`No ${kind} device with id "${deviceId.slice(0, 80)}"`, 'NotFoundError');
     this.#chosen = { ...this.#chosen, [kind]: { deviceId, label: device.label } };
     if (!this.noRemember) {
-      module.savePreferences({ devices: { ...module.loadPreferences().devices, [kind]: { deviceId, label: device.label } } });
+      module.savePreferences({
+        devices: { ...module.loadPreferences().devices, [kind]: { deviceId, label: device.label } },
+      });
     }
     this.dispatchEvent(new MeetingRoomDeviceChangeEvent(kind, deviceId, device.label, 'user'));
   }

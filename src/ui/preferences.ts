@@ -62,8 +62,15 @@ export function tokenName(token: string): string | undefined {
   try {
     const payload = token.split('.')[1];
     if (!payload) return undefined;
-    const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/').padEnd(Math.ceil(payload.length / 4) * 4, '='));
-    const name = (JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as Record<string, unknown>)['name'];
+    const json = atob(
+      payload
+        .replace(/-/g, '+')
+        .replace(/_/g, '/')
+        .padEnd(Math.ceil(payload.length / 4) * 4, '='),
+    );
+    const name = (
+      JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as Record<string, unknown>
+    )['name'];
     return typeof name === 'string' && name.trim() ? name.slice(0, MAX_NAME_LENGTH) : undefined;
   } catch {
     return undefined;

@@ -34,7 +34,9 @@ export const de: MeetingRoomStrings = {
       case 'denied':
         return `Der Zugriff auf ${device === 'both' ? d : `${article.toLowerCase()} ${d}`} wurde verweigert.`;
       case 'notFound':
-        return device === 'both' ? 'Keine Kamera und kein Mikrofon gefunden.' : `${device === 'camera' ? 'Keine' : 'Kein'} ${d} gefunden.`;
+        return device === 'both'
+          ? 'Keine Kamera und kein Mikrofon gefunden.'
+          : `${device === 'camera' ? 'Keine' : 'Kein'} ${d} gefunden.`;
       case 'busy':
         return `${article} ${d} ${device === 'both' ? 'werden' : 'wird'} von einer anderen Anwendung benutzt.`;
       case 'overconstrained':

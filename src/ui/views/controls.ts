@@ -48,7 +48,7 @@ export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsAc
     >
       ${t.chat}${s.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${s.unread}</span>` : nothing}
     </button>
- <button
+    <button
       part="button settings-button"
       type="button"
       aria-pressed=${s.settingsOpen ? 'true' : 'false'}

@@ -30,13 +30,17 @@ export function devicePickers(t: MeetingRoomStrings, devices: readonly DeviceInf
             ${options.length === 0 ? html`<option value="">${t.noDevice}</option>` : nothing}
             ${options.map(
               (d, i) =>
-                html`<option value=${d.deviceId} .selected=${d.selected}>${d.label || t.deviceNumber(label, i + 1)}</option>`,
+                html`<option value=${d.deviceId} .selected=${d.selected}>
+                  ${d.label || t.deviceNumber(label, i + 1)}
+                </option>`,
             )}
           </select>
         </label>
-        ${kind === 'audiooutput'
-          ? html`<button part="button test-sound-button" type="button" @click=${on.testSound}>${t.testSound}</button>`
-          : nothing}`;
+        ${
+          kind === 'audiooutput'
+            ? html`<button part="button test-sound-button" type="button" @click=${on.testSound}>${t.testSound}</button>`
+            : nothing
+        }`;
     })}
   </div>`;
 }

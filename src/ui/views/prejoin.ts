@@ -100,14 +100,20 @@ export function prejoin(t: MeetingRoomStrings, s: PrejoinState, on: PrejoinActio
       </div>
       ${devicePickers(t, s.devices, on)}
       ${s.starting ? html`<p part="status" role="status">${t.starting}</p>` : nothing}
-      ${s.problem
-        ? html`<p part="error" role="alert">
-            ${s.problem} ${t.mediaHint}
-            ${s.helpHref
-              ? html`<a part="permission-help" href=${s.helpHref} target="_blank" rel="noopener">${t.permissionHelp}</a>`
-              : nothing}
-          </p>`
-        : nothing}
+      ${
+        s.problem
+          ? html`<p part="error" role="alert">
+              ${s.problem} ${t.mediaHint}
+              ${
+                s.helpHref
+                  ? html`<a part="permission-help" href=${s.helpHref} target="_blank" rel="noopener"
+                      >${t.permissionHelp}</a
+                    >`
+                  : nothing
+              }
+            </p>`
+          : nothing
+      }
       <button part="button join-button" type="submit">${t.joinNow}</button>
     </form>
   </section>`;
