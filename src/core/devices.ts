@@ -227,7 +227,7 @@ export class LocalDevices extends Emitter<DevicesEvents> {
       }
       if (this.#wanted[kind]) {
         const failure = await this.#capture([kind], deviceId);
-        if (failure) throw new DOMException(failure.name, failure.name);
+        if (failure) throw new DOMException(`Could not use ${kind} "${deviceId}": ${failure.name}`, failure.name);
       }
       this.#preferred[kind] = choice;
       this.#standIn.delete(kind);

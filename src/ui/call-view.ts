@@ -256,13 +256,8 @@ export class CallView {
           devices: { ...loadPreferences().devices, [change.kind]: { deviceId: change.deviceId, label: change.label } },
         });
       if (change.kind !== 'audiooutput') this.#problem = '';
-    } else if (change.deviceId) {
-      this.#showToast(
-        t.nowUsing(
-          change.label ||
-            t[change.kind === 'videoinput' ? 'camera' : change.kind === 'audioinput' ? 'microphone' : 'speaker'],
-        ),
-      );
+    } else if (change.label) {
+      this.#showToast(t.nowUsing(change.label)); // a stand-in, or the chosen device back
     } else if (change.kind !== 'audiooutput') {
       this.#showToast(change.kind === 'audioinput' ? t.micLost : t.cameraLost);
     }

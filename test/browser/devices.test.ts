@@ -152,6 +152,29 @@ describe('pre-join view', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('leaving the pre-join view, or the element leaving the page, releases camera and microphone', async () => {
+    const el = await inPrejoin(uniqueRoom('release'));
+    const tracks = () => ((part(el, 'preview') as HTMLVideoElement).srcObject as MediaStream).getTracks();
+    const [camera] = tracks();
+    const mic = (await el.getDevices()).find((d) => d.kind === 'audioinput' && d.selected);
+    expect(camera!.readyState).to.equal('live');
+    expect(mic).to.not.equal(undefined);
+    el.leave();
+    await el.updateComplete;
+    expect(camera!.readyState).to.equal('ended');
+    expect(el.state).to.equal('idle');
+    expect(parts(el, 'join-button')[0]!.textContent!.trim()).to.equal('Join');
+    // Again, then the element is taken off the page while the preview runs.
+    await click(part(el, 'join-button')!);
+    await until(
+      () => el.state === 'prejoin' && (part(el, 'preview') as HTMLVideoElement)?.srcObject,
+      'the preview again',
+    );
+    const again = tracks()[0]!;
+    el.remove();
+    expect(again.readyState).to.equal('ended');
+  });
+
   it('joining sends the preview tracks: no second getUserMedia, the others get frames and sound', async () => {
     const room = uniqueRoom('reuse');
     const b = await meetingRoom(room, { name: 'Bob' });
@@ -312,6 +335,7 @@ describe('devices in the call', () => {
     expect(offers, 'no new offer').to.equal(0);
     expect(freeze, 'longest time without a new frame at Bob (ms)').to.be.below(1000);
     expect(old.readyState, 'the old camera stopped').to.equal('ended');
+    expect(part(a, 'toast')!.textContent!.trim(), 'nothing to tell about a choice the person made').to.equal('');
     expect(changes).to.deep.equal(['videoinput:user:true']);
     await expectLiveMedia(b, a);
   });
@@ -352,6 +376,19 @@ describe('devices in the call', () => {
     const c = await meetingRoom(b.room, { name: 'Cy' });
     await c.join();
     await until(() => sinks().length === 2 && sinks().every((id) => id === speaker.deviceId), "Cy's too");
+    // The speaker unplugged (the device layer played, see the top): sound goes to the default, and back.
+    const changes: string[] = [];
+    a.addEventListener('meeting-room-device-change', (e: MeetingRoomDeviceChangeEvent) =>
+      changes.push(`${e.kind}:${e.reason}:${e.deviceId}`),
+    );
+    md.enumerateDevices = async () => (await realEnumerate()).filter((d) => d.deviceId !== speaker.deviceId);
+    md.dispatchEvent(new Event('devicechange'));
+    await until(() => sinks().every((id) => id === ''), 'the default speaker');
+    expect(part(a, 'toast')!.textContent).to.contain('Now using');
+    md.enumerateDevices = realEnumerate;
+    md.dispatchEvent(new Event('devicechange'));
+    await until(() => sinks().every((id) => id === speaker.deviceId), 'the chosen speaker again');
+    expect(changes).to.deep.equal(['audiooutput:lost:', `audiooutput:returned:${speaker.deviceId}`]);
   });
 
   it('bad input to setDevice() and getDevices() before joining', async () => {
@@ -396,10 +433,16 @@ describe('devices in the call', () => {
     const unplugged = a.call!.devices!.videoTrack!;
     md.enumerateDevices = async () => (await realEnumerate()).filter((d) => d.deviceId !== cameras[2]!.deviceId);
     const at = performance.now();
-    unplugged.stop();
-    unplugged.dispatchEvent(new Event('ended'));
+    // Only devicechange here (the microphone test below uses the track's ended event alone).
     md.dispatchEvent(new Event('devicechange'));
-    await until(() => sender(a, b, 'video').track?.readyState === 'live', 'a stand-in camera sent', 2000);
+    await until(
+      () => {
+        const track = sender(a, b, 'video').track;
+        return track?.readyState === 'live' && track.getSettings().deviceId !== cameras[2]!.deviceId;
+      },
+      'a stand-in camera sent',
+      2000,
+    );
     const recoveredMs = performance.now() - at;
     const standIn = sender(a, b, 'video').track!.getSettings().deviceId;
     expect(standIn).to.not.equal(cameras[2]!.deviceId);
@@ -407,6 +450,7 @@ describe('devices in the call', () => {
     expect(toast.getAttribute('role')).to.equal('status');
     expect(toast.textContent).to.contain('Now using');
     await expectLiveMedia(b, a);
+    expect(unplugged.readyState, 'the lost camera released').to.equal('ended');
 
     md.enumerateDevices = realEnumerate;
     md.dispatchEvent(new Event('devicechange'));
