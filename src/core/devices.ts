@@ -78,6 +78,13 @@ export interface DevicesOptions {
 
 const VIDEO: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 } };
 
+/** Throws a TypeError for anything but the three device kinds (input from pages). */
+export function checkKind(kind: unknown): asserts kind is DeviceKind {
+  if (kind !== 'audioinput' && kind !== 'videoinput' && kind !== 'audiooutput') {
+    throw new TypeError(`kind must be audioinput, videoinput or audiooutput (got "${String(kind).slice(0, 40)}")`);
+  }
+}
+
 const nameOf = (error: unknown) => (error instanceof DOMException || error instanceof Error ? error.name : 'Error');
 
 /** The device id a track was captured from. */
@@ -215,8 +222,10 @@ export class LocalDevices extends Emitter<DevicesEvents> {
   setDevice(kind: DeviceKind, deviceId: string): Promise<void> {
     return this.#run(async () => {
       await this.#refresh();
+      checkKind(kind);
       const device = this.#known.find((d) => d.kind === kind && d.deviceId === deviceId);
-      if (!device) throw new DOMException(`No ${kind} device with id "${deviceId}"`, 'NotFoundError');
+      if (!device)
+        throw new DOMException(`No ${kind} device with id "${String(deviceId).slice(0, 80)}"`, 'NotFoundError');
       const choice = { deviceId, label: device.label };
       if (kind === 'audiooutput') {
         this.#preferred[kind] = choice;

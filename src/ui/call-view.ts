@@ -9,6 +9,7 @@ import { adoptStyles, html, nothing, type ReactiveControllerHost, type ReactiveE
 import { AudioLevel } from '../core/audio-level.js';
 import { Call, type CallError, type CallOptions, type CallState, type Participant } from '../core/call.js';
 import {
+  checkKind,
   LocalDevices,
   type DeviceChange,
   type DeviceChoice,
@@ -96,7 +97,30 @@ export async function listDevices(preferred: Partial<Record<DeviceKind, DeviceCh
   }
 }
 
-export { loadPreferences, savePreferences };
+/**
+ * A device chosen before joining (the element's setDevice() in the lobby):
+ * checked against the browser's list, remembered, announced. Returns the
+ * choices with it, for the next join.
+ */
+export async function chooseDevice(
+  host: HTMLElement,
+  kind: DeviceKind,
+  deviceId: string,
+  chosen: Partial<Record<DeviceKind, DeviceChoice>>,
+  remember: boolean,
+): Promise<Partial<Record<DeviceKind, DeviceChoice>>> {
+  checkKind(kind);
+  const device = (await listDevices(chosen)).find((d) => d.kind === kind && d.deviceId === deviceId);
+  if (!device)
+    throw new DOMException(
+      `No ${String(kind).slice(0, 40)} device with id "${String(deviceId).slice(0, 80)}"`,
+      'NotFoundError',
+    );
+  const choice = { deviceId, label: device.label };
+  if (remember) savePreferences({ devices: { ...loadPreferences().devices, [kind]: choice } });
+  host.dispatchEvent(new MeetingRoomDeviceChangeEvent(kind, deviceId, device.label, 'user'));
+  return { ...chosen, [kind]: choice };
+}
 
 export class CallView {
   /** The call, once the person entered (undefined in the pre-join view). */
@@ -316,7 +340,7 @@ export class CallView {
     this.#meter = undefined;
   }
 
-  /** Sends the sound of a media element to the chosen speaker (new elements as they are rendered). */
+  /** Sends the sound of a media element to the chosen speaker. */
   #applySink = (element: Element | undefined): void => {
     const sinkId = this.#devices.sinkId;
     if (element instanceof HTMLMediaElement && 'setSinkId' in element && element.sinkId !== sinkId) {
@@ -504,6 +528,8 @@ export class CallView {
         },
       )}${toast}`;
     }
+    // New remote videos play on the chosen speaker: applied right after this render is committed.
+    if (this.#devices.sinkId) queueMicrotask(() => this.#applySinkEverywhere());
     const state = call.state;
     const status = state === 'joining' ? t.joining : state === 'reconnecting' ? t.reconnecting : '';
     return html`
@@ -528,7 +554,7 @@ export class CallView {
             },
             this.#handleMetadata,
           )}
-          ${this.#participants.map((p) => remoteTile(t, p, this.#soundBlocked, this.#handleMetadata, this.#applySink))}
+          ${this.#participants.map((p) => remoteTile(t, p, this.#soundBlocked, this.#handleMetadata))}
         </div>
         ${this.#panel === 'chat' ? chat(t, call.chat, call.clientId, this.#handleChatSubmit) : nothing}
         ${

@@ -8,19 +8,12 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Call } from '../core/call.js';
 import type { DeviceChoice, DeviceInfo, DeviceKind } from '../core/devices.js';
 import type { CallView } from './call-view.js';
-import {
-  MeetingRoomDeviceChangeEvent,
-  MeetingRoomErrorEvent,
-  MeetingRoomLeftEvent,
-  type MeetingRoomErrorCode,
-} from './events.js';
+import { MeetingRoomErrorEvent, MeetingRoomLeftEvent, type MeetingRoomErrorCode } from './events.js';
 import { en, loadStrings, localeOf, stringsFor, type MeetingRoomStrings } from './strings.js';
 import { SIGNAL_PATH } from '../protocol/index.js';
 import { styles } from './meeting-room.styles.js';
 
 export type MeetingRoomState = 'idle' | 'prejoin' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'error';
-
-const DEVICE_KINDS = new Set<string>(['audioinput', 'videoinput', 'audiooutput']);
 
 const ROOM_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -386,20 +379,8 @@ export class MeetingRoom extends LitElement {
    * capture's error (the old device stays in use).
    */
   async setDevice(kind: DeviceKind, deviceId: string): Promise<void> {
-    if (!DEVICE_KINDS.has(kind))
-      throw new TypeError(`kind must be audioinput, videoinput or audiooutput (got "${String(kind).slice(0, 40)}")`);
-    if (typeof deviceId !== 'string') throw new TypeError('deviceId must be a string');
     if (this.#view) return this.#view.setDevice(kind, deviceId);
-    const module = await loadCallView();
-    const device = (await module.listDevices(this.#chosen)).find((d) => d.kind === kind && d.deviceId === deviceId);
-    if (!device) throw new DOMException(`No ${kind} device with id "${deviceId.slice(0, 80)}"`, 'NotFoundError');
-    this.#chosen = { ...this.#chosen, [kind]: { deviceId, label: device.label } };
-    if (!this.noRemember) {
-      module.savePreferences({
-        devices: { ...module.loadPreferences().devices, [kind]: { deviceId, label: device.label } },
-      });
-    }
-    this.dispatchEvent(new MeetingRoomDeviceChangeEvent(kind, deviceId, device.label, 'user'));
+    this.#chosen = await (await loadCallView()).chooseDevice(this, kind, deviceId, this.#chosen, !this.noRemember);
   }
 
   #checkSignalUrl(): string | undefined {

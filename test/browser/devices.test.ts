@@ -328,6 +328,7 @@ describe('devices in the call', () => {
     offers = 0;
     part(a, 'settings-button')!.click();
     await until(() => part(a, 'settings') && select(a, 'camera-select')?.options.length === 3, 'the settings panel');
+    await expect(a).to.be.accessible();
     const freeze = await longestFreeze(b, a, async () => {
       choose(select(a, 'camera-select'), target.deviceId);
       await until(() => sender(a, b, 'video').track?.getSettings().deviceId === target.deviceId, 'the new camera sent');

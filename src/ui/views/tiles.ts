@@ -1,7 +1,6 @@
 /** Participant tiles: the local one and one per remote participant. */
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
-import { ref } from 'lit/directives/ref.js';
 import type { Participant } from '../../core/call.js';
 import type { LinkQuality } from '../../core/peer-link.js';
 import { linkProblem, type MeetingRoomStrings } from '../strings.js';
@@ -44,8 +43,6 @@ export function remoteTile(
   p: Participant,
   soundBlocked: boolean,
   onMetadata: (event: Event) => void,
-  /** Called with the media element once rendered (to route its sound to the chosen speaker). */
-  onElement: (element: Element | undefined) => void,
 ) {
   const connecting = !p.problem && (p.connectionState === 'new' || p.connectionState === 'connecting');
   const failed = Boolean(p.problem) || p.connectionState === 'failed' || p.connectionState === 'disconnected';
@@ -72,7 +69,6 @@ export function remoteTile(
     <video
       part="video"
       data-remote
-      ${ref(onElement)}
       .srcObject=${live(p.stream ?? null)}
       .muted=${soundBlocked}
       ?hidden=${!p.videoEnabled}
