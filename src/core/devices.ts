@@ -59,6 +59,8 @@ export interface DevicesEvents extends Record<string, unknown> {
   change: DeviceChange;
   /** Capturing a device failed. */
   failure: DeviceFailure;
+  /** The browser's device list changed (a device plugged in or out): pickers read `list()` again. */
+  devices: undefined;
 }
 
 export interface TrackChange {
@@ -464,6 +466,7 @@ export class LocalDevices extends Emitter<DevicesEvents> {
         this.#standIn.delete('audiooutput');
         this.emit('change', { kind: 'audiooutput', deviceId: sink.deviceId, label: sink.label, reason: 'returned' });
       }
+      this.emit('devices', undefined);
     });
   };
 }

@@ -175,6 +175,7 @@ export class CallView {
     this.#devices.on('failure', (failure) => {
       if (this.#phase === 'prejoin') this.#handleFailure(failure);
     });
+    this.#devices.on('devices', () => void this.#refreshDevices());
   }
 
   /** The local devices (pre-join and call). */

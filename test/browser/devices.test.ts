@@ -341,6 +341,18 @@ describe('devices in the call', () => {
     await expectLiveMedia(b, a);
   });
 
+  // The device layer played (see the top): a camera appears in the browser's list.
+  it('a camera plugged in while the settings panel is open appears in its picker', async () => {
+    const [a] = await call('plugged');
+    const cameras = await inputs('videoinput');
+    md.enumerateDevices = async () => (await realEnumerate()).filter((d) => d.deviceId !== cameras[2]!.deviceId);
+    part(a, 'settings-button')!.click();
+    await until(() => select(a, 'camera-select')?.options.length === 2, 'two cameras listed');
+    md.enumerateDevices = realEnumerate;
+    md.dispatchEvent(new Event('devicechange'));
+    await until(() => select(a, 'camera-select').options.length === 3, 'the new camera listed');
+  });
+
   it('switching the microphone with setDevice(): zero offers, Bob still hears Ada, the old one stopped', async () => {
     const [a, b] = await call('switch-mic');
     const old = a.call!.devices!.audioTrack!;
