@@ -26,6 +26,8 @@ export interface Limits {
   resumeQueueLength: number;
   /** Interval of WebSocket pings; a socket that misses one is terminated. */
   heartbeatMs: number;
+  /** Chat messages a room keeps for late joiners (WELCOME.chat); 0 keeps none. */
+  chatHistory: number;
 }
 
 export interface TurnConfig {
@@ -65,6 +67,7 @@ export const DEFAULT_LIMITS: Limits = {
   resumeWindowMs: 10_000,
   resumeQueueLength: 256,
   heartbeatMs: 30_000,
+  chatHistory: 50,
 };
 
 /** One documented setting: its variable, flag and parser. */
@@ -94,6 +97,7 @@ export const SETTINGS: Record<string, Setting> = {
   maxConnections: { env: 'MAX_CONNECTIONS', describe: 'sockets per server' },
   resumeWindowMs: { env: 'RESUME_WINDOW_MS', describe: 'seat kept after a socket drops' },
   heartbeatMs: { env: 'HEARTBEAT_MS', describe: 'ping interval' },
+  chatHistory: { env: 'CHAT_HISTORY', describe: 'chat messages kept for late joiners (0: none)' },
 };
 
 export class ConfigError extends Error {
@@ -212,6 +216,7 @@ export function loadConfig(
       maxConnections: int('maxConnections', d.maxConnections, 1, 1_000_000),
       resumeWindowMs: int('resumeWindowMs', d.resumeWindowMs, 0, 600_000),
       heartbeatMs: int('heartbeatMs', d.heartbeatMs, 100, 600_000),
+      chatHistory: int('chatHistory', d.chatHistory, 0, 1000),
     },
   };
   return config;

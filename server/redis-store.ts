@@ -12,13 +12,23 @@
  *   {p}room:{room}:members   hash clientId → MemberRecord JSON
  *   {p}room:{room}:pairs     hash "from>to" → PairRecord JSON
  *   {p}room:{room}:seq       chat sequence counter
+ *   {p}room:{room}:chat      list of the last CHAT_HISTORY chat messages (JSON), oldest first
  *   {p}ch:{room}             pub/sub channel of the room's envelopes
  *   {p}proc:{id}             this process is alive (renewed every second, expires after HEARTBEAT_TTL_MS)
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { PeerInfo } from '../src/protocol/index.js';
-import type { AddResult, Capacity, Envelope, MemberRecord, PairRecord, RoomGraph, RoomStore } from './store.js';
+import type { ChatBroadcast } from '../src/protocol/index.js';
+import type {
+  AddResult,
+  Capacity,
+  Envelope,
+  MemberPatch,
+  MemberRecord,
+  PairRecord,
+  RoomGraph,
+  RoomStore,
+} from './store.js';
 
 const ADD = `
 if redis.call('EXISTS', KEYS[2]) == 0 and redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[5]) then return {'server-full'} end
@@ -42,7 +52,7 @@ for _, key in ipairs(redis.call('HKEYS', KEYS[3])) do
   if string.sub(key, 1, sep - 1) == ARGV[2] or string.sub(key, sep + 1) == ARGV[2] then redis.call('HDEL', KEYS[3], key) end
 end
 if redis.call('HLEN', KEYS[2]) == 0 then
-  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4])
+  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[6])
   redis.call('SREM', KEYS[1], ARGV[1])
 end
 return 1`;
@@ -58,6 +68,36 @@ local member = cjson.decode(raw)
 for key, value in pairs(cjson.decode(ARGV[2])) do member[key] = value end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(member))
 return 1`;
+
+const RAISE_HAND = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return false end
+local member = cjson.decode(raw)
+if type(member['handRaisedAt']) == 'number' then return {tostring(member['handRaisedAt']), 0} end
+member['handRaisedAt'] = tonumber(ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(member))
+return {ARGV[2], 1}`;
+
+const LOWER_HAND = `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local member = cjson.decode(raw)
+if type(member['handRaisedAt']) ~= 'number' then return 0 end
+member['handRaisedAt'] = cjson.null
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(member))
+return 1`;
+
+// The message arrives without its seq (ARGV[1] is its JSON ending in "}"): the seq is spliced in, so the number
+// and the place in the list come from one atomic step.
+const ADD_CHAT = `
+local seq = redis.call('INCR', KEYS[1])
+local json = string.sub(ARGV[1], 1, -2) .. ',"seq":' .. seq .. '}'
+local keep = tonumber(ARGV[2])
+if keep > 0 then
+  redis.call('RPUSH', KEYS[2], json)
+  redis.call('LTRIM', KEYS[2], -keep, -1)
+end
+return seq`;
 
 const REPORT_PAIR = `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 and redis.call('HEXISTS', KEYS[1], ARGV[2]) == 1 then
@@ -115,7 +155,10 @@ export class RedisStore implements RoomStore {
     this.#prefix = options.prefix ?? 'mr:';
     for (const [name, lua, keys] of [
       ['mrAdd', ADD, 3],
-      ['mrRemove', REMOVE, 5],
+      ['mrRemove', REMOVE, 6],
+      ['mrRaiseHand', RAISE_HAND, 1],
+      ['mrLowerHand', LOWER_HAND, 1],
+      ['mrAddChat', ADD_CHAT, 2],
       ['mrPut', PUT, 1],
       ['mrSetMedia', SET_MEDIA, 1],
       ['mrReportPair', REPORT_PAIR, 2],
@@ -148,7 +191,7 @@ export class RedisStore implements RoomStore {
     return this.#cmd.status === 'ready' && this.#sub.status === 'ready';
   }
 
-  #room(room: string, part: 'members' | 'pairs' | 'seq'): string {
+  #room(room: string, part: 'members' | 'pairs' | 'seq' | 'chat'): string {
     return `${this.#prefix}room:${room}:${part}`;
   }
 
@@ -195,18 +238,25 @@ export class RedisStore implements RoomStore {
         this.#room(room, 'pairs'),
         this.#room(room, 'seq'),
         `${this.#prefix}members`,
+        this.#room(room, 'chat'),
       ],
       [room, clientId, seat ?? ''],
     );
     return removed === 1;
   }
 
-  async setMedia(
-    room: string,
-    clientId: string,
-    media: Partial<Pick<PeerInfo, 'audioEnabled' | 'videoEnabled'>>,
-  ): Promise<void> {
-    await this.#run('mrSetMedia', [this.#room(room, 'members')], [clientId, JSON.stringify(media)]);
+  async setMedia(room: string, clientId: string, patch: MemberPatch): Promise<void> {
+    await this.#run('mrSetMedia', [this.#room(room, 'members')], [clientId, JSON.stringify(patch)]);
+  }
+
+  async raiseHand(room: string, clientId: string, at: number): Promise<{ at: number; changed: boolean } | undefined> {
+    const reply = (await this.#run('mrRaiseHand', [this.#room(room, 'members')], [clientId, at])) as
+      [string, number] | null;
+    return reply ? { at: Number(reply[0]), changed: reply[1] === 1 } : undefined;
+  }
+
+  async lowerHand(room: string, clientId: string): Promise<boolean> {
+    return (await this.#run('mrLowerHand', [this.#room(room, 'members')], [clientId])) === 1;
   }
 
   async reportPair(room: string, pair: PairRecord): Promise<void> {
@@ -267,8 +317,17 @@ export class RedisStore implements RoomStore {
     return due;
   }
 
-  async nextChatSeq(room: string): Promise<number> {
-    return this.#cmd.incr(this.#room(room, 'seq'));
+  async addChat(room: string, message: Omit<ChatBroadcast, 'seq'>, keep: number): Promise<ChatBroadcast> {
+    const seq = (await this.#run(
+      'mrAddChat',
+      [this.#room(room, 'seq'), this.#room(room, 'chat')],
+      [JSON.stringify(message), keep],
+    )) as number;
+    return { ...message, seq };
+  }
+
+  async chatHistory(room: string): Promise<ChatBroadcast[]> {
+    return (await this.#cmd.lrange(this.#room(room, 'chat'), 0, -1)).map((raw) => JSON.parse(raw) as ChatBroadcast);
   }
 
   publish(room: string, envelope: Envelope): void {

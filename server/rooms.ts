@@ -12,18 +12,20 @@ import type {
   CandidateMessage,
   CandidateType,
   ClientMessage,
+  ChatBroadcast,
   ConnectionStateMessage,
   ErrorCode,
   ForwardedAnswer,
   ForwardedCandidate,
   ForwardedOffer,
+  HandMessage,
   IceServerConfig,
   JoinMessage,
   OfferMessage,
   PeerInfo,
   ServerMessage,
 } from '../src/protocol/index.js';
-import { CLOSE_CODES } from '../src/protocol/index.js';
+import { CLOSE_CODES, REACTION_LIMIT } from '../src/protocol/index.js';
 import type { TokenVerifier } from './auth.js';
 import type { Limits } from './config.js';
 import type { Logger } from './log.js';
@@ -62,6 +64,20 @@ export class Session {
    */
   awaitingTakeover = false;
   resumeTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * While true, messages are queued even with a socket: between joining the
+   * room and sending WELCOME (which waits for the chat history), so that
+   * nothing reaches the socket before WELCOME.
+   */
+  holding = false;
+  /**
+   * The last chat `seq` the member got in WELCOME's history: a broadcast of it
+   * or an earlier one that arrives later (another process published it before
+   * the history was read) is not delivered again.
+   */
+  chatSeen = 0;
+  /** Times of the member's recent reactions, for their own rate limit. */
+  readonly reactions: number[] = [];
   /** Messages addressed to the member while it had no socket. */
   readonly pending: ServerMessage[] = [];
   /** Last reported state of each link, for metrics. */
@@ -93,7 +109,8 @@ export class Session {
 
   deliver(message: ServerMessage, queueLength: number): void {
     if (this.awaitingTakeover) return;
-    if (this.socket) {
+    if (message.type === 'CHAT_MESSAGE' && message.seq <= this.chatSeen) return;
+    if (this.socket && !this.holding) {
       this.socket.send(message);
       return;
     }
@@ -204,10 +221,15 @@ export class RoomManager {
         return;
       case 'AUDIO_TOGGLE':
       case 'VIDEO_TOGGLE':
+      case 'SCREEN_SHARE':
         await this.#store.setMedia(
           session.room,
           session.clientId,
-          message.type === 'AUDIO_TOGGLE' ? { audioEnabled: message.enabled } : { videoEnabled: message.enabled },
+          message.type === 'AUDIO_TOGGLE'
+            ? { audioEnabled: message.enabled }
+            : message.type === 'VIDEO_TOGGLE'
+              ? { videoEnabled: message.enabled }
+              : { screenSharing: message.enabled },
         );
         this.#store.publish(session.room, {
           except: session.clientId,
@@ -215,17 +237,35 @@ export class RoomManager {
         });
         return;
       case 'CHAT_MESSAGE': {
-        const seq = await this.#store.nextChatSeq(session.room);
-        this.#store.publish(session.room, {
-          message: {
+        const chat = await this.#store.addChat(
+          session.room,
+          {
             type: 'CHAT_MESSAGE',
             from: session.clientId,
             name: session.name,
             text: message.text,
             id: randomUUID(),
-            seq,
             ts: Date.now(),
           },
+          this.#limits.chatHistory,
+        );
+        this.#store.publish(session.room, { message: chat });
+        return;
+      }
+      case 'HAND':
+        return this.#hand(session, message);
+      case 'REACTION': {
+        const now = Date.now();
+        const recent = session.reactions.filter((t) => now - t < REACTION_LIMIT.windowMs);
+        if (recent.length >= REACTION_LIMIT.count) {
+          throw new Refusal(
+            'rate-limited',
+            `at most ${REACTION_LIMIT.count} reactions per ${REACTION_LIMIT.windowMs / 1000} s`,
+          );
+        }
+        session.reactions.splice(0, session.reactions.length, ...recent, now);
+        this.#store.publish(session.room, {
+          message: { type: 'REACTION', from: session.clientId, emoji: message.emoji },
         });
         return;
       }
@@ -234,6 +274,35 @@ export class RoomManager {
       case 'ANALYTICS':
         return this.#analytics(session, message);
     }
+  }
+
+  /**
+   * A hand up or down, ordered by the server's time of raising (kept in the
+   * store, so every process agrees). Lowering someone else's hand takes the
+   * token role `host`.
+   */
+  async #hand(session: Session, message: HandMessage): Promise<void> {
+    const target = message.for ?? session.clientId;
+    if (target !== session.clientId) {
+      if (message.raised) throw new Refusal('unauthorized', 'only your own hand can be raised');
+      if (session.role !== 'host') throw new Refusal('unauthorized', "only a host may lower someone else's hand");
+      await this.#requirePeer(session, target);
+    }
+    if (message.raised) {
+      const raised = await this.#store.raiseHand(session.room, target, Date.now());
+      if (!raised?.changed) return; // up already (or gone): nothing changed
+      this.#store.publish(session.room, { message: { type: 'HAND', from: target, raised: true, at: raised.at } });
+      return;
+    }
+    if (!(await this.#store.lowerHand(session.room, target))) return;
+    this.#store.publish(session.room, {
+      message: {
+        type: 'HAND',
+        from: target,
+        raised: false,
+        ...(target === session.clientId ? {} : { by: session.clientId }),
+      },
+    });
   }
 
   #relay(session: Session, message: OfferMessage | AnswerMessage | CandidateMessage): void {
@@ -303,7 +372,6 @@ export class RoomManager {
       const session = this.#attach(socket, join.room, member);
       this.#metrics.joins.inc({ kind: 'new' });
       this.#log.info({ room: join.room, clientId: member.clientId, role: member.role }, 'member joined');
-      socket.send(this.#welcome(session, member.resumeToken, added.peers));
       this.#store.publish(join.room, {
         except: member.clientId,
         message: {
@@ -313,8 +381,27 @@ export class RoomManager {
           ...(member.role === undefined ? {} : { role: member.role }),
           audioEnabled: member.audioEnabled,
           videoEnabled: member.videoEnabled,
+          handRaisedAt: null,
+          screenSharing: false,
         },
       });
+      // The history is read after the seat is taken (so no message falls between the two) while what the room
+      // says meanwhile waits for WELCOME; a message that is in both (queued here, or still on its way from
+      // another process) is sent once, in the history.
+      session.holding = true;
+      let chat: ChatBroadcast[] = [];
+      try {
+        if (this.#limits.chatHistory > 0) chat = await this.#store.chatHistory(join.room);
+      } catch (error) {
+        // The member is in: a history that cannot be read now is not a reason to keep WELCOME from it.
+        this.#log.warn({ room: join.room, err: error }, 'chat history unavailable');
+      }
+      session.holding = false;
+      session.chatSeen = chat.at(-1)?.seq ?? 0;
+      socket.send({ ...this.#welcome(session, member.resumeToken, added.peers), ...(chat.length ? { chat } : {}) });
+      for (const message of session.pending.splice(0)) {
+        if (message.type !== 'CHAT_MESSAGE' || message.seq > session.chatSeen) socket.send(message);
+      }
       if (!socket.open) this.detach(socket);
       return;
     }
@@ -498,5 +585,7 @@ function peerInfo(member: PeerInfo): PeerInfo {
     ...(member.role === undefined ? {} : { role: member.role }),
     audioEnabled: member.audioEnabled,
     videoEnabled: member.videoEnabled,
+    handRaisedAt: typeof member.handRaisedAt === 'number' ? member.handRaisedAt : null,
+    screenSharing: member.screenSharing === true,
   };
 }

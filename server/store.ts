@@ -4,7 +4,13 @@
  * (Redis, for several processes) implements the same interface, and the
  * protocol code (`connection.ts`, `rooms.ts`) does not change.
  */
-import type { CandidateType, ConnectionStateMessage, PeerInfo, ServerMessage } from '../src/protocol/index.js';
+import type {
+  CandidateType,
+  ChatBroadcast,
+  ConnectionStateMessage,
+  PeerInfo,
+  ServerMessage,
+} from '../src/protocol/index.js';
 
 export interface MemberRecord extends PeerInfo {
   /** ms since the epoch. */
@@ -16,6 +22,9 @@ export interface MemberRecord extends PeerInfo {
   /** The process holding the member's session (shared stores only), for cleaning up after a dead one. */
   owner?: string;
 }
+
+/** The fields of a member that its own messages change. */
+export type MemberPatch = Partial<Pick<PeerInfo, 'audioEnabled' | 'videoEnabled' | 'screenSharing'>>;
 
 export interface PairRecord {
   /** Reporter. */
@@ -71,16 +80,26 @@ export interface RoomStore {
    * remove the member that now holds it.
    */
   remove(room: string, clientId: string, seat?: string): Promise<boolean>;
-  setMedia(
-    room: string,
-    clientId: string,
-    media: Partial<Pick<PeerInfo, 'audioEnabled' | 'videoEnabled'>>,
-  ): Promise<void>;
+  setMedia(room: string, clientId: string, patch: MemberPatch): Promise<void>;
+  /**
+   * Raises a member's hand at server time `at`, atomically: a hand already up
+   * keeps its first time. Resolves the time it is raised at, whether it was
+   * just raised (else it was up already), or undefined for no such member.
+   */
+  raiseHand(room: string, clientId: string, at: number): Promise<{ at: number; changed: boolean } | undefined>;
+  /** Lowers a member's hand; true when it was up. */
+  lowerHand(room: string, clientId: string): Promise<boolean>;
   /** Records one side's report of a link; ignored unless both ends are members. */
   reportPair(room: string, pair: PairRecord): Promise<void>;
   graph(room: string): Promise<RoomGraph | undefined>;
-  /** The next chat sequence number of a room (increasing, never reused while the room lives). */
-  nextChatSeq(room: string): Promise<number>;
+  /**
+   * Gives a chat message the room's next sequence number (increasing, never
+   * reused while the room lives) and keeps it in the room's history (the
+   * last `keep`; 0 keeps none), atomically, so the history is in `seq` order.
+   */
+  addChat(room: string, message: Omit<ChatBroadcast, 'seq'>, keep: number): Promise<ChatBroadcast>;
+  /** The room's kept chat messages, oldest first. */
+  chatHistory(room: string): Promise<ChatBroadcast[]>;
   /** Sends an envelope to every process that holds sockets of the room. */
   publish(room: string, envelope: Envelope): void;
   /** Receives envelopes published for any room. Returns the unsubscribe function. */
@@ -101,6 +120,7 @@ interface RoomState {
   members: Map<string, MemberRecord>;
   pairs: Map<string, PairRecord>;
   chatSeq: number;
+  chat: ChatBroadcast[];
 }
 
 const pairKey = (from: string, to: string) => `${from}>${to}`;
@@ -115,7 +135,7 @@ export class MemoryStore implements RoomStore {
     let state = this.#rooms.get(room);
     if (!state) {
       if (this.#rooms.size >= capacity.maxRooms) return { ok: false, code: 'server-full' };
-      state = { members: new Map(), pairs: new Map(), chatSeq: 0 };
+      state = { members: new Map(), pairs: new Map(), chatSeq: 0, chat: [] };
       this.#rooms.set(room, state);
     }
     if (state.members.has(member.clientId)) return { ok: false, code: 'id-taken' };
@@ -148,13 +168,24 @@ export class MemoryStore implements RoomStore {
     return true;
   }
 
-  async setMedia(
-    room: string,
-    clientId: string,
-    media: Partial<Pick<PeerInfo, 'audioEnabled' | 'videoEnabled'>>,
-  ): Promise<void> {
+  async setMedia(room: string, clientId: string, patch: MemberPatch): Promise<void> {
     const member = this.#rooms.get(room)?.members.get(clientId);
-    if (member) Object.assign(member, media);
+    if (member) Object.assign(member, patch);
+  }
+
+  async raiseHand(room: string, clientId: string, at: number): Promise<{ at: number; changed: boolean } | undefined> {
+    const member = this.#rooms.get(room)?.members.get(clientId);
+    if (!member) return undefined;
+    if (typeof member.handRaisedAt === 'number') return { at: member.handRaisedAt, changed: false };
+    member.handRaisedAt = at;
+    return { at, changed: true };
+  }
+
+  async lowerHand(room: string, clientId: string): Promise<boolean> {
+    const member = this.#rooms.get(room)?.members.get(clientId);
+    if (typeof member?.handRaisedAt !== 'number') return false;
+    member.handRaisedAt = null;
+    return true;
   }
 
   async reportPair(room: string, pair: PairRecord): Promise<void> {
@@ -173,10 +204,19 @@ export class MemoryStore implements RoomStore {
     };
   }
 
-  async nextChatSeq(room: string): Promise<number> {
+  async addChat(room: string, message: Omit<ChatBroadcast, 'seq'>, keep: number): Promise<ChatBroadcast> {
     const state = this.#rooms.get(room);
     if (!state) throw new Error(`no room ${room}`);
-    return ++state.chatSeq;
+    const chat = { ...message, seq: ++state.chatSeq };
+    if (keep > 0) {
+      state.chat.push(chat);
+      if (state.chat.length > keep) state.chat.splice(0, state.chat.length - keep);
+    }
+    return chat;
+  }
+
+  async chatHistory(room: string): Promise<ChatBroadcast[]> {
+    return [...(this.#rooms.get(room)?.chat ?? [])];
   }
 
   publish(room: string, envelope: Envelope): void {

@@ -11,7 +11,7 @@ import { Emitter } from './emitter.js';
 import { LocalDevices, type DeviceChange, type DeviceFailure, type DeviceKind, type TrackChange } from './devices.js';
 import { mediaMessage, type MediaDevice } from './messages.js';
 import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
-import type { ChatBroadcast, IceServerConfig, PeerInfo } from '../protocol/index.js';
+import type { ChatBroadcast, IceServerConfig, PeerInfo, Reaction } from '../protocol/index.js';
 import { SignalingClient, type MediaState, type SignalingEvents, type SignalingState } from './signaling-client.js';
 
 export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left';
@@ -43,7 +43,19 @@ export interface CallOptions {
   WebSocket?: typeof WebSocket;
 }
 
+/** A chat message as the call keeps it: `earlier` when it came with WELCOME (sent before we joined). */
+export type ChatEntry = ChatBroadcast & { earlier?: true };
+
+/** One raised hand: whose, and the server's time of raising (the queue's order). */
+export interface RaisedHand {
+  clientId: string;
+  at: number;
+}
+
 export interface Participant extends PeerInfo {
+  /** Server time the hand was raised, or null. */
+  handRaisedAt: number | null;
+  screenSharing: boolean;
   /** Remote audio and video, once the link delivers them. */
   stream: MediaStream | undefined;
   connectionState: RTCPeerConnectionState;
@@ -76,7 +88,10 @@ export interface CallEvents extends Record<string, unknown> {
   'local-media': { audioEnabled: boolean; videoEnabled: boolean; stream: MediaStream | undefined };
   /** A device in use changed: chosen, lost (a stand-in took over, or none), or back. */
   'device-change': DeviceChange;
-  chat: ChatBroadcast;
+  chat: ChatEntry;
+  /** A hand went up or down (ours too); `by` is the host who lowered it. */
+  hand: { clientId: string; raised: boolean; by?: string };
+  reaction: { clientId: string; emoji: Reaction };
   error: CallError;
 }
 
@@ -103,7 +118,8 @@ export class Call extends Emitter<CallEvents> {
   #participants = new Map<string, Participant>();
   #links = new Map<string, PeerLink>();
   #serverIceServers: IceServerConfig[] = [];
-  #chat: ChatBroadcast[] = [];
+  #chat: ChatEntry[] = [];
+  #handRaisedAt: number | null = null;
   #joinSentAt = 0;
   #off: (() => void)[] = [];
   /** Members kept, still connected, after a fresh WELCOME that did not list them (see #handleWelcome). */
@@ -177,9 +193,24 @@ export class Call extends Emitter<CallEvents> {
     return [...this.#participants.values()];
   }
 
-  /** Chat messages so far, in the server's order. */
-  get chat(): readonly ChatBroadcast[] {
+  /** Chat messages so far, in the server's order (those sent before we joined marked `earlier`). */
+  get chat(): readonly ChatEntry[] {
     return this.#chat;
+  }
+
+  /** When our hand went up (server time), or null. */
+  get handRaisedAt(): number | null {
+    return this.#handRaisedAt;
+  }
+
+  /** The raised hands, ours included, in the order everyone sees: by the server's time of raising, then id. */
+  get hands(): RaisedHand[] {
+    const hands: RaisedHand[] = [];
+    if (this.#handRaisedAt !== null) hands.push({ clientId: this.clientId, at: this.#handRaisedAt });
+    for (const p of this.#participants.values()) {
+      if (p.handRaisedAt !== null) hands.push({ clientId: p.clientId, at: p.handRaisedAt });
+    }
+    return hands.sort((a, b) => a.at - b.at || (a.clientId < b.clientId ? -1 : 1));
   }
 
   /** The link to one peer, for monitoring and tests. */
@@ -260,6 +291,23 @@ export class Call extends Emitter<CallEvents> {
     const line = text.trim();
     if (line.length === 0 || line.length > 2000 || this.#state === 'left') return false;
     return this.#signaling.send({ type: 'CHAT_MESSAGE', text: line });
+  }
+
+  /** Raises our hand (the server's echo puts it in the queue). False when not in a room. */
+  raiseHand(): boolean {
+    return this.#state !== 'left' && this.#signaling.send({ type: 'HAND', raised: true });
+  }
+
+  /** Lowers our hand, or (a host) someone else's. */
+  lowerHand(clientId?: string): boolean {
+    if (this.#state === 'left') return false;
+    const other = clientId !== undefined && clientId !== this.clientId;
+    return this.#signaling.send({ type: 'HAND', raised: false, ...(other ? { for: clientId } : {}) });
+  }
+
+  /** Sends a reaction from the fixed set (the server limits them to 2 per 5 s). */
+  react(emoji: Reaction): boolean {
+    return this.#state !== 'left' && this.#signaling.send({ type: 'REACTION', emoji });
   }
 
   /** Sends LEAVE, stops every track, closes every link and the socket. Safe to call twice. */
@@ -353,14 +401,18 @@ export class Call extends Emitter<CallEvents> {
       }, REJOIN_GRACE_MS);
     }
     for (const peer of message.peers) this.#upsertParticipant(peer);
+    // A fresh seat starts with the hand down; a resumed one keeps it (the server kept it too).
+    if (!resumed) this.#handRaisedAt = null;
+    for (const earlier of message.chat ?? []) this.#addChat({ ...earlier, earlier: true });
     const first = this.#state === 'joining';
     this.#setState('joined');
     if (first) this.emit('joined', { room: message.room, clientId: message.clientId });
   };
 
   #handleMessage = (message: SignalingEvents['message']): void => {
-    // Our own chat comes back from the server; anything else "from" us would be a server bug.
-    if (message.from === this.clientId && message.type !== 'CHAT_MESSAGE') return;
+    // Our own chat, hand and reactions come back from the server; anything else "from" us would be a server bug.
+    const echo = message.type === 'CHAT_MESSAGE' || message.type === 'HAND' || message.type === 'REACTION';
+    if (message.from === this.clientId && !echo) return;
     switch (message.type) {
       case 'JOIN': {
         // A newcomer, or a member back with a fresh seat (its resume window passed, or the server restarted).
@@ -399,6 +451,26 @@ export class Call extends Emitter<CallEvents> {
         return;
       case 'CHAT_MESSAGE':
         this.#addChat(message);
+        return;
+      case 'HAND': {
+        const at = message.raised ? (message.at ?? Date.now()) : null;
+        if (message.from === this.clientId) this.#handRaisedAt = at;
+        else if (this.#participants.has(message.from)) this.#updateParticipant(message.from, { handRaisedAt: at });
+        else return;
+        this.emit('hand', {
+          clientId: message.from,
+          raised: message.raised,
+          ...(message.by === undefined ? {} : { by: message.by }),
+        });
+        return;
+      }
+      case 'REACTION':
+        if (message.from === this.clientId || this.#participants.has(message.from)) {
+          this.emit('reaction', { clientId: message.from, emoji: message.emoji });
+        }
+        return;
+      case 'SCREEN_SHARE':
+        this.#updateParticipant(message.from, { screenSharing: message.enabled });
         return;
       case 'LEAVE':
         this.#removeParticipant(message.from);
@@ -463,7 +535,11 @@ export class Call extends Emitter<CallEvents> {
   #upsertParticipant(peer: PeerInfo): void {
     const existing = this.#participants.get(peer.clientId);
     if (existing) {
-      this.#updateParticipant(peer.clientId, peer);
+      this.#updateParticipant(peer.clientId, {
+        ...peer,
+        handRaisedAt: peer.handRaisedAt ?? null,
+        screenSharing: peer.screenSharing ?? false,
+      });
       return;
     }
     const participant: Participant = {
@@ -472,6 +548,8 @@ export class Call extends Emitter<CallEvents> {
       ...(peer.role === undefined ? {} : { role: peer.role }),
       audioEnabled: peer.audioEnabled,
       videoEnabled: peer.videoEnabled,
+      handRaisedAt: peer.handRaisedAt ?? null,
+      screenSharing: peer.screenSharing ?? false,
       stream: undefined,
       connectionState: 'new',
       iceConnectionState: 'new',
@@ -497,7 +575,7 @@ export class Call extends Emitter<CallEvents> {
     this.emit('participant-left', participant);
   }
 
-  #addChat(message: ChatBroadcast): void {
+  #addChat(message: ChatEntry): void {
     if (typeof message.text !== 'string' || this.#chat.some((m) => m.id === message.id)) return;
     const seq = typeof message.seq === 'number' ? message.seq : Number.MAX_SAFE_INTEGER;
     let index = this.#chat.length;

@@ -4,7 +4,7 @@
  * gets its message ignored instead of throwing inside the call. Hand-written
  * (not the server's valibot schemas) to keep the embed file small.
  */
-import type { ServerMessage } from '../protocol/index.js';
+import { REACTIONS, type ServerMessage } from '../protocol/index.js';
 
 type Check = (m: Record<string, unknown>) => boolean;
 
@@ -14,11 +14,19 @@ const bool = (v: unknown): v is boolean => typeof v === 'boolean';
 const optional = (v: unknown, check: (v: unknown) => boolean) => v === undefined || check(v);
 const media = (m: Record<string, unknown>) => bool(m['audioEnabled']) && bool(m['videoEnabled']);
 
+const time = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+/** The room-state fields a member may carry (absent from servers before them). */
+const roomState = (m: Record<string, unknown>) =>
+  optional(m['handRaisedAt'], (v) => v === null || time(v)) && optional(m['screenSharing'], bool);
+
 const peer = (p: unknown) => {
   if (typeof p !== 'object' || p === null) return false;
   const m = p as Record<string, unknown>;
-  return id(m['clientId']) && str(m['name'], 256) && optional(m['role'], (r) => str(r, 64)) && media(m);
+  return id(m['clientId']) && str(m['name'], 256) && optional(m['role'], (r) => str(r, 64)) && media(m) && roomState(m);
 };
+
+const chat = (m: Record<string, unknown>) =>
+  id(m['from']) && str(m['name'], 256) && str(m['text'], 10_000) && str(m['id'], 128) && time(m['ts']);
 
 const iceServer = (s: unknown) => {
   if (typeof s !== 'object' || s === null) return false;
@@ -33,8 +41,13 @@ const CHECKS: Record<ServerMessage['type'], Check> = {
     str(m['resumeToken'], 256) &&
     Array.isArray(m['peers']) &&
     m['peers'].every(peer) &&
-    optional(m['iceServers'], (v) => Array.isArray(v) && v.every(iceServer)),
-  JOIN: (m) => id(m['from']) && str(m['name'], 256) && optional(m['role'], (r) => str(r, 64)) && media(m),
+    optional(m['iceServers'], (v) => Array.isArray(v) && v.every(iceServer)) &&
+    optional(
+      m['chat'],
+      (v) => Array.isArray(v) && v.every((c) => typeof c === 'object' && c !== null && chat(c as never)),
+    ),
+  JOIN: (m) =>
+    id(m['from']) && str(m['name'], 256) && optional(m['role'], (r) => str(r, 64)) && media(m) && roomState(m),
   OFFER: (m) => id(m['from']) && str(m['sdp']) && media(m),
   ANSWER: (m) => id(m['from']) && str(m['sdp']) && media(m),
   CANDIDATE: (m) =>
@@ -43,8 +56,10 @@ const CHECKS: Record<ServerMessage['type'], Check> = {
       (typeof m['candidate'] === 'object' && str((m['candidate'] as { candidate?: unknown }).candidate, 4096))),
   AUDIO_TOGGLE: (m) => id(m['from']) && bool(m['enabled']),
   VIDEO_TOGGLE: (m) => id(m['from']) && bool(m['enabled']),
-  CHAT_MESSAGE: (m) =>
-    id(m['from']) && str(m['name'], 256) && str(m['text'], 10_000) && str(m['id'], 128) && typeof m['ts'] === 'number',
+  CHAT_MESSAGE: chat,
+  HAND: (m) => id(m['from']) && bool(m['raised']) && optional(m['at'], time) && optional(m['by'], id),
+  REACTION: (m) => id(m['from']) && (REACTIONS as readonly unknown[]).includes(m['emoji']),
+  SCREEN_SHARE: (m) => id(m['from']) && bool(m['enabled']),
   LEAVE: (m) => id(m['from']),
   ERROR: (m) => str(m['code'], 64) && str(m['message'], 10_000),
 };

@@ -124,6 +124,18 @@ export const AnalyticsSchema = v.object({
 
 export const LeaveSchema = v.object({ type: v.literal('LEAVE') });
 
+/** Raise or lower my hand; `for`: lower someone else's (a host only). */
+export const HandSchema = v.object({ type: v.literal('HAND'), raised: v.boolean(), for: v.optional(ClientId) });
+
+/** The reactions a member may send (a fixed set: nothing else is forwarded). */
+export const REACTIONS = ['👍', '👏', '😂', '❤️', '🎉', '😮', '🙌', '👋'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+export const ReactionSchema = v.object({ type: v.literal('REACTION'), emoji: v.picklist(REACTIONS) });
+/** At most this many reactions per member per window. */
+export const REACTION_LIMIT = { count: 2, windowMs: 5000 } as const;
+
+export const ScreenShareSchema = v.object({ type: v.literal('SCREEN_SHARE'), enabled: v.boolean() });
+
 /** Every message a client may send, keyed by `type`. */
 export const CLIENT_SCHEMAS = {
   JOIN: JoinSchema,
@@ -136,6 +148,9 @@ export const CLIENT_SCHEMAS = {
   CONNECTION_STATE: ConnectionStateSchema,
   ANALYTICS: AnalyticsSchema,
   LEAVE: LeaveSchema,
+  HAND: HandSchema,
+  REACTION: ReactionSchema,
+  SCREEN_SHARE: ScreenShareSchema,
 } as const;
 
 export type ClientMessageType = keyof typeof CLIENT_SCHEMAS;
@@ -151,6 +166,9 @@ export type ChatMessageMessage = ClientMessageOf<'CHAT_MESSAGE'>;
 export type ConnectionStateMessage = ClientMessageOf<'CONNECTION_STATE'>;
 export type AnalyticsMessage = ClientMessageOf<'ANALYTICS'>;
 export type LeaveMessage = ClientMessageOf<'LEAVE'>;
+export type HandMessage = ClientMessageOf<'HAND'>;
+export type ReactionMessage = ClientMessageOf<'REACTION'>;
+export type ScreenShareMessage = ClientMessageOf<'SCREEN_SHARE'>;
 
 export type ClientMessage = { [T in ClientMessageType]: ClientMessageOf<T> }[ClientMessageType];
 
@@ -163,6 +181,10 @@ export interface PeerInfo {
   role?: string;
   audioEnabled: boolean;
   videoEnabled: boolean;
+  /** Server time the hand was raised, or null (absent from servers before room state). */
+  handRaisedAt?: number | null;
+  /** Sharing a screen now (absent from servers before room state). */
+  screenSharing?: boolean;
 }
 
 /** RTCIceServer, spelled out so that the server needs no DOM types. */
@@ -179,6 +201,8 @@ export interface WelcomeMessage {
   resumeToken: string;
   peers: PeerInfo[];
   iceServers?: IceServerConfig[];
+  /** The room's last chat messages in `seq` order (a fresh join only; never on resume). */
+  chat?: ChatBroadcast[];
 }
 
 export interface PeerJoinedMessage {
@@ -188,6 +212,8 @@ export interface PeerJoinedMessage {
   role?: string;
   audioEnabled: boolean;
   videoEnabled: boolean;
+  handRaisedAt?: number | null;
+  screenSharing?: boolean;
 }
 
 type Forwarded<M> = Omit<M, 'to'> & { from: string };
@@ -196,6 +222,25 @@ export type ForwardedAnswer = Forwarded<AnswerMessage>;
 export type ForwardedCandidate = Forwarded<CandidateMessage>;
 export type ForwardedAudioToggle = AudioToggleMessage & { from: string };
 export type ForwardedVideoToggle = VideoToggleMessage & { from: string };
+export type ForwardedScreenShare = ScreenShareMessage & { from: string };
+
+/** A hand went up or down; to everyone, the sender included. Order the queue by `at`, then `from`. */
+export interface HandBroadcast {
+  type: 'HAND';
+  /** Whose hand. */
+  from: string;
+  raised: boolean;
+  /** Server time of raising (when raised). */
+  at?: number;
+  /** The host who lowered it (when lowered for someone else). */
+  by?: string;
+}
+
+export interface ReactionBroadcast {
+  type: 'REACTION';
+  from: string;
+  emoji: Reaction;
+}
 
 export interface ChatBroadcast {
   type: 'CHAT_MESSAGE';
@@ -248,6 +293,9 @@ export type ServerMessage =
   | ForwardedCandidate
   | ForwardedAudioToggle
   | ForwardedVideoToggle
+  | ForwardedScreenShare
+  | HandBroadcast
+  | ReactionBroadcast
   | ChatBroadcast
   | PeerLeftMessage
   | ErrorMessage;

@@ -29,7 +29,15 @@ describe('JOIN with MEETING_AUTH_SECRET set', () => {
     const b = await TestClient.connect(srv.wsUrl);
     const welcome = await b.join(r, { name: 'Bob', token: await token({ room: r }) });
     assert.deepEqual(welcome.peers, [
-      { clientId: a.clientId, name: 'Dr. Ada', role: 'host', audioEnabled: true, videoEnabled: true },
+      {
+        clientId: a.clientId,
+        name: 'Dr. Ada',
+        role: 'host',
+        audioEnabled: true,
+        videoEnabled: true,
+        handRaisedAt: null,
+        screenSharing: false,
+      },
     ]);
     const joined = await a.next('JOIN');
     assert.equal(joined['name'], 'Bob');

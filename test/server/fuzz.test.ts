@@ -59,6 +59,18 @@ function messageArbitrary(ids: string[], room: string): fc.Arbitrary<string> {
       detail: fc.string({ maxLength: 600 }),
     }),
     fc.constant({ type: 'LEAVE' }),
+    fc.record(
+      { type: fc.constant('HAND'), raised: fc.oneof(fc.boolean(), anything), for: fc.oneof(id, anything) },
+      { requiredKeys: ['type', 'raised'] },
+    ),
+    fc.record({
+      type: fc.constant('REACTION'),
+      emoji: fc.oneof(
+        fc.constantFrom('👍', '👏', '😂', '❤️', '🎉', '😮', '🙌', '👋', '❤', '💩'),
+        fc.string({ maxLength: 8 }),
+      ),
+    }),
+    fc.record({ type: fc.constant('SCREEN_SHARE'), enabled: fc.oneof(fc.boolean(), anything) }),
   );
   // Mutations: drop a field, replace a field with anything, add junk fields.
   const mutated = fc

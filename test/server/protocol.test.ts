@@ -26,9 +26,19 @@ describe('JOIN and WELCOME', () => {
     await a.join(r, { name: 'Ada', videoEnabled: false });
     const b = await TestClient.connect(srv.wsUrl);
     const welcome = await b.join(r, { name: 'Bob', audioEnabled: false });
-    assert.deepEqual(welcome.peers, [{ clientId: a.clientId, name: 'Ada', audioEnabled: true, videoEnabled: false }]);
+    const roomState = { handRaisedAt: null, screenSharing: false };
+    assert.deepEqual(welcome.peers, [
+      { clientId: a.clientId, name: 'Ada', audioEnabled: true, videoEnabled: false, ...roomState },
+    ]);
     const joined = await a.next('JOIN');
-    assert.deepEqual(joined, { type: 'JOIN', from: b.clientId, name: 'Bob', audioEnabled: false, videoEnabled: true });
+    assert.deepEqual(joined, {
+      type: 'JOIN',
+      from: b.clientId,
+      name: 'Bob',
+      audioEnabled: false,
+      videoEnabled: true,
+      ...roomState,
+    });
     assert.deepEqual(await b.drain(50, 'JOIN'), [], 'the newcomer is not told of itself');
     await Promise.all([a.close(), b.close()]);
   });
@@ -137,7 +147,14 @@ describe('AUDIO_TOGGLE and VIDEO_TOGGLE', () => {
     const d = await TestClient.connect(srv.wsUrl);
     const welcome = await d.join(r);
     const seenA = welcome.peers.find((p) => p.clientId === a!.clientId);
-    assert.deepEqual(seenA, { clientId: a!.clientId, name: 'p0', audioEnabled: false, videoEnabled: false });
+    assert.deepEqual(seenA, {
+      clientId: a!.clientId,
+      name: 'p0',
+      audioEnabled: false,
+      videoEnabled: false,
+      handRaisedAt: null,
+      screenSharing: false,
+    });
     await Promise.all([a!.close(), b!.close(), c!.close(), d.close()]);
   });
 });

@@ -16,6 +16,7 @@ import { RedisStore } from '../../server/redis-store.js';
 import { healthy } from '../../bench/clients.mjs';
 // @ts-expect-error: a plain ES module of the scripts, without types
 import { startRedis } from '../../scripts/redis.mjs';
+import type { ChatBroadcast } from '../../src/protocol/index.js';
 import { freePort, newId, testConfig, TestClient, type ConfigOverrides } from './helpers.js';
 
 interface Node {
@@ -184,6 +185,91 @@ describe('Redis store: one room across servers', () => {
     assert.equal((await b.store.graph(room))?.members.length, 2);
     back.ws.close();
     bob.ws.close();
+  });
+
+  it('a member joining while the room talks gets every message exactly once, history then live', async () => {
+    // On Redis the history read takes a round trip, while the room keeps talking: the window this is about.
+    const srv = await node();
+    const r = `r-${newId()}`;
+    const a = await TestClient.connect(srv.wsUrl);
+    await a.join(r);
+    const total = 60;
+    for (let i = 0; i < total; i++) a.send({ type: 'CHAT_MESSAGE', text: `busy ${i}` });
+    const late = await TestClient.connect(srv.wsUrl);
+    const welcome = await late.join(r);
+    const live: number[] = [];
+    const history = (welcome.chat ?? []).map((m) => m.seq);
+    while (history.length + live.length < total && (live.at(-1) ?? history.at(-1) ?? 0) < total) {
+      live.push(((await late.next('CHAT_MESSAGE')) as unknown as ChatBroadcast).seq);
+    }
+    const all = [...history, ...live];
+    assert.equal(new Set(all).size, all.length, 'no message twice');
+    assert.deepEqual(
+      all,
+      [...all].sort((x, y) => x - y),
+      'in seq order',
+    );
+    assert.equal(all.at(-1), total, 'up to the last one');
+    assert.ok(all.length === total || all[0]! === total - all.length + 1, 'no gap');
+    await Promise.all([a.close(), late.close()]);
+  });
+
+  it('room state across two processes: the same hand queue, the same chat history, reactions and sharing', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [new URL('../../dist/server/index.js', import.meta.url).pathname], {
+      env: { ...process.env, PORT: String(port), REDIS_URL: redis.url, LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    try {
+      await healthy(port, { exited: () => child.exitCode !== null });
+      const other = `ws://127.0.0.1:${port}/ws`;
+      const here = await node({}, 'mr:'); // the process's default prefix
+      const room = `r-${newId()}`;
+      const ada = await TestClient.connect(here.wsUrl);
+      await ada.join(room, { name: 'Ada' });
+      const bob = await TestClient.connect(other);
+      await bob.join(room, { name: 'Bob' });
+      await ada.next('JOIN');
+      const cy = await TestClient.connect(here.wsUrl);
+      await cy.join(room, { name: 'Cy' });
+      for (const m of [ada, bob]) await m.next('JOIN');
+      const members = [ada, bob, cy];
+
+      const told = new Map<TestClient, Map<string, number>>(members.map((m) => [m, new Map()]));
+      for (const raiser of [bob, ada, cy]) {
+        raiser.send({ type: 'HAND', raised: true });
+        for (const m of members) {
+          const hand = await m.next('HAND');
+          told.get(m)!.set(hand['from'] as string, hand['at'] as number);
+        }
+        await new Promise((r) => setTimeout(r, 5));
+      }
+      const order = (times: Map<string, number>) => [...times].sort((x, y) => x[1] - y[1]).map(([id]) => id);
+      for (const m of members) {
+        assert.deepEqual(order(told.get(m)!), [bob.clientId, ada.clientId, cy.clientId], 'one queue everywhere');
+        assert.deepEqual([...told.get(m)!].sort(), [...told.get(ada)!].sort(), 'the same times everywhere');
+      }
+
+      const sent = [];
+      for (const [i, sender] of [ada, bob, ada, bob, cy].entries()) {
+        sender.send({ type: 'CHAT_MESSAGE', text: `line ${i}` });
+        sent.push(await ada.next('CHAT_MESSAGE', (m) => m['text'] === `line ${i}`));
+      }
+      bob.send({ type: 'REACTION', emoji: '🎉' });
+      assert.deepEqual(await ada.next('REACTION'), { type: 'REACTION', from: bob.clientId, emoji: '🎉' });
+      ada.send({ type: 'SCREEN_SHARE', enabled: true });
+      await bob.next('SCREEN_SHARE');
+
+      const dee = await TestClient.connect(other);
+      const welcome = await dee.join(room, { name: 'Dee' });
+      assert.deepEqual(welcome.chat, sent, 'the history, as broadcast, on the other process');
+      const hands = new Map(welcome.peers.map((p) => [p.clientId, p.handRaisedAt]));
+      assert.deepEqual(Object.fromEntries(hands), Object.fromEntries(told.get(ada)!));
+      assert.equal(welcome.peers.find((p) => p.clientId === ada.clientId)!.screenSharing, true);
+      for (const m of [...members, dee]) m.ws.close();
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 
   it('a killed process: its members are announced gone by the others after the resume window, no ghost stays', async () => {
