@@ -4,7 +4,8 @@
  * gets its message ignored instead of throwing inside the call. Hand-written
  * (not the server's valibot schemas) to keep the embed file small.
  */
-import { REACTIONS, type ServerMessage } from '../protocol/index.js';
+import { REACTIONS } from '../protocol/constants.js';
+import type { ServerMessage } from '../protocol/index.js';
 
 type Check = (m: Record<string, unknown>) => boolean;
 

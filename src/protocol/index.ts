@@ -12,10 +12,15 @@
  */
 import * as v from 'valibot';
 
-export const PROTOCOL_VERSION = 1;
-
-/** WebSocket path on the signaling server. */
-export const SIGNAL_PATH = '/ws';
+export * from './constants.js';
+import {
+  MAX_CHAT_LENGTH,
+  MAX_NAME_LENGTH,
+  MAX_SDP_LENGTH,
+  MAX_TOKEN_LENGTH,
+  REACTIONS,
+  type Reaction,
+} from './constants.js';
 
 // ---------------------------------------------------------------------------
 // Shared field shapes
@@ -41,12 +46,6 @@ export const ICE_CONNECTION_STATES = [
   'failed',
   'closed',
 ] as const;
-
-/** Maximum lengths of free-form fields (JavaScript string lengths). */
-export const MAX_NAME_LENGTH = 64;
-export const MAX_CHAT_LENGTH = 2000;
-export const MAX_TOKEN_LENGTH = 4096;
-export const MAX_SDP_LENGTH = 60_000;
 
 const Sdp = v.pipe(v.string(), v.minLength(1), v.maxLength(MAX_SDP_LENGTH));
 
@@ -127,12 +126,7 @@ export const LeaveSchema = v.object({ type: v.literal('LEAVE') });
 /** Raise or lower my hand; `for`: lower someone else's (a host only). */
 export const HandSchema = v.object({ type: v.literal('HAND'), raised: v.boolean(), for: v.optional(ClientId) });
 
-/** The reactions a member may send (a fixed set: nothing else is forwarded). */
-export const REACTIONS = ['👍', '👏', '😂', '❤️', '🎉', '😮', '🙌', '👋'] as const;
-export type Reaction = (typeof REACTIONS)[number];
 export const ReactionSchema = v.object({ type: v.literal('REACTION'), emoji: v.picklist(REACTIONS) });
-/** At most this many reactions per member per window. */
-export const REACTION_LIMIT = { count: 2, windowMs: 5000 } as const;
 
 export const ScreenShareSchema = v.object({ type: v.literal('SCREEN_SHARE'), enabled: v.boolean() });
 

@@ -283,12 +283,110 @@ export const callStyles = css`
   [part~='toast']:empty {
     padding: 0;
   }
+  [part~='hand'] {
+    position: absolute;
+    top: 8px;
+    left: 8px;
+    padding: 2px 8px;
+    border-radius: 4px;
+    color: #1f2328;
+    background: #ffd666;
+    font-weight: 600;
+  }
+  [part~='participant'] [part~='hand'] {
+    position: static;
+  }
+  [part~='reaction-float'] {
+    position: absolute;
+    bottom: 40px;
+    left: 50%;
+    font-size: 40px;
+    pointer-events: none;
+    animation: meeting-room-float 3s ease-out forwards;
+  }
+  @keyframes meeting-room-float {
+    from {
+      transform: translate(-50%, 0);
+      opacity: 1;
+    }
+    to {
+      transform: translate(-50%, -120px);
+      opacity: 0;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    [part~='reaction-float'] {
+      animation: none;
+      transform: translateX(-50%);
+    }
+  }
+  [part~='reaction-menu'] {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: 4px;
+    padding: 0 8px 8px;
+  }
+  [part~='reaction'] {
+    font-size: 20px;
+    padding: 4px 8px;
+    background: transparent;
+    box-shadow: inset 0 0 0 1px rgb(127 127 127 / 40%);
+  }
+  [part~='participants'] {
+    width: var(--meeting-room-chat-width, 300px);
+    max-width: 50%;
+    padding: 8px 12px;
+    overflow-y: auto;
+    border-left: 1px solid rgb(0 0 0 / 12%);
+    background: var(--meeting-room-panel-background, #fff);
+  }
+  [part~='participant-list'] {
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+  [part~='participant'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 4px 8px;
+    padding: 6px 0;
+    border-bottom: 1px solid rgb(127 127 127 / 20%);
+  }
+  [part~='participant-name'] {
+    flex: 1;
+    font-weight: 600;
+  }
+  [part~='participant-state'] {
+    flex-basis: 100%;
+    font-size: 0.85em;
+    opacity: 0.75;
+  }
+  [part~='lower-hand-button'] {
+    padding: 2px 10px;
+    font-size: 0.85em;
+  }
+  [part~='earlier-label'] {
+    margin: 4px 0 8px;
+    font-size: 0.85em;
+    opacity: 0.7;
+  }
+  [part~='announcer'] {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
   @media (max-width: 600px) {
     [part~='stage'] {
       flex-direction: column;
     }
     [part~='chat'],
-    [part~='settings'] {
+    [part~='settings'],
+    [part~='participants'] {
       width: auto;
       max-width: none;
       border-left: 0;

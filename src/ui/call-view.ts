@@ -7,7 +7,14 @@
  */
 import { adoptStyles, html, nothing, type ReactiveControllerHost, type ReactiveElement } from 'lit';
 import { AudioLevel } from '../core/audio-level.js';
-import { Call, type CallError, type CallOptions, type CallState, type Participant } from '../core/call.js';
+import {
+  Call,
+  type CallError,
+  type CallOptions,
+  type CallState,
+  type ChatEntry,
+  type Participant,
+} from '../core/call.js';
 import {
   checkKind,
   LocalDevices,
@@ -18,26 +25,30 @@ import {
   type DeviceKind,
 } from '../core/devices.js';
 import { mediaMessage, mediaProblemOf, type MediaDevice, type MediaProblem } from '../core/messages.js';
-import type { ChatBroadcast } from '../protocol/index.js';
+import type { Reaction } from '../protocol/index.js';
 import { callStyles } from './call-view.styles.js';
 import {
   MeetingRoomChatMessageEvent,
   MeetingRoomConnectionStateEvent,
   MeetingRoomDeviceChangeEvent,
   MeetingRoomErrorEvent,
+  MeetingRoomHandEvent,
   MeetingRoomJoinedEvent,
   MeetingRoomMediaChangedEvent,
   MeetingRoomParticipantJoinedEvent,
   MeetingRoomParticipantLeftEvent,
+  MeetingRoomReactionEvent,
   type MeetingRoomErrorCode,
 } from './events.js';
-import { loadPreferences, savePreferences, tokenName, type Preferences } from './preferences.js';
+import { loadPreferences, savePreferences, tokenClaims, type Preferences } from './preferences.js';
 import type { MeetingRoomStrings } from './strings.js';
 import { chat } from './views/chat.js';
 import { controls } from './views/controls.js';
 import { devicePickers } from './views/devices.js';
+import { participantsPanel } from './views/participants.js';
 import { prejoin } from './views/prejoin.js';
-import { localTile, remoteTile } from './views/tiles.js';
+import { reactionMenu } from './views/reactions.js';
+import { localTile, remoteTile, type TileExtras } from './views/tiles.js';
 
 export { parseIceServers } from '../core/ice-servers.js';
 
@@ -74,6 +85,11 @@ export interface CallViewOptions {
 }
 
 const TOAST_MS = 5000;
+/** How long a reaction floats over its tile (shorter, and still, under prefers-reduced-motion). */
+const REACTION_MS = 3000;
+const REACTION_STILL_MS = 1500;
+/** Announcements that arrive within this window are read as one. */
+const ANNOUNCE_BATCH_MS = 1000;
 const METER_MS = 100;
 const ERROR_CODES: Record<MediaProblem, MeetingRoomErrorCode> = {
   denied: 'media-denied',
@@ -145,7 +161,17 @@ export class CallView {
   #meterTimer: ReturnType<typeof setInterval> | undefined;
   /** The participants as last rendered, to tell what an update changed. */
   #participants: Participant[] = [];
-  #panel: 'chat' | 'settings' | undefined;
+  #panel: 'chat' | 'settings' | 'participants' | undefined;
+  #reactionMenu = false;
+  /** The latest reaction of each member, while it floats. */
+  #reactions = new Map<string, { id: number; emoji: string; timer: ReturnType<typeof setTimeout> }>();
+  #reactionIds = 0;
+  /** Texts for the polite live region, read in batches. */
+  #announcements: string[] = [];
+  #announced = '';
+  #announceTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The token's role is `host`: may lower others' hands (the server checks it). */
+  #isHost = false;
   #unread = 0;
   #soundBlocked = false;
   #notice = '';
@@ -156,8 +182,10 @@ export class CallView {
     this.#options = options;
     adoptCallStyles(host);
     const remembered: Preferences = options.remember ? loadPreferences() : {};
-    const fromToken = options.call.token ? tokenName(options.call.token) : undefined;
+    const claims = options.call.token ? tokenClaims(options.call.token) : {};
+    const fromToken = claims.name;
     this.#nameLocked = fromToken !== undefined;
+    this.#isHost = claims.role === 'host';
     this.#name = fromToken ?? (options.call.name || remembered.name || '');
     // The page's no-audio / no-video win; otherwise what the person chose in the pre-join view last time.
     const last = options.prejoin ? remembered : {};
@@ -240,6 +268,8 @@ export class CallView {
     call.on('local-media', () => this.#update());
     call.on('device-change', this.#handleDeviceChange);
     call.on('chat', this.#handleChat);
+    call.on('hand', this.#handleHand);
+    call.on('reaction', this.#handleReaction);
     call.on('error', this.#handleError);
     this.#update();
     await call.join();
@@ -250,6 +280,8 @@ export class CallView {
     this.#phase = 'left';
     this.#stopMeter();
     clearTimeout(this.#toastTimer);
+    clearTimeout(this.#announceTimer);
+    for (const { timer } of this.#reactions.values()) clearTimeout(timer);
     this.call?.leave();
     this.#devices.stop();
   }
@@ -429,10 +461,77 @@ export class CallView {
     }
   };
 
-  #handleChat = (message: ChatBroadcast): void => {
-    if (this.#panel !== 'chat') this.#unread++;
+  #handleChat = (message: ChatEntry): void => {
+    // Messages from before we joined are history, not news: they do not count as unread.
+    if (this.#panel !== 'chat' && !message.earlier) this.#unread++;
     this.#update();
     this.#host.dispatchEvent(new MeetingRoomChatMessageEvent(message));
+  };
+
+  /** A display name for a member (ours too). */
+  #nameOf(clientId: string): string {
+    const t = this.#hooks.strings();
+    if (clientId === this.call?.clientId) return t.you(this.#name || t.guest);
+    return this.#participants.find((p) => p.clientId === clientId)?.name || t.guest;
+  }
+
+  /** 1-based place of a member's raised hand in the queue everyone sees, 0 when down. */
+  #handPosition(clientId: string): number {
+    return (this.call?.hands.findIndex((h) => h.clientId === clientId) ?? -1) + 1;
+  }
+
+  #handleHand = ({ clientId, raised, by }: { clientId: string; raised: boolean; by?: string }): void => {
+    const t = this.#hooks.strings();
+    this.#update();
+    const own = clientId === this.call?.clientId;
+    if (raised && !own) this.#announce(t.handRaised(this.#nameOf(clientId)));
+    if (!raised && own && by !== undefined) this.#announce(t.handLoweredByHost);
+    this.#host.dispatchEvent(new MeetingRoomHandEvent(clientId, raised, this.#handPosition(clientId)));
+  };
+
+  #handleReaction = ({ clientId, emoji }: { clientId: string; emoji: Reaction }): void => {
+    const t = this.#hooks.strings();
+    clearTimeout(this.#reactions.get(clientId)?.timer);
+    const still = matchMedia('(prefers-reduced-motion: reduce)').matches;
+    const timer = setTimeout(
+      () => {
+        this.#reactions.delete(clientId);
+        this.#update();
+      },
+      still ? REACTION_STILL_MS : REACTION_MS,
+    );
+    this.#reactions.set(clientId, { id: ++this.#reactionIds, emoji, timer });
+    this.#announce(t.reactionFrom(this.#nameOf(clientId), emoji));
+    this.#update();
+    this.#host.dispatchEvent(new MeetingRoomReactionEvent(clientId, emoji));
+  };
+
+  /** Queues a text for the polite live region; texts within a second are read together. */
+  #announce(text: string): void {
+    this.#announcements.push(text);
+    this.#announceTimer ??= setTimeout(() => {
+      this.#announceTimer = undefined;
+      this.#announced = this.#announcements.splice(0).join('. ');
+      this.#update();
+    }, ANNOUNCE_BATCH_MS);
+  }
+
+  #extras(clientId: string): TileExtras {
+    const reaction = this.#reactions.get(clientId);
+    return { hand: this.#handPosition(clientId), reaction: reaction && { id: reaction.id, emoji: reaction.emoji } };
+  }
+
+  #react = (emoji: Reaction): void => {
+    this.call?.react(emoji);
+    this.#reactionMenu = false;
+    this.#update();
+  };
+
+  #toggleHand = (): void => {
+    const call = this.call;
+    if (!call) return;
+    if (call.handRaisedAt === null) call.raiseHand();
+    else call.lowerHand();
   };
 
   #handleError = (error: CallError): void => {
@@ -479,7 +578,7 @@ export class CallView {
     return this.#host.renderRoot.querySelector<HTMLInputElement>('[part~="chat-input"]');
   }
 
-  #togglePanel(panel: 'chat' | 'settings'): void {
+  #togglePanel(panel: 'chat' | 'settings' | 'participants'): void {
     this.#panel = this.#panel === panel ? undefined : panel;
     if (this.#panel === 'chat') {
       this.#unread = 0;
@@ -554,9 +653,40 @@ export class CallView {
               cameraOn: call.videoEnabled,
             },
             this.#handleMetadata,
+            this.#extras(call.clientId),
           )}
-          ${this.#participants.map((p) => remoteTile(t, p, this.#soundBlocked, this.#handleMetadata))}
+          ${this.#participants.map((p) =>
+            remoteTile(t, p, this.#soundBlocked, this.#handleMetadata, this.#extras(p.clientId)),
+          )}
         </div>
+        ${
+          this.#panel === 'participants'
+            ? participantsPanel(
+                t,
+                [
+                  {
+                    clientId: call.clientId,
+                    label: this.#nameOf(call.clientId),
+                    micOn: call.audioEnabled,
+                    cameraOn: call.videoEnabled,
+                    hand: this.#handPosition(call.clientId),
+                    local: true,
+                  },
+                  ...this.#participants.map((p) => ({
+                    clientId: p.clientId,
+                    label: p.name || t.guest,
+                    micOn: p.audioEnabled,
+                    cameraOn: p.videoEnabled,
+                    ...(p.quality ? { quality: p.quality } : {}),
+                    hand: this.#handPosition(p.clientId),
+                    local: false,
+                  })),
+                ],
+                this.#isHost,
+                (clientId) => call.lowerHand(clientId),
+              )
+            : nothing
+        }
         ${this.#panel === 'chat' ? chat(t, call.chat, call.clientId, this.#handleChatSubmit) : nothing}
         ${
           this.#panel === 'settings'
@@ -575,16 +705,27 @@ export class CallView {
           hasCamera: call.hasVideo,
           chatOpen: this.#panel === 'chat',
           settingsOpen: this.#panel === 'settings',
+          participantsOpen: this.#panel === 'participants',
+          people: this.#participants.length + 1,
+          handRaised: call.handRaisedAt !== null,
+          reactionsOpen: this.#reactionMenu,
           unread: this.#unread,
         },
         {
           toggle: this.#toggle,
           toggleChat: () => this.#togglePanel('chat'),
           toggleSettings: () => this.#togglePanel('settings'),
+          toggleParticipants: () => this.#togglePanel('participants'),
+          toggleHand: this.#toggleHand,
+          toggleReactions: () => {
+            this.#reactionMenu = !this.#reactionMenu;
+            this.#update();
+          },
           leave: this.#hooks.leave,
         },
       )}
-      ${toast}
+      ${this.#reactionMenu ? reactionMenu(t, this.#react) : nothing} ${toast}
+      <p part="announcer" role="status">${this.#announced}</p>
     `;
   }
 }

@@ -83,6 +83,29 @@ export class MeetingRoomConnectionStateEvent extends MeetingRoomEvent {
   }
 }
 
+/** A hand went up or down; `position` is its 1-based place in the queue everyone sees (0 when lowered). */
+export class MeetingRoomHandEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-hand';
+  constructor(
+    readonly clientId: string,
+    readonly raised: boolean,
+    readonly position: number,
+  ) {
+    super(MeetingRoomHandEvent.type);
+  }
+}
+
+/** Someone (us too) sent a reaction. */
+export class MeetingRoomReactionEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-reaction';
+  constructor(
+    readonly clientId: string,
+    readonly emoji: string,
+  ) {
+    super(MeetingRoomReactionEvent.type);
+  }
+}
+
 /** A device in use changed: the person chose it (`user`), the one in use was lost (`lost`: a stand-in took over, or `deviceId` is `''` when none is left), or the chosen one came back (`returned`). */
 export class MeetingRoomDeviceChangeEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-device-change';
@@ -139,5 +162,7 @@ declare global {
     'meeting-room-connection-state': MeetingRoomConnectionStateEvent;
     'meeting-room-error': MeetingRoomErrorEvent;
     'meeting-room-device-change': MeetingRoomDeviceChangeEvent;
+    'meeting-room-hand': MeetingRoomHandEvent;
+    'meeting-room-reaction': MeetingRoomReactionEvent;
   }
 }

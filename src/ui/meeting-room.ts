@@ -10,7 +10,7 @@ import type { DeviceChoice, DeviceInfo, DeviceKind } from '../core/devices.js';
 import type { CallView } from './call-view.js';
 import { MeetingRoomErrorEvent, MeetingRoomLeftEvent, type MeetingRoomErrorCode } from './events.js';
 import { en, loadStrings, localeOf, stringsFor, type MeetingRoomStrings } from './strings.js';
-import { SIGNAL_PATH } from '../protocol/index.js';
+import { SIGNAL_PATH, type Reaction } from '../protocol/constants.js';
 import { styles } from './meeting-room.styles.js';
 
 export type MeetingRoomState = 'idle' | 'prejoin' | 'joining' | 'joined' | 'reconnecting' | 'left' | 'error';
@@ -73,6 +73,21 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart toast - Announces device changes the person did not make ("Now using …"); empty otherwise.
  * @csspart settings-button - Opens and closes the settings panel.
  * @csspart settings - The settings panel: the device pickers during the call.
+ * @csspart hand-button - Raises and lowers the hand (`aria-pressed` is true while raised).
+ * @csspart reaction-button - Opens the reaction picker.
+ * @csspart reaction-menu - The reaction picker; each of its buttons has `reaction`.
+ * @csspart reaction - One reaction in the picker.
+ * @csspart reaction-float - A reaction floating over its sender's tile for about 3 s (still and shorter under `prefers-reduced-motion`).
+ * @csspart hand - A raised hand with its place in the queue, on a tile and in the participants panel.
+ * @csspart participants-button - Opens the participants panel; shows how many are in the call.
+ * @csspart participants - The participants panel.
+ * @csspart participant-list - Its list.
+ * @csspart participant - One person in it (`local` for us, listed first).
+ * @csspart participant-name - The name.
+ * @csspart participant-state - Microphone, camera, link path and quality.
+ * @csspart lower-hand-button - Lowers someone's hand (shown to hosts).
+ * @csspart earlier-label - "Earlier messages": above the chat history a late joiner gets.
+ * @csspart announcer - The polite live region: hands and reactions, batched (visually hidden by default).
  * @csspart status - A status line (joining, reconnecting, left).
  * @csspart error - The visible error message.
  * @csspart notice - A non-fatal message, e.g. joined without camera.
@@ -94,7 +109,7 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart sound-button - "Enable sound", shown when the browser blocked audio autoplay.
  * @csspart chat - The chat panel.
  * @csspart messages - The list of chat messages.
- * @csspart message - One chat message.
+ * @csspart message - One chat message (`earlier` when sent before we joined).
  * @csspart message-sender - The sender's name in a message.
  * @csspart message-time - The time of a message.
  * @csspart message-text - The text of a message (always plain text).
@@ -128,6 +143,8 @@ function loadCallView(): Promise<CallViewModule> {
  * @fires {MeetingRoomChatMessageEvent} meeting-room-chat-message - A chat message arrived (including our own, as echoed by the server).
  * @fires {MeetingRoomConnectionStateEvent} meeting-room-connection-state - The link to a peer changed state.
  * @fires {MeetingRoomDeviceChangeEvent} meeting-room-device-change - A camera, microphone or speaker changed: chosen (`reason: 'user'`), lost (`'lost'`; a stand-in took over, or `deviceId` is empty), or back (`'returned'`).
+ * @fires {MeetingRoomHandEvent} meeting-room-hand - A hand went up or down: `clientId`, `raised`, `position` (1-based place in the queue, 0 when lowered).
+ * @fires {MeetingRoomReactionEvent} meeting-room-reaction - A reaction: `clientId`, `emoji`.
  * @fires {MeetingRoomErrorEvent} meeting-room-error - Something failed; `code` and `message` say what.
  */
 export class MeetingRoom extends LitElement {
@@ -359,6 +376,21 @@ export class MeetingRoom extends LitElement {
   /** Sends a chat message; false when it cannot be sent (empty, too long, not in a room). */
   sendChat(text: string): boolean {
     return this.#view?.call?.sendChat(text) ?? false;
+  }
+
+  /** Raises our hand (our place in the queue comes from the server); false when not in a room. */
+  raiseHand(): boolean {
+    return this.#view?.call?.raiseHand() ?? false;
+  }
+
+  /** Lowers our hand, or, with a token whose role is `host`, someone else's (`clientId`). */
+  lowerHand(clientId?: string): boolean {
+    return this.#view?.call?.lowerHand(clientId) ?? false;
+  }
+
+  /** Sends a reaction: one of 👍 👏 😂 ❤️ 🎉 😮 🙌 👋 (at most 2 per 5 s); false when not in a room. */
+  react(emoji: Reaction): boolean {
+    return this.#view?.call?.react(emoji) ?? false;
   }
 
   /**

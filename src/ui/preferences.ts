@@ -6,7 +6,7 @@
  * is ignored.
  */
 import type { DeviceChoice, DeviceKind } from '../core/devices.js';
-import { MAX_NAME_LENGTH } from '../protocol/index.js';
+import { MAX_NAME_LENGTH } from '../protocol/constants.js';
 
 export const PREFERENCES_KEY = 'meeting-room';
 
@@ -57,22 +57,28 @@ export function savePreferences(patch: Preferences): void {
   }
 }
 
-/** The `name` claim of a JWT, read without verifying it (the server verifies; this only shows it). */
-export function tokenName(token: string): string | undefined {
+/** The `name` and `role` claims of a JWT, read without verifying it (the server verifies; this only shows them). */
+export function tokenClaims(token: string): { name?: string; role?: string } {
   try {
     const payload = token.split('.')[1];
-    if (!payload) return undefined;
+    if (!payload) return {};
     const json = atob(
       payload
         .replace(/-/g, '+')
         .replace(/_/g, '/')
         .padEnd(Math.ceil(payload.length / 4) * 4, '='),
     );
-    const name = (
-      JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as Record<string, unknown>
-    )['name'];
-    return typeof name === 'string' && name.trim() ? name.slice(0, MAX_NAME_LENGTH) : undefined;
+    const claims = JSON.parse(new TextDecoder().decode(Uint8Array.from(json, (c) => c.charCodeAt(0)))) as Record<
+      string,
+      unknown
+    >;
+    const name = claims['name'];
+    const role = claims['role'];
+    return {
+      ...(typeof name === 'string' && name.trim() ? { name: name.slice(0, MAX_NAME_LENGTH) } : {}),
+      ...(typeof role === 'string' ? { role } : {}),
+    };
   } catch {
-    return undefined;
+    return {};
   }
 }

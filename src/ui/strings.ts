@@ -53,6 +53,17 @@ export interface MeetingRoomStrings {
   deviceNumber: (kind: string, n: number) => string;
   noDevice: string;
   settings: string;
+  /** Room state: participants, hands, reactions, chat history. */
+  participantsCount: (count: number) => string;
+  raiseHand: string;
+  lowerHand: string;
+  handInLine: (position: number) => string;
+  handRaised: (name: string) => string;
+  handLoweredByHost: string;
+  lowerHandOf: (name: string) => string;
+  reactions: string;
+  reactionFrom: (name: string, emoji: string) => string;
+  earlierMessages: string;
   /** Hot-swap and device changes, announced. */
   nowUsing: (label: string) => string;
   micLost: string;
@@ -108,6 +119,16 @@ export const en: MeetingRoomStrings = {
   deviceNumber: (kind, n) => `${kind} ${n}`,
   noDevice: 'None found',
   settings: 'Settings',
+  participantsCount: (count) => `Participants (${count})`,
+  raiseHand: 'Raise hand',
+  lowerHand: 'Lower hand',
+  handInLine: (position) => `Hand raised, number ${position} in line`,
+  handRaised: (name) => `${name} raised a hand`,
+  handLoweredByHost: 'A host lowered your hand',
+  lowerHandOf: (name) => `Lower ${name}'s hand`,
+  reactions: 'Reactions',
+  reactionFrom: (name, emoji) => `${name}: ${emoji}`,
+  earlierMessages: 'Earlier messages',
   nowUsing: (label) => `Now using ${label}`,
   micLost: 'The microphone was disconnected. You are muted.',
   cameraLost: 'The camera was disconnected.',

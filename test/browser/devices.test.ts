@@ -144,7 +144,7 @@ describe('pre-join view', () => {
     expect(select(el, 'speaker-select').options.length).to.equal((await inputs('audiooutput')).length);
     expect(select(el, 'speaker-select').options.length).to.be.at.least(3);
     expect((part(el, 'name-input') as HTMLInputElement).value).to.equal('Ada');
-    expect(el.call, 'no call before Join now').to.equal(undefined);
+    expect(el.call === undefined, 'no call before Join now').to.equal(true);
     const other = await meetingRoom(room, { name: 'Bob' });
     await other.join();
     await until(() => other.state === 'joined', 'Bob joined');

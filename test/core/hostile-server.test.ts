@@ -27,12 +27,29 @@ const GARBAGE: unknown[] = [
   { type: 'TELEPORT', from: 'peer-0001' },
   { type: '__proto__' },
   { type: 'ERROR' },
+  { type: 'HAND', from: 'peer-0001', raised: 'yes' },
+  { type: 'HAND', from: 'peer-0001', raised: true, at: 'noon' },
+  { type: 'REACTION', from: 'peer-0001', emoji: '<img src=x onerror=alert(1)>' },
+  { type: 'REACTION', from: 'peer-0001', emoji: '💩' },
+  { type: 'SCREEN_SHARE', from: 'peer-0001' },
+  { type: 'WELCOME', clientId: 'abcdefgh', room: 'r', resumeToken: 't', peers: [], chat: 'all of it' },
+  { type: 'WELCOME', clientId: 'abcdefgh', room: 'r', resumeToken: 't', peers: [], chat: [{ text: 'no sender' }] },
+  {
+    type: 'WELCOME',
+    clientId: 'abcdefgh',
+    room: 'r',
+    resumeToken: 't',
+    peers: [{ clientId: 'peer-0001', name: '', audioEnabled: true, videoEnabled: false, handRaisedAt: 'now' }],
+  },
 ];
 
 describe('isServerMessage', () => {
   it('accepts well-formed messages and rejects the garbage list', () => {
     assert.ok(isServerMessage({ type: 'LEAVE', from: 'peer-0001' }));
     assert.ok(isServerMessage({ type: 'CANDIDATE', from: 'peer-0001', candidate: null }));
+    assert.ok(isServerMessage({ type: 'HAND', from: 'peer-0001', raised: true, at: 1764300000000 }));
+    assert.ok(isServerMessage({ type: 'REACTION', from: 'peer-0001', emoji: '👏' }));
+    assert.ok(isServerMessage({ type: 'SCREEN_SHARE', from: 'peer-0001', enabled: false }));
     assert.ok(
       isServerMessage({
         type: 'WELCOME',
@@ -52,7 +69,7 @@ describe('isServerMessage', () => {
     );
     fc.assert(
       fc.property(
-        fc.constantFrom('WELCOME', 'JOIN', 'OFFER', 'CHAT_MESSAGE', 'ERROR'),
+        fc.constantFrom('WELCOME', 'JOIN', 'OFFER', 'CHAT_MESSAGE', 'ERROR', 'HAND', 'REACTION', 'SCREEN_SHARE'),
         fc.dictionary(fc.string(), fc.jsonValue()),
         (type, rest) => typeof isServerMessage({ ...rest, type }) === 'boolean',
       ),

@@ -1,25 +1,26 @@
 /** The chat panel: the messages in the server's order and a form to write one. */
-import { html } from 'lit';
-import type { ChatBroadcast } from '../../protocol/index.js';
+import { html, nothing } from 'lit';
+import type { ChatEntry } from '../../core/call.js';
 import type { MeetingRoomStrings } from '../strings.js';
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 
 export function chat(
   t: MeetingRoomStrings,
-  messages: readonly ChatBroadcast[],
+  messages: readonly ChatEntry[],
   ownId: string | undefined,
   onSubmit: (event: SubmitEvent) => void,
 ) {
   return html`<section part="chat" aria-label=${t.chat}>
     <ol part="messages" aria-live="polite">
       ${messages.map(
-        (m) =>
-          html`<li part="message" data-id=${m.id}>
-            <span part="message-sender">${m.from === ownId ? t.youSender : m.name || t.guest}</span>
-            <time part="message-time" datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
-            <span part="message-text">${m.text}</span>
-          </li>`,
+        (m, i) =>
+          html`${m.earlier && i === 0 ? html`<li part="earlier-label">${t.earlierMessages}</li>` : nothing}
+            <li part=${m.earlier ? 'message earlier' : 'message'} data-id=${m.id}>
+              <span part="message-sender">${m.from === ownId ? t.youSender : m.name || t.guest}</span>
+              <time part="message-time" datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
+              <span part="message-text">${m.text}</span>
+            </li>`,
       )}
     </ol>
     <form part="chat-form" @submit=${onSubmit}>

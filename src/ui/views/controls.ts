@@ -9,6 +9,11 @@ export interface ControlsState {
   hasCamera: boolean;
   chatOpen: boolean;
   settingsOpen: boolean;
+  participantsOpen: boolean;
+  /** Everyone in the call, us included. */
+  people: number;
+  handRaised: boolean;
+  reactionsOpen: boolean;
   unread: number;
 }
 
@@ -16,6 +21,9 @@ export interface ControlsActions {
   toggle: (kind: 'mic' | 'camera') => void;
   toggleChat: () => void;
   toggleSettings: () => void;
+  toggleParticipants: () => void;
+  toggleHand: () => void;
+  toggleReactions: () => void;
   leave: () => void;
 }
 
@@ -47,6 +55,30 @@ export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsAc
       @click=${on.toggleChat}
     >
       ${t.chat}${s.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${s.unread}</span>` : nothing}
+    </button>
+    <button
+      part="button hand-button"
+      type="button"
+      aria-pressed=${s.handRaised ? 'true' : 'false'}
+      @click=${on.toggleHand}
+    >
+      ${t.raiseHand}
+    </button>
+    <button
+      part="button reaction-button"
+      type="button"
+      aria-expanded=${s.reactionsOpen ? 'true' : 'false'}
+      @click=${on.toggleReactions}
+    >
+      ${t.reactions}
+    </button>
+    <button
+      part="button participants-button"
+      type="button"
+      aria-pressed=${s.participantsOpen ? 'true' : 'false'}
+      @click=${on.toggleParticipants}
+    >
+      ${t.participantsCount(s.people)}
     </button>
     <button
       part="button settings-button"

@@ -1,9 +1,25 @@
 /** Participant tiles: the local one and one per remote participant. */
 import { html, nothing } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { live } from 'lit/directives/live.js';
 import type { Participant } from '../../core/call.js';
 import type { LinkQuality } from '../../core/peer-link.js';
 import { linkProblem, type MeetingRoomStrings } from '../strings.js';
+
+/** What floats over a tile: the raised hand's place in the queue (0: down) and the latest reaction. */
+export interface TileExtras {
+  hand: number;
+  reaction: { id: number; emoji: string } | undefined;
+}
+
+function extras(t: MeetingRoomStrings, x: TileExtras) {
+  return html`${x.hand ? html`<span part="hand" role="img" aria-label=${t.handInLine(x.hand)}>✋ ${x.hand}</span>` : nothing}
+  ${
+    x.reaction
+      ? keyed(x.reaction.id, html`<span part="reaction-float" aria-hidden="true">${x.reaction.emoji}</span>`)
+      : nothing
+  }`;
+}
 
 export interface LocalTileState {
   name: string;
@@ -18,7 +34,12 @@ export interface LocalTileState {
  * stream) reloads the media element. `live()` compares with the element's
  * current value and assigns only a stream that really changed.
  */
-export function localTile(t: MeetingRoomStrings, local: LocalTileState, onMetadata: (event: Event) => void) {
+export function localTile(
+  t: MeetingRoomStrings,
+  local: LocalTileState,
+  onMetadata: (event: Event) => void,
+  x: TileExtras,
+) {
   const parts = ['tile', 'local', local.micOn ? '' : 'muted', local.cameraOn ? '' : 'camera-off'].filter(Boolean);
   const label = t.you(local.name || t.guest);
   return html`<div part=${parts.join(' ')} role="listitem" aria-label=${label}>
@@ -34,7 +55,7 @@ export function localTile(t: MeetingRoomStrings, local: LocalTileState, onMetada
     ></video>
     ${local.cameraOn ? nothing : html`<span part="avatar" aria-hidden="true">${initial(local.name)}</span>`}
     <span part="name">${label}</span>
-    ${indicators(t, local.micOn, local.cameraOn)}
+    ${indicators(t, local.micOn, local.cameraOn)} ${extras(t, x)}
   </div>`;
 }
 
@@ -43,6 +64,7 @@ export function remoteTile(
   p: Participant,
   soundBlocked: boolean,
   onMetadata: (event: Event) => void,
+  x: TileExtras,
 ) {
   const connecting = !p.problem && (p.connectionState === 'new' || p.connectionState === 'connecting');
   const failed = Boolean(p.problem) || p.connectionState === 'failed' || p.connectionState === 'disconnected';
@@ -84,7 +106,7 @@ export function remoteTile(
       p.videoEnabled,
       problem || (connecting ? t.connecting : failed ? t.connectionLost : ''),
     )}
-    ${p.quality && !failed ? quality(t, p.quality) : nothing}
+    ${p.quality && !failed ? quality(t, p.quality) : nothing} ${extras(t, x)}
   </div>`;
 }
 

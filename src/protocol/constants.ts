@@ -1,0 +1,21 @@
+/**
+ * The protocol's plain constants, apart from its schemas: browser code
+ * imports them from here, so that no validation code (valibot) comes along
+ * into the embed file or the call.
+ */
+export const PROTOCOL_VERSION = 1;
+
+/** WebSocket path on the signaling server. */
+export const SIGNAL_PATH = '/ws';
+
+/** Maximum lengths of free-form fields (JavaScript string lengths). */
+export const MAX_NAME_LENGTH = 64;
+export const MAX_CHAT_LENGTH = 2000;
+export const MAX_TOKEN_LENGTH = 4096;
+export const MAX_SDP_LENGTH = 60_000;
+
+/** The reactions a member may send (a fixed set: nothing else is forwarded). */
+export const REACTIONS = ['👍', '👏', '😂', '❤️', '🎉', '😮', '🙌', '👋'] as const;
+export type Reaction = (typeof REACTIONS)[number];
+/** At most this many reactions per member per window. */
+export const REACTION_LIMIT = { count: 2, windowMs: 5000 } as const;
