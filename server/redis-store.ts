@@ -87,6 +87,23 @@ member['handRaisedAt'] = cjson.null
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(member))
 return 1`;
 
+const START_SHARE = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return {} end
+local ended = {}
+for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
+  local member = cjson.decode(raw)
+  local id = member['clientId']
+  if id == ARGV[1] then
+    member['screenSharing'] = true
+    redis.call('HSET', KEYS[1], id, cjson.encode(member))
+  elseif member['screenSharing'] == true then
+    member['screenSharing'] = false
+    redis.call('HSET', KEYS[1], id, cjson.encode(member))
+    table.insert(ended, id)
+  end
+end
+return ended`;
+
 // The message arrives without its seq (ARGV[1] is its JSON ending in "}"): the seq is spliced in, so the number
 // and the place in the list come from one atomic step.
 const ADD_CHAT = `
@@ -158,6 +175,7 @@ export class RedisStore implements RoomStore {
       ['mrRemove', REMOVE, 6],
       ['mrRaiseHand', RAISE_HAND, 1],
       ['mrLowerHand', LOWER_HAND, 1],
+      ['mrStartShare', START_SHARE, 1],
       ['mrAddChat', ADD_CHAT, 2],
       ['mrPut', PUT, 1],
       ['mrSetMedia', SET_MEDIA, 1],
@@ -253,6 +271,10 @@ export class RedisStore implements RoomStore {
     const reply = (await this.#run('mrRaiseHand', [this.#room(room, 'members')], [clientId, at])) as
       [string, number] | null;
     return reply ? { at: Number(reply[0]), changed: reply[1] === 1 } : undefined;
+  }
+
+  async startShare(room: string, clientId: string): Promise<string[]> {
+    return (await this.#run('mrStartShare', [this.#room(room, 'members')], [clientId])) as string[];
   }
 
   async lowerHand(room: string, clientId: string): Promise<boolean> {

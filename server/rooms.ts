@@ -219,17 +219,28 @@ export class RoomManager {
         await this.#requirePeer(session, message.to);
         this.#relay(session, message);
         return;
+      case 'SCREEN_SHARE':
+        if (message.enabled) {
+          // One sharer at a time: this newer share ends any other, and everyone (that sharer too) is told.
+          for (const ended of await this.#store.startShare(session.room, session.clientId)) {
+            this.#store.publish(session.room, {
+              message: { type: 'SCREEN_SHARE', enabled: false, from: ended, by: session.clientId },
+            });
+          }
+        } else {
+          await this.#store.setMedia(session.room, session.clientId, { screenSharing: false });
+        }
+        this.#store.publish(session.room, {
+          except: session.clientId,
+          message: { type: 'SCREEN_SHARE', enabled: message.enabled, from: session.clientId },
+        });
+        return;
       case 'AUDIO_TOGGLE':
       case 'VIDEO_TOGGLE':
-      case 'SCREEN_SHARE':
         await this.#store.setMedia(
           session.room,
           session.clientId,
-          message.type === 'AUDIO_TOGGLE'
-            ? { audioEnabled: message.enabled }
-            : message.type === 'VIDEO_TOGGLE'
-              ? { videoEnabled: message.enabled }
-              : { screenSharing: message.enabled },
+          message.type === 'AUDIO_TOGGLE' ? { audioEnabled: message.enabled } : { videoEnabled: message.enabled },
         );
         this.#store.publish(session.room, {
           except: session.clientId,

@@ -89,6 +89,12 @@ export interface RoomStore {
   raiseHand(room: string, clientId: string, at: number): Promise<{ at: number; changed: boolean } | undefined>;
   /** Lowers a member's hand; true when it was up. */
   lowerHand(room: string, clientId: string): Promise<boolean>;
+  /**
+   * Marks a member as sharing its screen and, atomically, every other member
+   * of the room as not sharing any more (one sharer at a time, in the order
+   * the server sees). Resolves the members whose share ended.
+   */
+  startShare(room: string, clientId: string): Promise<string[]>;
   /** Records one side's report of a link; ignored unless both ends are members. */
   reportPair(room: string, pair: PairRecord): Promise<void>;
   graph(room: string): Promise<RoomGraph | undefined>;
@@ -179,6 +185,20 @@ export class MemoryStore implements RoomStore {
     if (typeof member.handRaisedAt === 'number') return { at: member.handRaisedAt, changed: false };
     member.handRaisedAt = at;
     return { at, changed: true };
+  }
+
+  async startShare(room: string, clientId: string): Promise<string[]> {
+    const members = this.#rooms.get(room)?.members;
+    if (!members?.has(clientId)) return [];
+    const ended: string[] = [];
+    for (const member of members.values()) {
+      if (member.clientId === clientId) member.screenSharing = true;
+      else if (member.screenSharing) {
+        member.screenSharing = false;
+        ended.push(member.clientId);
+      }
+    }
+    return ended;
   }
 
   async lowerHand(room: string, clientId: string): Promise<boolean> {

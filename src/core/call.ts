@@ -55,7 +55,10 @@ export interface RaisedHand {
 export interface Participant extends PeerInfo {
   /** Server time the hand was raised, or null. */
   handRaisedAt: number | null;
+  /** Sharing a screen now (the room was told). */
   screenSharing: boolean;
+  /** Their screen share, once the link delivers it (frames while they share). */
+  screenStream: MediaStream | undefined;
   /** Remote audio and video, once the link delivers them. */
   stream: MediaStream | undefined;
   connectionState: RTCPeerConnectionState;
@@ -92,6 +95,8 @@ export interface CallEvents extends Record<string, unknown> {
   /** A hand went up or down (ours too); `by` is the host who lowered it. */
   hand: { clientId: string; raised: boolean; by?: string };
   reaction: { clientId: string; emoji: Reaction };
+  /** A screen share started or stopped (ours too); `by`: someone else's share took over ours. */
+  'screen-share': { clientId: string; local: boolean; enabled: boolean; by?: string };
   error: CallError;
 }
 
@@ -112,7 +117,13 @@ export class Call extends Emitter<CallEvents> {
   #signaling: SignalingClient;
   #devices: LocalDevices | undefined;
   /** Shared with every link: links made later send the tracks of the moment. */
-  #tracks: LinkTracks = { audio: undefined, video: undefined, send: false, stream: new MediaStream() };
+  #tracks: LinkTracks = {
+    audio: undefined,
+    video: undefined,
+    screen: undefined,
+    send: false,
+    stream: new MediaStream(),
+  };
   #audioEnabled: boolean;
   #state: CallState = 'idle';
   #participants = new Map<string, Participant>();
@@ -293,6 +304,62 @@ export class Call extends Emitter<CallEvents> {
     return this.#signaling.send({ type: 'CHAT_MESSAGE', text: line });
   }
 
+  /** Our shared screen's track while we share. */
+  get screenTrack(): MediaStreamTrack | undefined {
+    return this.#tracks.screen;
+  }
+
+  /**
+   * Shares a screen, window or tab (the browser asks which). Every link sends
+   * it on its third transceiver with replaceTrack: no offer. Resolves false
+   * when the person cancelled or the browser refused. Someone else sharing
+   * after us takes over: ours stops.
+   */
+  async startShare(contentHint: 'detail' | 'text' | 'motion' = 'detail'): Promise<boolean> {
+    if (this.#tracks.screen) return true;
+    if (this.#state === 'left' || !this.#tracks.send || !navigator.mediaDevices?.getDisplayMedia) return false;
+    let track: MediaStreamTrack | undefined;
+    try {
+      track = (await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false })).getVideoTracks()[0];
+    } catch {
+      return false; // cancelled in the picker, or not allowed
+    }
+    if (!track || (this.#state as CallState) === 'left' || this.#tracks.screen) {
+      track?.stop();
+      return this.#tracks.screen !== undefined;
+    }
+    track.contentHint = contentHint;
+    // The browser's own "Stop sharing" ends the track: the same as our control.
+    track.onended = () => this.stopShare();
+    this.#tracks.screen = track;
+    for (const link of this.#links.values()) void link.setTrack('screen', track);
+    this.#signaling.send({ type: 'SCREEN_SHARE', enabled: true });
+    this.emit('screen-share', { clientId: this.clientId, local: true, enabled: true });
+    return true;
+  }
+
+  /** Stops our screen share (no offer). */
+  stopShare(): void {
+    this.#endShare(true);
+  }
+
+  /** Ends our share; `by`: the server ended it because that member's share took over (it told the room). */
+  #endShare(tell: boolean, by?: string): void {
+    const track = this.#tracks.screen;
+    if (!track) return;
+    track.onended = null;
+    track.stop();
+    this.#tracks.screen = undefined;
+    for (const link of this.#links.values()) void link.setTrack('screen', undefined);
+    if (tell) this.#signaling.send({ type: 'SCREEN_SHARE', enabled: false });
+    this.emit('screen-share', {
+      clientId: this.clientId,
+      local: true,
+      enabled: false,
+      ...(by === undefined ? {} : { by }),
+    });
+  }
+
   /** Raises our hand (the server's echo puts it in the queue). False when not in a room. */
   raiseHand(): boolean {
     return this.#state !== 'left' && this.#signaling.send({ type: 'HAND', raised: true });
@@ -321,6 +388,7 @@ export class Call extends Emitter<CallEvents> {
     for (const link of this.#links.values()) link.close();
     this.#links.clear();
     this.#participants.clear();
+    this.#tracks.screen?.stop();
     this.#devices?.stop();
     this.#options.devices?.stop(); // handed over, even if joining never began
     if (wasActive) this.emit('state', 'left');
@@ -410,8 +478,13 @@ export class Call extends Emitter<CallEvents> {
   };
 
   #handleMessage = (message: SignalingEvents['message']): void => {
-    // Our own chat, hand and reactions come back from the server; anything else "from" us would be a server bug.
-    const echo = message.type === 'CHAT_MESSAGE' || message.type === 'HAND' || message.type === 'REACTION';
+    // Our own chat, hand and reactions come back from the server, and so does the end of our share when someone
+    // else's took over; anything else "from" us would be a server bug.
+    const echo =
+      message.type === 'CHAT_MESSAGE' ||
+      message.type === 'HAND' ||
+      message.type === 'REACTION' ||
+      message.type === 'SCREEN_SHARE';
     if (message.from === this.clientId && !echo) return;
     switch (message.type) {
       case 'JOIN': {
@@ -469,9 +542,17 @@ export class Call extends Emitter<CallEvents> {
           this.emit('reaction', { clientId: message.from, emoji: message.emoji });
         }
         return;
-      case 'SCREEN_SHARE':
+      case 'SCREEN_SHARE': {
+        // One sharer at a time, in the server's order: a newer share ends ours (the server tells us, with `by`).
+        if (message.from === this.clientId) {
+          if (!message.enabled) this.#endShare(false, message.by);
+          return;
+        }
+        if (!this.#participants.has(message.from)) return;
         this.#updateParticipant(message.from, { screenSharing: message.enabled });
+        this.emit('screen-share', { clientId: message.from, local: false, enabled: message.enabled });
         return;
+      }
       case 'LEAVE':
         this.#removeParticipant(message.from);
         return;
@@ -512,6 +593,7 @@ export class Call extends Emitter<CallEvents> {
       initiator,
     });
     link.on('stream', (stream) => this.#updateParticipant(peerId, { stream }));
+    link.on('screen', (screenStream) => this.#updateParticipant(peerId, { screenStream }));
     link.on('state', (state: LinkState) =>
       this.#updateParticipant(peerId, state.connectionState === 'connected' ? { ...state, problem: undefined } : state),
     );
@@ -521,7 +603,7 @@ export class Call extends Emitter<CallEvents> {
       this.emit('error', { code: 'connectivity', message: problem.message, cause: problem.cause });
     });
     this.#links.set(peerId, link);
-    this.#updateParticipant(peerId, { stream: link.remoteStream });
+    this.#updateParticipant(peerId, { stream: link.remoteStream, screenStream: link.remoteScreen });
     return link;
   }
 
@@ -551,6 +633,7 @@ export class Call extends Emitter<CallEvents> {
       handRaisedAt: peer.handRaisedAt ?? null,
       screenSharing: peer.screenSharing ?? false,
       stream: undefined,
+      screenStream: undefined,
       connectionState: 'new',
       iceConnectionState: 'new',
     };

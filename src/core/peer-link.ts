@@ -7,8 +7,10 @@
  * replaced and negotiated afresh. Every state change is reported to the
  * server (CONNECTION_STATE) with the selected pair's types and RTT.
  *
- * Each link always has exactly one audio and one video transceiver, so that
- * muting, turning the camera off and back on never renegotiates.
+ * Each link always has exactly three transceivers, in this order: audio,
+ * camera video and screen-share video, so that muting, turning the camera off
+ * and on, switching devices and starting or stopping a screen share never
+ * renegotiate (replaceTrack only).
  */
 import { Emitter } from './emitter.js';
 import { linkMessages, linkProblemOf } from './messages.js';
@@ -29,6 +31,8 @@ export interface LinkTracks {
   audio: MediaStreamTrack | undefined;
   /** The camera track, or undefined while the camera is off or absent. */
   video: MediaStreamTrack | undefined;
+  /** The shared screen, or undefined while not sharing. */
+  screen: MediaStreamTrack | undefined;
   /**
    * Whether this side sends at all (false: receive-only). A sending side's
    * transceivers are `sendrecv` even without a track, so that a device found
@@ -65,6 +69,9 @@ export interface PeerLinkOptions {
 
 export type QualityLevel = 'good' | 'fair' | 'poor';
 
+/** What a transceiver carries. */
+export type Slot = 'audio' | 'video' | 'screen';
+
 export interface LinkQuality {
   level: QualityLevel;
   /** `relay` when either end of the selected pair is a TURN relay. */
@@ -95,6 +102,8 @@ export interface LinkState {
 export interface PeerLinkEvents extends Record<string, unknown> {
   /** The remote stream (a new one after the connection was replaced). */
   stream: MediaStream;
+  /** The remote screen share's stream (a new one after the connection was replaced). */
+  screen: MediaStream;
   state: LinkState;
   /** Something to report to the user or the page; the link keeps trying. */
   problem: { message: string; cause: string };
@@ -111,6 +120,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   #options: PeerLinkOptions;
   #pc!: RTCPeerConnection;
   #remoteStream = new MediaStream();
+  /** The peer's shared screen (the third transceiver's track). */
+  #remoteScreen = new MediaStream();
   #makingOffer = false;
   #ignoreOffer = false;
   #pendingCandidates: (RTCIceCandidateInit | null)[] = [];
@@ -154,6 +165,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     return this.#remoteStream;
   }
 
+  /** The peer's screen share track (frames only while it shares). */
+  get remoteScreen(): MediaStream {
+    return this.#remoteScreen;
+  }
+
   get state(): LinkState {
     return this.#state;
   }
@@ -164,9 +180,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     return this.#chain;
   }
 
-  /** Sends a different microphone or camera track (or none); no renegotiation. */
-  async setTrack(kind: 'audio' | 'video', track: MediaStreamTrack | undefined): Promise<void> {
-    const transceiver = this.#transceiver(kind);
+  /** Sends a different microphone, camera or screen track (or none); no renegotiation. */
+  async setTrack(slot: Slot, track: MediaStreamTrack | undefined): Promise<void> {
+    const transceiver = this.#transceiver(slot);
     if (transceiver && transceiver.sender.track !== (track ?? null)) {
       await transceiver.sender.replaceTrack(track ?? null);
     }
@@ -240,6 +256,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       if (pc.iceGatheringState === 'complete' && this.#localCandidates === 0 && pc === this.#pc) this.#noCandidates();
     };
     pc.ontrack = (event) => {
+      if (event.transceiver === this.#transceiver('screen')) {
+        if (!this.#remoteScreen.getTracks().includes(event.track)) this.#remoteScreen.addTrack(event.track);
+        this.emit('screen', this.#remoteScreen);
+        return;
+      }
       if (!this.#remoteStream.getTracks().includes(event.track)) this.#remoteStream.addTrack(event.track);
       this.emit('stream', this.#remoteStream);
     };
@@ -249,6 +270,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       const direction = tracks.send ? 'sendrecv' : 'recvonly';
       pc.addTransceiver(tracks.audio ?? 'audio', { direction, streams: [tracks.stream] });
       pc.addTransceiver(tracks.video ?? 'video', { direction, streams: [tracks.stream] });
+      pc.addTransceiver(tracks.screen ?? 'video', { direction });
     }
   }
 
@@ -262,7 +284,9 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     old.close();
     for (const track of this.#remoteStream.getTracks()) this.#remoteStream.removeTrack(track);
     this.#remoteStream = new MediaStream();
+    this.#remoteScreen = new MediaStream();
     this.emit('stream', this.#remoteStream);
+    this.emit('screen', this.#remoteScreen);
     this.#createConnection(offerNow);
   }
 
@@ -276,8 +300,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     pc.oniceconnectionstatechange = null;
   }
 
-  #transceiver(kind: 'audio' | 'video'): RTCRtpTransceiver | undefined {
-    return this.#pc.getTransceivers().find((t) => t.receiver.track.kind === kind && t.currentDirection !== 'stopped');
+  /** The transceiver of a slot: the first audio, the first video (camera), the second video (screen). */
+  #transceiver(slot: Slot): RTCRtpTransceiver | undefined {
+    const live = this.#pc.getTransceivers().filter((t) => t.currentDirection !== 'stopped');
+    const videos = live.filter((t) => t.receiver.track.kind === 'video');
+    return slot === 'audio' ? live.find((t) => t.receiver.track.kind === 'audio') : videos[slot === 'video' ? 0 : 1];
   }
 
   /** Sends our local description, with the media state, unless the link or that connection is gone. */
@@ -342,14 +369,14 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** On the answering side: send our tracks on the transceivers the offer made. */
   #attachLocalTracks(): void {
     const { tracks } = this.#options;
-    for (const kind of ['audio', 'video'] as const) {
-      const transceiver = this.#transceiver(kind);
+    for (const slot of ['audio', 'video', 'screen'] as const) {
+      const transceiver = this.#transceiver(slot);
       if (!transceiver || transceiver.sender.track) continue;
-      const track = kind === 'audio' ? tracks.audio : tracks.video;
+      const track = tracks[slot];
       if (tracks.send) {
         transceiver.direction = 'sendrecv';
         if (track) void transceiver.sender.replaceTrack(track);
-        transceiver.sender.setStreams?.(tracks.stream);
+        if (slot !== 'screen') transceiver.sender.setStreams?.(tracks.stream);
       } else if (transceiver.direction === 'sendrecv' || transceiver.direction === 'sendonly') {
         transceiver.direction = 'recvonly';
       }

@@ -60,7 +60,7 @@ const CHECKS: Record<ServerMessage['type'], Check> = {
   CHAT_MESSAGE: chat,
   HAND: (m) => id(m['from']) && bool(m['raised']) && optional(m['at'], time) && optional(m['by'], id),
   REACTION: (m) => id(m['from']) && (REACTIONS as readonly unknown[]).includes(m['emoji']),
-  SCREEN_SHARE: (m) => id(m['from']) && bool(m['enabled']),
+  SCREEN_SHARE: (m) => id(m['from']) && bool(m['enabled']) && optional(m['by'], id),
   LEAVE: (m) => id(m['from']),
   ERROR: (m) => str(m['code'], 64) && str(m['message'], 10_000),
 };

@@ -216,7 +216,8 @@ export type ForwardedAnswer = Forwarded<AnswerMessage>;
 export type ForwardedCandidate = Forwarded<CandidateMessage>;
 export type ForwardedAudioToggle = AudioToggleMessage & { from: string };
 export type ForwardedVideoToggle = VideoToggleMessage & { from: string };
-export type ForwardedScreenShare = ScreenShareMessage & { from: string };
+/** A share started or stopped; `by`: the member whose newer share ended this one (sent to everyone then). */
+export type ForwardedScreenShare = ScreenShareMessage & { from: string; by?: string };
 
 /** A hand went up or down; to everyone, the sender included. Order the queue by `at`, then `from`. */
 export interface HandBroadcast {

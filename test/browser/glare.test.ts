@@ -26,7 +26,13 @@ async function glareRound(round: number): Promise<{ offers: number }> {
     const forwarded = { ...rest, from: ids[from] } as Parameters<PeerLink['receive']>[0];
     setTimeout(() => void links[1 - from]!.receive(forwarded), 5);
   };
-  const tracks = (): LinkTracks => ({ audio: undefined, video: undefined, send: false, stream: new MediaStream() });
+  const tracks = (): LinkTracks => ({
+    audio: undefined,
+    video: undefined,
+    screen: undefined,
+    send: false,
+    stream: new MediaStream(),
+  });
   for (const i of [0, 1]) {
     links.push(
       new PeerLink({

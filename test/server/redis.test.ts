@@ -266,6 +266,18 @@ describe('Redis store: one room across servers', () => {
       const hands = new Map(welcome.peers.map((p) => [p.clientId, p.handRaisedAt]));
       assert.deepEqual(Object.fromEntries(hands), Object.fromEntries(told.get(ada)!));
       assert.equal(welcome.peers.find((p) => p.clientId === ada.clientId)!.screenSharing, true);
+      // A newer share on the other process ends Ada's: one sharer at a time across processes.
+      bob.send({ type: 'SCREEN_SHARE', enabled: true });
+      assert.deepEqual(await ada.next('SCREEN_SHARE', (m) => m['from'] === ada.clientId), {
+        type: 'SCREEN_SHARE',
+        enabled: false,
+        from: ada.clientId,
+        by: bob.clientId,
+      });
+      assert.deepEqual(
+        (await here.store.graph(room))!.members.filter((m) => m.screenSharing).map((m) => m.clientId),
+        [bob.clientId],
+      );
       for (const m of [...members, dee]) m.ws.close();
     } finally {
       child.kill('SIGKILL');

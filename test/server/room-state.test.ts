@@ -148,6 +148,31 @@ describe('SCREEN_SHARE', () => {
   });
 });
 
+describe('SCREEN_SHARE takeover', () => {
+  it('a newer share ends the one before: its sharer and everyone are told who took over', async (t) => {
+    const srv = await serverFor(t);
+    const r = room();
+    const [a, b, c] = await joinAll(srv.wsUrl, r, 3);
+    a!.send({ type: 'SCREEN_SHARE', enabled: true });
+    await b!.next('SCREEN_SHARE');
+    await c!.next('SCREEN_SHARE');
+    b!.send({ type: 'SCREEN_SHARE', enabled: true });
+    const ended = { type: 'SCREEN_SHARE', enabled: false, from: a!.clientId, by: b!.clientId };
+    assert.deepEqual(await a!.next('SCREEN_SHARE'), ended, 'the first sharer is told');
+    assert.deepEqual(await a!.next('SCREEN_SHARE'), { type: 'SCREEN_SHARE', enabled: true, from: b!.clientId });
+    assert.deepEqual(await c!.next('SCREEN_SHARE'), ended);
+    assert.deepEqual(await c!.next('SCREEN_SHARE'), { type: 'SCREEN_SHARE', enabled: true, from: b!.clientId });
+    const late = await TestClient.connect(srv.wsUrl);
+    const welcome = await late.join(r);
+    assert.deepEqual(
+      welcome.peers.filter((p) => p.screenSharing).map((p) => p.clientId),
+      [b!.clientId],
+      'one sharer',
+    );
+    await Promise.all([a, b, c, late].map((m) => m!.close()));
+  });
+});
+
 describe('chat history', () => {
   async function chatter(member: TestClient, count: number, others: TestClient[]): Promise<ChatBroadcast[]> {
     const sent: ChatBroadcast[] = [];
