@@ -283,6 +283,19 @@ export const callStyles = css`
   [part~='toast']:empty {
     padding: 0;
   }
+  [part~='screen'] {
+    grid-column: 1 / -1;
+    aspect-ratio: auto;
+    min-height: 240px;
+  }
+  [part~='screen'] [part~='video'] {
+    object-fit: contain;
+    background: #000;
+  }
+  [part~='presenting'] {
+    margin: 0 0 8px;
+    font-size: 1.2em;
+  }
   [part~='hand'] {
     position: absolute;
     top: 8px;

@@ -38,6 +38,7 @@ import {
   MeetingRoomParticipantJoinedEvent,
   MeetingRoomParticipantLeftEvent,
   MeetingRoomReactionEvent,
+  MeetingRoomScreenShareEvent,
   type MeetingRoomErrorCode,
 } from './events.js';
 import { loadPreferences, savePreferences, tokenClaims, type Preferences } from './preferences.js';
@@ -48,7 +49,7 @@ import { devicePickers } from './views/devices.js';
 import { participantsPanel } from './views/participants.js';
 import { prejoin } from './views/prejoin.js';
 import { reactionMenu } from './views/reactions.js';
-import { localTile, remoteTile, type TileExtras } from './views/tiles.js';
+import { localTile, presentingTile, remoteTile, screenTile, type TileExtras } from './views/tiles.js';
 
 export { parseIceServers } from '../core/ice-servers.js';
 
@@ -82,6 +83,8 @@ export interface CallViewOptions {
   helpHref: string;
   /** Devices chosen with setDevice() before joining, over the remembered ones. */
   preferred: Partial<Record<DeviceKind, DeviceChoice>>;
+  /** `share-hint`: the content hint of a shared screen's track. */
+  shareHint: 'detail' | 'text' | 'motion';
 }
 
 const TOAST_MS = 5000;
@@ -270,6 +273,7 @@ export class CallView {
     call.on('chat', this.#handleChat);
     call.on('hand', this.#handleHand);
     call.on('reaction', this.#handleReaction);
+    call.on('screen-share', this.#handleShare);
     call.on('error', this.#handleError);
     this.#update();
     await call.join();
@@ -521,6 +525,35 @@ export class CallView {
     return { hand: this.#handPosition(clientId), reaction: reaction && { id: reaction.id, emoji: reaction.emoji } };
   }
 
+  #handleShare = ({
+    clientId,
+    local,
+    enabled,
+    by,
+  }: {
+    clientId: string;
+    local: boolean;
+    enabled: boolean;
+    by?: string;
+  }): void => {
+    const t = this.#hooks.strings();
+    if (local && !enabled && by !== undefined) this.#showToast(t.shareTakenOver(this.#nameOf(by)));
+    if (!local && enabled) this.#announce(t.startedSharing(this.#nameOf(clientId)));
+    this.#update();
+    this.#host.dispatchEvent(new MeetingRoomScreenShareEvent(clientId, local, enabled));
+  };
+
+  /** Starts our share (the browser asks what to share), or stops it. */
+  toggleShare = async (): Promise<boolean> => {
+    const call = this.call;
+    if (!call) return false;
+    if (call.screenTrack) {
+      call.stopShare();
+      return false;
+    }
+    return call.startShare(this.#options.shareHint);
+  };
+
   #react = (emoji: Reaction): void => {
     this.call?.react(emoji);
     this.#reactionMenu = false;
@@ -644,6 +677,10 @@ export class CallView {
       }
       <div part="stage">
         <div part="grid" role="list" aria-label=${t.participants}>
+          ${call.screenTrack ? presentingTile(t, () => call.stopShare()) : nothing}
+          ${this.#participants
+            .filter((p) => p.screenSharing && p.screenStream)
+            .map((p) => screenTile(t, p, this.#handleMetadata))}
           ${localTile(
             t,
             {
@@ -708,6 +745,8 @@ export class CallView {
           participantsOpen: this.#panel === 'participants',
           people: this.#participants.length + 1,
           handRaised: call.handRaisedAt !== null,
+          canShare: typeof navigator.mediaDevices?.getDisplayMedia === 'function',
+          sharing: call.screenTrack !== undefined,
           reactionsOpen: this.#reactionMenu,
           unread: this.#unread,
         },
@@ -717,6 +756,7 @@ export class CallView {
           toggleSettings: () => this.#togglePanel('settings'),
           toggleParticipants: () => this.#togglePanel('participants'),
           toggleHand: this.#toggleHand,
+          toggleShare: () => void this.toggleShare(),
           toggleReactions: () => {
             this.#reactionMenu = !this.#reactionMenu;
             this.#update();

@@ -106,6 +106,18 @@ export class MeetingRoomReactionEvent extends MeetingRoomEvent {
   }
 }
 
+/** A screen share started or stopped (`local`: ours). */
+export class MeetingRoomScreenShareEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-screen-share';
+  constructor(
+    readonly clientId: string,
+    readonly local: boolean,
+    readonly enabled: boolean,
+  ) {
+    super(MeetingRoomScreenShareEvent.type);
+  }
+}
+
 /** A device in use changed: the person chose it (`user`), the one in use was lost (`lost`: a stand-in took over, or `deviceId` is `''` when none is left), or the chosen one came back (`returned`). */
 export class MeetingRoomDeviceChangeEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-device-change';
@@ -163,6 +175,7 @@ declare global {
     'meeting-room-error': MeetingRoomErrorEvent;
     'meeting-room-device-change': MeetingRoomDeviceChangeEvent;
     'meeting-room-hand': MeetingRoomHandEvent;
+    'meeting-room-screen-share': MeetingRoomScreenShareEvent;
     'meeting-room-reaction': MeetingRoomReactionEvent;
   }
 }

@@ -73,6 +73,11 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart toast - Announces device changes the person did not make ("Now using …"); empty otherwise.
  * @csspart settings-button - Opens and closes the settings panel.
  * @csspart settings - The settings panel: the device pickers during the call.
+ * @csspart share-button - Starts and stops sharing a screen (`aria-pressed`); absent where the browser cannot share (phones).
+ * @csspart screen - A shared screen's tile (with `tile`; `remote`, or `local` for our own "You are presenting").
+ * @csspart screen-video - The video of a shared screen.
+ * @csspart presenting - "You are presenting" in our share's tile.
+ * @csspart stop-share-button - Stops our share, in that tile.
  * @csspart hand-button - Raises and lowers the hand (`aria-pressed` is true while raised).
  * @csspart reaction-button - Opens the reaction picker.
  * @csspart reaction-menu - The reaction picker; each of its buttons has `reaction`.
@@ -143,6 +148,7 @@ function loadCallView(): Promise<CallViewModule> {
  * @fires {MeetingRoomChatMessageEvent} meeting-room-chat-message - A chat message arrived (including our own, as echoed by the server).
  * @fires {MeetingRoomConnectionStateEvent} meeting-room-connection-state - The link to a peer changed state.
  * @fires {MeetingRoomDeviceChangeEvent} meeting-room-device-change - A camera, microphone or speaker changed: chosen (`reason: 'user'`), lost (`'lost'`; a stand-in took over, or `deviceId` is empty), or back (`'returned'`).
+ * @fires {MeetingRoomScreenShareEvent} meeting-room-screen-share - A screen share started or stopped: `clientId`, `local`, `enabled`.
  * @fires {MeetingRoomHandEvent} meeting-room-hand - A hand went up or down: `clientId`, `raised`, `position` (1-based place in the queue, 0 when lowered).
  * @fires {MeetingRoomReactionEvent} meeting-room-reaction - A reaction: `clientId`, `emoji`.
  * @fires {MeetingRoomErrorEvent} meeting-room-error - Something failed; `code` and `message` say what.
@@ -164,6 +170,7 @@ export class MeetingRoom extends LitElement {
     skipPrejoin: { type: Boolean, attribute: 'skip-prejoin' },
     noRemember: { type: Boolean, attribute: 'no-remember' },
     permissionHelpHref: { attribute: 'permission-help-href' },
+    shareHint: { attribute: 'share-hint' },
     noAudio: { type: Boolean, attribute: 'no-audio' },
     noVideo: { type: Boolean, attribute: 'no-video' },
     lang: {},
@@ -206,6 +213,9 @@ export class MeetingRoom extends LitElement {
 
   /** A page that explains how to allow camera and microphone, linked from the permission error. */
   permissionHelpHref = '';
+
+  /** What a shared screen shows, for the encoder: `detail` (default: slides, documents), `text`, `motion` (video). */
+  shareHint: 'detail' | 'text' | 'motion' = 'detail';
 
   /** Join with the microphone muted. */
   noAudio = false;
@@ -336,6 +346,7 @@ export class MeetingRoom extends LitElement {
         remember: !this.noRemember,
         helpHref: this.permissionHelpHref,
         preferred: this.#chosen,
+        shareHint: this.shareHint === 'text' || this.shareHint === 'motion' ? this.shareHint : 'detail',
       },
     );
     this.#view = view;
@@ -376,6 +387,22 @@ export class MeetingRoom extends LitElement {
   /** Sends a chat message; false when it cannot be sent (empty, too long, not in a room). */
   sendChat(text: string): boolean {
     return this.#view?.call?.sendChat(text) ?? false;
+  }
+
+  /**
+   * Shares a screen, window or tab (the browser asks which); every link sends
+   * it without an offer. Resolves false when cancelled or not in a room. A
+   * newer share by someone else ends ours.
+   */
+  async startShare(): Promise<boolean> {
+    const view = this.#view;
+    if (!view?.call || view.call.screenTrack) return view?.call?.screenTrack !== undefined;
+    return view.toggleShare();
+  }
+
+  /** Stops our screen share. */
+  stopShare(): void {
+    this.#view?.call?.stopShare();
   }
 
   /** Raises our hand (our place in the queue comes from the server); false when not in a room. */

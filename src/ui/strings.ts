@@ -64,6 +64,13 @@ export interface MeetingRoomStrings {
   reactions: string;
   reactionFrom: (name: string, emoji: string) => string;
   earlierMessages: string;
+  /** Screen share. */
+  share: string;
+  presenting: string;
+  stopPresenting: string;
+  screenOf: (name: string) => string;
+  startedSharing: (name: string) => string;
+  shareTakenOver: (name: string) => string;
   /** Hot-swap and device changes, announced. */
   nowUsing: (label: string) => string;
   micLost: string;
@@ -129,6 +136,12 @@ export const en: MeetingRoomStrings = {
   reactions: 'Reactions',
   reactionFrom: (name, emoji) => `${name}: ${emoji}`,
   earlierMessages: 'Earlier messages',
+  share: 'Share screen',
+  presenting: 'You are presenting',
+  stopPresenting: 'Stop presenting',
+  screenOf: (name) => `${name}'s screen`,
+  startedSharing: (name) => `${name} is presenting`,
+  shareTakenOver: (name) => `${name} is presenting now; your share ended.`,
   nowUsing: (label) => `Now using ${label}`,
   micLost: 'The microphone was disconnected. You are muted.',
   cameraLost: 'The camera was disconnected.',

@@ -13,6 +13,9 @@ export interface ControlsState {
   /** Everyone in the call, us included. */
   people: number;
   handRaised: boolean;
+  /** Whether the browser can share a screen (not on phones). */
+  canShare: boolean;
+  sharing: boolean;
   reactionsOpen: boolean;
   unread: number;
 }
@@ -23,6 +26,7 @@ export interface ControlsActions {
   toggleSettings: () => void;
   toggleParticipants: () => void;
   toggleHand: () => void;
+  toggleShare: () => void;
   toggleReactions: () => void;
   leave: () => void;
 }
@@ -56,6 +60,18 @@ export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsAc
     >
       ${t.chat}${s.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${s.unread}</span>` : nothing}
     </button>
+    ${
+      s.canShare
+        ? html`<button
+            part="button share-button"
+            type="button"
+            aria-pressed=${s.sharing ? 'true' : 'false'}
+            @click=${on.toggleShare}
+          >
+            ${t.share}
+          </button>`
+        : nothing
+    }
     <button
       part="button hand-button"
       type="button"

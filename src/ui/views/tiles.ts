@@ -110,6 +110,31 @@ export function remoteTile(
   </div>`;
 }
 
+/** The local sharer's tile: a notice instead of a mirror of their own screen. */
+export function presentingTile(t: MeetingRoomStrings, stop: () => void) {
+  return html`<div part="tile screen local" role="listitem" aria-label=${t.presenting}>
+    <p part="presenting">${t.presenting}</p>
+    <button part="button stop-share-button" type="button" @click=${stop}>${t.stopPresenting}</button>
+  </div>`;
+}
+
+/** Someone's shared screen: its own large tile (live() keeps it from reloading on renders). */
+export function screenTile(t: MeetingRoomStrings, p: Participant, onMetadata: (event: Event) => void) {
+  const label = t.screenOf(p.name || t.guest);
+  return html`<div part="tile screen remote" role="listitem" aria-label=${label} data-client-id=${p.clientId}>
+    <video
+      part="video screen-video"
+      data-screen
+      .srcObject=${live(p.screenStream ?? null)}
+      .muted=${true}
+      autoplay
+      playsinline
+      @loadedmetadata=${onMetadata}
+    ></video>
+    <span part="name">${label}</span>
+  </div>`;
+}
+
 function indicators(t: MeetingRoomStrings, mic: boolean, camera: boolean, connection = '') {
   return html`<span part="indicators">
     ${mic ? nothing : html`<span data-indicator="muted">${t.muted}</span>`}
