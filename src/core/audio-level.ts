@@ -20,12 +20,17 @@ export class AudioLevel {
     void this.#context.resume().catch(() => {});
   }
 
-  /** 0 (silence) to 1 (full scale): the RMS of the last 1024 samples on a 60 dB scale. */
-  get level(): number {
+  /** The RMS of the last 1024 samples, linear 0-1 (comparable with RTP's audioLevel). */
+  get rms(): number {
     this.#analyser.getFloatTimeDomainData(this.#samples);
     let sum = 0;
     for (const sample of this.#samples) sum += sample * sample;
-    const rms = Math.sqrt(sum / this.#samples.length);
+    return Math.sqrt(sum / this.#samples.length);
+  }
+
+  /** 0 (silence) to 1 (full scale): the RMS on a 60 dB scale, for a meter. */
+  get level(): number {
+    const rms = this.rms;
     if (rms === 0) return 0;
     return Math.min(1, Math.max(0, (20 * Math.log10(rms) + 60) / 60));
   }

@@ -10,6 +10,7 @@
 import { Emitter } from './emitter.js';
 import { LocalDevices, type DeviceChange, type DeviceFailure, type DeviceKind, type TrackChange } from './devices.js';
 import { mediaMessage, type MediaDevice } from './messages.js';
+import { LocalSpeech, receiverLevel, SpeakerDetector, type SpeakerSource } from './speakers.js';
 import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
 import type { ChatBroadcast, IceServerConfig, PeerInfo, Reaction } from '../protocol/index.js';
 import { SignalingClient, type MediaState, type SignalingEvents, type SignalingState } from './signaling-client.js';
@@ -95,6 +96,12 @@ export interface CallEvents extends Record<string, unknown> {
   /** A hand went up or down (ours too); `by` is the host who lowered it. */
   hand: { clientId: string; raised: boolean; by?: string };
   reaction: { clientId: string; emoji: Reaction };
+  /** Someone (us too) started or stopped speaking. */
+  speaking: { clientId: string; speaking: boolean };
+  /** The active speaker changed (after 1.5 s of dominance). */
+  'active-speaker': { clientId: string };
+  /** We have been speaking for 3 s with the microphone off. */
+  'muted-speech': undefined;
   /** A screen share started or stopped (ours too); `by`: someone else's share took over ours. */
   'screen-share': { clientId: string; local: boolean; enabled: boolean; by?: string };
   error: CallError;
@@ -131,6 +138,8 @@ export class Call extends Emitter<CallEvents> {
   #serverIceServers: IceServerConfig[] = [];
   #chat: ChatEntry[] = [];
   #handRaisedAt: number | null = null;
+  #speakers: SpeakerDetector | undefined;
+  #localSpeech: LocalSpeech | undefined;
   #joinSentAt = 0;
   #off: (() => void)[] = [];
   /** Members kept, still connected, after a fresh WELCOME that did not list them (see #handleWelcome). */
@@ -304,6 +313,16 @@ export class Call extends Emitter<CallEvents> {
     return this.#signaling.send({ type: 'CHAT_MESSAGE', text: line });
   }
 
+  /** Whether a member (us too) is speaking now: above the threshold for 300 ms, not yet 800 ms below, not muted. */
+  isSpeaking(clientId: string): boolean {
+    return this.#speakers?.isSpeaking(clientId) ?? false;
+  }
+
+  /** The active speaker (changes after 1.5 s of dominance), once someone spoke. */
+  get activeSpeaker(): string | undefined {
+    return this.#speakers?.activeSpeaker;
+  }
+
   /** Our shared screen's track while we share. */
   get screenTrack(): MediaStreamTrack | undefined {
     return this.#tracks.screen;
@@ -388,6 +407,8 @@ export class Call extends Emitter<CallEvents> {
     for (const link of this.#links.values()) link.close();
     this.#links.clear();
     this.#participants.clear();
+    this.#speakers?.stop();
+    this.#localSpeech?.close();
     this.#tracks.screen?.stop();
     this.#devices?.stop();
     this.#options.devices?.stop(); // handed over, even if joining never began
@@ -432,6 +453,37 @@ export class Call extends Emitter<CallEvents> {
     this.#emitLocalMedia();
   };
 
+  /** Starts the speaker detection: our microphone and every remote audio receiver. */
+  #listen(): SpeakerDetector {
+    const speakers = new SpeakerDetector(
+      () => this.#speechSources(),
+      () => this.clientId,
+    );
+    speakers.on('speaking', (e) => this.emit('speaking', e));
+    speakers.on('active-speaker', (e) => this.emit('active-speaker', e));
+    speakers.on('muted-speech', () => this.emit('muted-speech', undefined));
+    return speakers;
+  }
+
+  #speechSources(): Map<string, SpeakerSource> {
+    const sources = new Map<string, SpeakerSource>();
+    const mic = this.#tracks.audio;
+    if (this.#localSpeech?.track !== mic) {
+      this.#localSpeech?.close();
+      this.#localSpeech = mic ? new LocalSpeech(mic) : undefined;
+    }
+    if (this.#localSpeech) sources.set(this.clientId, this.#localSpeech);
+    for (const [id, link] of this.#links) {
+      const receiver = link.audioReceiver;
+      if (!receiver) continue;
+      sources.set(id, {
+        level: () => receiverLevel(receiver),
+        audible: () => this.#participants.get(id)?.audioEnabled === true,
+      });
+    }
+    return sources;
+  }
+
   #mediaError(failure: DeviceFailure): void {
     const device: MediaDevice =
       failure.kinds.length === 2 ? 'both' : failure.kinds[0] === 'videoinput' ? 'camera' : 'microphone';
@@ -473,6 +525,7 @@ export class Call extends Emitter<CallEvents> {
     if (!resumed) this.#handRaisedAt = null;
     for (const earlier of message.chat ?? []) this.#addChat({ ...earlier, earlier: true });
     const first = this.#state === 'joining';
+    this.#speakers ??= this.#listen();
     this.#setState('joined');
     if (first) this.emit('joined', { room: message.room, clientId: message.clientId });
   };

@@ -165,6 +165,11 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     return this.#remoteStream;
   }
 
+  /** The receiver of the peer's microphone (for its audio level). */
+  get audioReceiver(): RTCRtpReceiver | undefined {
+    return this.#transceiver('audio')?.receiver;
+  }
+
   /** The peer's screen share track (frames only while it shares). */
   get remoteScreen(): MediaStream {
     return this.#remoteScreen;

@@ -283,6 +283,9 @@ export const callStyles = css`
   [part~='toast']:empty {
     padding: 0;
   }
+  [part~='speaking'] {
+    box-shadow: 0 0 0 3px var(--meeting-room-speaking, #2da44e);
+  }
   [part~='screen'] {
     grid-column: 1 / -1;
     aspect-ratio: auto;

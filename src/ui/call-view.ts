@@ -28,6 +28,7 @@ import { mediaMessage, mediaProblemOf, type MediaDevice, type MediaProblem } fro
 import type { Reaction } from '../protocol/index.js';
 import { callStyles } from './call-view.styles.js';
 import {
+  MeetingRoomActiveSpeakerEvent,
   MeetingRoomChatMessageEvent,
   MeetingRoomConnectionStateEvent,
   MeetingRoomDeviceChangeEvent,
@@ -274,6 +275,12 @@ export class CallView {
     call.on('hand', this.#handleHand);
     call.on('reaction', this.#handleReaction);
     call.on('screen-share', this.#handleShare);
+    call.on('speaking', () => this.#update());
+    call.on('active-speaker', ({ clientId }) => {
+      this.#update();
+      host.dispatchEvent(new MeetingRoomActiveSpeakerEvent(clientId));
+    });
+    call.on('muted-speech', () => this.#showToast(this.#hooks.strings().youAreMuted));
     call.on('error', this.#handleError);
     this.#update();
     await call.join();
@@ -522,7 +529,11 @@ export class CallView {
 
   #extras(clientId: string): TileExtras {
     const reaction = this.#reactions.get(clientId);
-    return { hand: this.#handPosition(clientId), reaction: reaction && { id: reaction.id, emoji: reaction.emoji } };
+    return {
+      hand: this.#handPosition(clientId),
+      speaking: this.call?.isSpeaking(clientId) ?? false,
+      reaction: reaction && { id: reaction.id, emoji: reaction.emoji },
+    };
   }
 
   #handleShare = ({

@@ -106,6 +106,14 @@ export class MeetingRoomReactionEvent extends MeetingRoomEvent {
   }
 }
 
+/** The active speaker changed (after 1.5 s of dominance; ours too). */
+export class MeetingRoomActiveSpeakerEvent extends MeetingRoomEvent {
+  static readonly type = 'meeting-room-active-speaker';
+  constructor(readonly clientId: string) {
+    super(MeetingRoomActiveSpeakerEvent.type);
+  }
+}
+
 /** A screen share started or stopped (`local`: ours). */
 export class MeetingRoomScreenShareEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-screen-share';
@@ -176,6 +184,7 @@ declare global {
     'meeting-room-device-change': MeetingRoomDeviceChangeEvent;
     'meeting-room-hand': MeetingRoomHandEvent;
     'meeting-room-screen-share': MeetingRoomScreenShareEvent;
+    'meeting-room-active-speaker': MeetingRoomActiveSpeakerEvent;
     'meeting-room-reaction': MeetingRoomReactionEvent;
   }
 }

@@ -78,6 +78,7 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart screen-video - The video of a shared screen.
  * @csspart presenting - "You are presenting" in our share's tile.
  * @csspart stop-share-button - Stops our share, in that tile.
+ * @csspart speaking - On a tile (with `tile`) while that person speaks; the tile also has the `speaking` attribute.
  * @csspart hand-button - Raises and lowers the hand (`aria-pressed` is true while raised).
  * @csspart reaction-button - Opens the reaction picker.
  * @csspart reaction-menu - The reaction picker; each of its buttons has `reaction`.
@@ -138,6 +139,7 @@ function loadCallView(): Promise<CallViewModule> {
  * @cssprop --meeting-room-panel-background - Chat panel background. Default `#fff`.
  * @cssprop --meeting-room-chat-width - Width of the chat panel. Default `300px`.
  * @cssprop --meeting-room-quality-fair - Color of a "Fair" quality label. Default `#ffd666`.
+ * @cssprop --meeting-room-speaking - Color of the ring around a speaking person's tile. Default `#2da44e`.
  * @cssprop --meeting-room-quality-poor - Color of a "Poor" quality label. Default `#ff8a80`.
  *
  * @fires {MeetingRoomJoinedEvent} meeting-room-joined - The local participant is in the room.
@@ -149,6 +151,7 @@ function loadCallView(): Promise<CallViewModule> {
  * @fires {MeetingRoomConnectionStateEvent} meeting-room-connection-state - The link to a peer changed state.
  * @fires {MeetingRoomDeviceChangeEvent} meeting-room-device-change - A camera, microphone or speaker changed: chosen (`reason: 'user'`), lost (`'lost'`; a stand-in took over, or `deviceId` is empty), or back (`'returned'`).
  * @fires {MeetingRoomScreenShareEvent} meeting-room-screen-share - A screen share started or stopped: `clientId`, `local`, `enabled`.
+ * @fires {MeetingRoomActiveSpeakerEvent} meeting-room-active-speaker - The active speaker changed (after 1.5 s of dominance): `clientId`.
  * @fires {MeetingRoomHandEvent} meeting-room-hand - A hand went up or down: `clientId`, `raised`, `position` (1-based place in the queue, 0 when lowered).
  * @fires {MeetingRoomReactionEvent} meeting-room-reaction - A reaction: `clientId`, `emoji`.
  * @fires {MeetingRoomErrorEvent} meeting-room-error - Something failed; `code` and `message` say what.

@@ -71,6 +71,8 @@ export interface MeetingRoomStrings {
   screenOf: (name: string) => string;
   startedSharing: (name: string) => string;
   shareTakenOver: (name: string) => string;
+  /** Said when the person has been talking for 3 s with the microphone off. */
+  youAreMuted: string;
   /** Hot-swap and device changes, announced. */
   nowUsing: (label: string) => string;
   micLost: string;
@@ -142,6 +144,7 @@ export const en: MeetingRoomStrings = {
   screenOf: (name) => `${name}'s screen`,
   startedSharing: (name) => `${name} is presenting`,
   shareTakenOver: (name) => `${name} is presenting now; your share ended.`,
+  youAreMuted: 'You are muted. Turn on your microphone to be heard.',
   nowUsing: (label) => `Now using ${label}`,
   micLost: 'The microphone was disconnected. You are muted.',
   cameraLost: 'The camera was disconnected.',

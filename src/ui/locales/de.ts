@@ -76,6 +76,7 @@ export const de: MeetingRoomStrings = {
   screenOf: (name) => `Bildschirm von ${name}`,
   startedSharing: (name) => `${name} präsentiert`,
   shareTakenOver: (name) => `${name} präsentiert jetzt; Ihre Freigabe wurde beendet.`,
+  youAreMuted: 'Sie sind stummgeschaltet. Schalten Sie das Mikrofon ein, um gehört zu werden.',
   nowUsing: (label) => `Jetzt aktiv: ${label}`,
   micLost: 'Das Mikrofon wurde getrennt. Sie sind stummgeschaltet.',
   cameraLost: 'Die Kamera wurde getrennt.',

@@ -9,6 +9,8 @@ import { linkProblem, type MeetingRoomStrings } from '../strings.js';
 /** What floats over a tile: the raised hand's place in the queue (0: down) and the latest reaction. */
 export interface TileExtras {
   hand: number;
+  /** Speaking now (a ring, and `speaking` in part and attribute). */
+  speaking: boolean;
   reaction: { id: number; emoji: string } | undefined;
 }
 
@@ -40,9 +42,15 @@ export function localTile(
   onMetadata: (event: Event) => void,
   x: TileExtras,
 ) {
-  const parts = ['tile', 'local', local.micOn ? '' : 'muted', local.cameraOn ? '' : 'camera-off'].filter(Boolean);
+  const parts = [
+    'tile',
+    'local',
+    local.micOn ? '' : 'muted',
+    local.cameraOn ? '' : 'camera-off',
+    x.speaking ? 'speaking' : '',
+  ].filter(Boolean);
   const label = t.you(local.name || t.guest);
-  return html`<div part=${parts.join(' ')} role="listitem" aria-label=${label}>
+  return html`<div part=${parts.join(' ')} role="listitem" aria-label=${label} ?speaking=${x.speaking}>
     <video
       part="video"
       data-local
@@ -76,6 +84,7 @@ export function remoteTile(
     connecting ? 'connecting' : '',
     failed ? 'failed' : '',
     p.quality?.path === 'relay' ? 'relayed' : '',
+    x.speaking ? 'speaking' : '',
   ].filter(Boolean);
   const label = p.name || t.guest;
   const problem = p.problem ? (linkProblem(t, p.problem.cause) ?? p.problem.message) : '';
@@ -87,6 +96,7 @@ export function remoteTile(
     data-connection=${p.connectionState}
     data-path=${p.quality?.path ?? nothing}
     data-quality=${p.quality?.level ?? nothing}
+    ?speaking=${x.speaking}
   >
     <video
       part="video"
