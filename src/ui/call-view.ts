@@ -32,7 +32,6 @@ import {
   MeetingRoomChatMessageEvent,
   MeetingRoomConnectionStateEvent,
   MeetingRoomDeviceChangeEvent,
-  MeetingRoomErrorEvent,
   MeetingRoomHandEvent,
   MeetingRoomJoinedEvent,
   MeetingRoomMediaChangedEvent,
@@ -40,8 +39,8 @@ import {
   MeetingRoomParticipantLeftEvent,
   MeetingRoomReactionEvent,
   MeetingRoomScreenShareEvent,
-  type MeetingRoomErrorCode,
-} from './events.js';
+} from './call-events.js';
+import { MeetingRoomErrorEvent, type MeetingRoomErrorCode } from './event-base.js';
 import { loadPreferences, savePreferences, tokenClaims, type Preferences } from './preferences.js';
 import type { MeetingRoomStrings } from './strings.js';
 import { chat } from './views/chat.js';

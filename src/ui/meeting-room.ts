@@ -8,7 +8,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Call } from '../core/call.js';
 import type { DeviceChoice, DeviceInfo, DeviceKind } from '../core/devices.js';
 import type { CallView } from './call-view.js';
-import { MeetingRoomErrorEvent, MeetingRoomLeftEvent, type MeetingRoomErrorCode } from './events.js';
+import { MeetingRoomErrorEvent, MeetingRoomLeftEvent, type MeetingRoomErrorCode } from './event-base.js';
 import { en, loadStrings, localeOf, stringsFor, type MeetingRoomStrings } from './strings.js';
 import { SIGNAL_PATH, type Reaction } from '../protocol/constants.js';
 import { styles } from './meeting-room.styles.js';
