@@ -9,11 +9,58 @@ export const callStyles = css`
   }
   [part~='grid'] {
     flex: 1;
-    display: grid;
-    align-content: start;
-    grid-template-columns: repeat(auto-fit, minmax(var(--meeting-room-tile-min-width, 220px), 1fr));
+    min-width: 0;
+    min-height: 0;
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    align-content: center;
     gap: var(--meeting-room-gap, 8px);
-    padding: var(--meeting-room-gap, 8px);
+    padding: var(--meeting-room-gap, 8px) var(--meeting-room-grid-side, var(--meeting-room-gap, 8px));
+    overflow: hidden;
+  }
+  [data-layout='grid'] > [part~='tile'] {
+    flex: none;
+    width: var(--meeting-room-tile-w, 320px);
+    height: var(--meeting-room-tile-h, 180px);
+    aspect-ratio: auto;
+  }
+  [data-layout='speaker'] {
+    display: grid;
+    grid-template-rows: minmax(0, 1fr) auto;
+    grid-template-columns: repeat(var(--meeting-room-strip-n, 1), minmax(120px, 180px));
+    justify-content: center;
+    align-content: stretch;
+    overflow-x: auto;
+  }
+  [data-layout='speaker'] > :not([part~='focus']) [part~='quality'] {
+    display: none;
+  }
+  [data-layout='speaker'] > [part~='tile'] {
+    grid-row: 2;
+  }
+  [data-layout='speaker'] > [part~='focus'] {
+    grid-row: 1;
+    grid-column: 1 / -1;
+    aspect-ratio: auto;
+    min-height: 0;
+  }
+  [part~='focus'] [part~='video'] {
+    object-fit: contain;
+  }
+  [part~='pin-button'] {
+    position: absolute;
+    top: 6px;
+    right: 6px;
+    padding: 2px 6px;
+    color: #fff;
+    background: rgb(0 0 0 / 55%);
+    opacity: 0;
+  }
+  [part~='tile']:hover [part~='pin-button'],
+  [part~='pin-button']:focus-visible,
+  [part~='pin-button'][aria-pressed='true'] {
+    opacity: 1;
   }
   [part~='tile'] {
     position: relative;
@@ -69,7 +116,7 @@ export const callStyles = css`
   [part~='quality'] {
     position: absolute;
     top: 8px;
-    right: 8px;
+    right: 44px;
     padding: 2px 8px;
     border-radius: 4px;
     font-size: 0.85em;
@@ -287,9 +334,7 @@ export const callStyles = css`
     box-shadow: 0 0 0 3px var(--meeting-room-speaking, #2da44e);
   }
   [part~='screen'] {
-    grid-column: 1 / -1;
     aspect-ratio: auto;
-    min-height: 240px;
   }
   [part~='screen'] [part~='video'] {
     object-fit: contain;

@@ -49,6 +49,7 @@ import { devicePickers } from './views/devices.js';
 import { participantsPanel } from './views/participants.js';
 import { prejoin } from './views/prejoin.js';
 import { reactionMenu } from './views/reactions.js';
+import { gridGeometry } from './layout.js';
 import { localTile, presentingTile, remoteTile, screenTile, type TileExtras } from './views/tiles.js';
 
 export { parseIceServers } from '../core/ice-servers.js';
@@ -85,6 +86,8 @@ export interface CallViewOptions {
   preferred: Partial<Record<DeviceKind, DeviceChoice>>;
   /** `share-hint`: the content hint of a shared screen's track. */
   shareHint: 'detail' | 'text' | 'motion';
+  /** `layout`: grid, speaker, or auto (speaker view while a share is on or a tile is pinned). */
+  layout: () => 'grid' | 'speaker' | 'auto';
 }
 
 const TOAST_MS = 5000;
@@ -176,6 +179,10 @@ export class CallView {
   /** The token's role is `host`: may lower others' hands (the server checks it). */
   #isHost = false;
   #unread = 0;
+  /** The pinned tile: a clientId, or `screen:<clientId>` for a shared screen. */
+  #pinned: string | undefined;
+  #resize = new ResizeObserver(() => this.#applyGeometry());
+  #observed: Element | undefined;
   #soundBlocked = false;
   #notice = '';
 
@@ -207,6 +214,8 @@ export class CallView {
       if (this.#phase === 'prejoin') this.#handleFailure(failure);
     });
     this.#devices.on('devices', () => void this.#refreshDevices());
+    host.addEventListener('keydown', this.#handleKey);
+    document.addEventListener('fullscreenchange', this.#handleFullscreen);
   }
 
   /** The local devices (pre-join and call). */
@@ -292,6 +301,9 @@ export class CallView {
     clearTimeout(this.#toastTimer);
     clearTimeout(this.#announceTimer);
     for (const { timer } of this.#reactions.values()) clearTimeout(timer);
+    this.#resize.disconnect();
+    this.#host.removeEventListener('keydown', this.#handleKey);
+    document.removeEventListener('fullscreenchange', this.#handleFullscreen);
     this.call?.leave();
     this.#devices.stop();
   }
@@ -526,13 +538,90 @@ export class CallView {
     }, ANNOUNCE_BATCH_MS);
   }
 
-  #extras(clientId: string): TileExtras {
+  #extras(clientId: string, focus: string | undefined, tile = clientId): TileExtras {
     const reaction = this.#reactions.get(clientId);
     return {
       hand: this.#handPosition(clientId),
       speaking: this.call?.isSpeaking(clientId) ?? false,
       reaction: reaction && { id: reaction.id, emoji: reaction.emoji },
+      pinned: this.#pinned === tile,
+      focus: focus === tile,
+      pin: () => this.#togglePin(tile),
     };
+  }
+
+  #togglePin(tile: string): void {
+    this.#pinned = this.#pinned === tile ? undefined : tile;
+    this.#update();
+  }
+
+  #handleFullscreen = (): void => this.#update();
+
+  #handleKey = (event: KeyboardEvent): void => {
+    if (event.key === 'Escape' && this.#pinned !== undefined) {
+      this.#pinned = undefined;
+      this.#update();
+    }
+  };
+
+  /**
+   * The large tile of the speaker view: the pinned one, else a shared screen
+   * (ours: "You are presenting"), else the active speaker, else the first
+   * remote participant. Undefined: the grid.
+   */
+  #focus(): string | undefined {
+    const call = this.call;
+    if (!call) return undefined;
+    const tiles = new Set([call.clientId, ...this.#participants.map((p) => p.clientId)]);
+    const sharer = this.#participants.find((p) => p.screenSharing && p.screenStream);
+    if (sharer) tiles.add(`screen:${sharer.clientId}`);
+    if (call.screenTrack) tiles.add(`screen:${call.clientId}`);
+    if (this.#pinned !== undefined && !tiles.has(this.#pinned)) this.#pinned = undefined; // that tile is gone
+    const layout = this.#options.layout();
+    const share = call.screenTrack ? `screen:${call.clientId}` : sharer && `screen:${sharer.clientId}`;
+    if (layout === 'grid' || (layout === 'auto' && this.#pinned === undefined && share === undefined)) return undefined;
+    const speaker = call.activeSpeaker;
+    return (
+      this.#pinned ??
+      share ??
+      (speaker !== undefined && tiles.has(speaker) ? speaker : undefined) ??
+      this.#participants[0]?.clientId ??
+      call.clientId
+    );
+  }
+
+  /**
+   * Sizes the grid's tiles to the largest that fit the box for their number
+   * (see layout.ts), through custom properties set with CSSOM (no inline
+   * style attribute: strict CSP pages stay clean). Runs after each render and
+   * whenever the box changes size.
+   */
+  #applyGeometry(): void {
+    const grid = this.#host.renderRoot.querySelector<HTMLElement>('[part~="grid"]');
+    if (grid !== this.#observed) {
+      this.#resize.disconnect();
+      if (grid) this.#resize.observe(grid, { box: 'border-box' }); // its padding (set below) is not a resize
+      this.#observed = grid ?? undefined;
+    }
+    if (!grid) return;
+    const tiles = grid.querySelectorAll(':scope > [part~="tile"]:not([part~="float"])').length;
+    if (grid.dataset['layout'] === 'speaker') {
+      // The strip: one column per tile but the large one, which spans them all.
+      grid.style.setProperty('--meeting-room-strip-n', String(Math.max(1, tiles - 1)));
+      return;
+    }
+    const style = getComputedStyle(grid);
+    const gap = parseFloat(style.columnGap) || 0;
+    const padY = parseFloat(style.paddingTop) + parseFloat(style.paddingBottom);
+    // The box's exact (fractional) size: clientWidth/Height round, and half a pixel too many scrolls.
+    const box = grid.getBoundingClientRect();
+    const g = gridGeometry(tiles, box.width - gap * 2, box.height - padY, gap);
+    // Exactly `columns` fit in a row: the rest of the width goes to the sides, the last row is centred.
+    const side = Math.max(gap, (box.width - (g.columns * g.width + (g.columns - 1) * gap)) / 2);
+    grid.style.setProperty('--meeting-room-tile-w', `${g.width}px`);
+    grid.style.setProperty('--meeting-room-tile-h', `${g.height}px`);
+    grid.style.setProperty('--meeting-room-grid-side', `${Math.floor(side)}px`);
+    grid.dataset['columns'] = String(g.columns);
   }
 
   #handleShare = ({
@@ -671,8 +760,12 @@ export class CallView {
         },
       )}${toast}`;
     }
-    // New remote videos play on the chosen speaker: applied right after this render is committed.
-    if (this.#devices.sinkId) queueMicrotask(() => this.#applySinkEverywhere());
+    // Right after this render is committed: new remote videos play on the chosen speaker; tiles fit the box.
+    queueMicrotask(() => {
+      if (this.#devices.sinkId) this.#applySinkEverywhere();
+      this.#applyGeometry();
+    });
+    const focus = this.#focus();
     const state = call.state;
     const status = state === 'joining' ? t.joining : state === 'reconnecting' ? t.reconnecting : '';
     return html`
@@ -686,11 +779,18 @@ export class CallView {
           : nothing
       }
       <div part="stage">
-        <div part="grid" role="list" aria-label=${t.participants}>
-          ${call.screenTrack ? presentingTile(t, () => call.stopShare()) : nothing}
+        <div
+          part="grid"
+          role="list"
+          aria-label=${t.participants}
+          data-layout=${focus === undefined ? 'grid' : 'speaker'}
+        >
+          ${call.screenTrack ? presentingTile(t, () => call.stopShare(), focus === `screen:${call.clientId}`) : nothing}
           ${this.#participants
             .filter((p) => p.screenSharing && p.screenStream)
-            .map((p) => screenTile(t, p, this.#handleMetadata))}
+            .map((p) =>
+              screenTile(t, p, this.#handleMetadata, this.#extras(p.clientId, focus, `screen:${p.clientId}`)),
+            )}
           ${localTile(
             t,
             {
@@ -700,10 +800,10 @@ export class CallView {
               cameraOn: call.videoEnabled,
             },
             this.#handleMetadata,
-            this.#extras(call.clientId),
+            this.#extras(call.clientId, focus),
           )}
           ${this.#participants.map((p) =>
-            remoteTile(t, p, this.#soundBlocked, this.#handleMetadata, this.#extras(p.clientId)),
+            remoteTile(t, p, this.#soundBlocked, this.#handleMetadata, this.#extras(p.clientId, focus)),
           )}
         </div>
         ${
@@ -757,6 +857,7 @@ export class CallView {
           handRaised: call.handRaisedAt !== null,
           canShare: typeof navigator.mediaDevices?.getDisplayMedia === 'function',
           sharing: call.screenTrack !== undefined,
+          fullscreen: document.fullscreenElement === this.#host,
           reactionsOpen: this.#reactionMenu,
           unread: this.#unread,
         },
@@ -767,6 +868,10 @@ export class CallView {
           toggleParticipants: () => this.#togglePanel('participants'),
           toggleHand: this.#toggleHand,
           toggleShare: () => void this.toggleShare(),
+          toggleFullscreen: () =>
+            void (
+              document.fullscreenElement === this.#host ? document.exitFullscreen() : this.#host.requestFullscreen()
+            ).catch(() => {}),
           toggleReactions: () => {
             this.#reactionMenu = !this.#reactionMenu;
             this.#update();

@@ -9,6 +9,8 @@ export const styles = css`
     box-sizing: border-box;
     position: relative;
     min-height: 240px;
+    /* A box for the call to fill when the page gives none. */
+    height: var(--meeting-room-height, 560px);
     color: var(--meeting-room-color, #1f2328);
     background: var(--meeting-room-background, #f6f8fa);
     border-radius: var(--meeting-room-radius, 12px);

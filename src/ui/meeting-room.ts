@@ -79,6 +79,9 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart presenting - "You are presenting" in our share's tile.
  * @csspart stop-share-button - Stops our share, in that tile.
  * @csspart speaking - On a tile (with `tile`) while that person speaks; the tile also has the `speaking` attribute.
+ * @csspart focus - The large tile of the speaker view (with `tile`).
+ * @csspart pin-button - Pins a tile (`aria-pressed`); double-click a tile does the same, Escape unpins.
+ * @csspart fullscreen-button - Puts the element itself in fullscreen, and back (`aria-pressed`).
  * @csspart hand-button - Raises and lowers the hand (`aria-pressed` is true while raised).
  * @csspart reaction-button - Opens the reaction picker.
  * @csspart reaction-menu - The reaction picker; each of its buttons has `reaction`.
@@ -174,6 +177,7 @@ export class MeetingRoom extends LitElement {
     noRemember: { type: Boolean, attribute: 'no-remember' },
     permissionHelpHref: { attribute: 'permission-help-href' },
     shareHint: { attribute: 'share-hint' },
+    layout: {},
     noAudio: { type: Boolean, attribute: 'no-audio' },
     noVideo: { type: Boolean, attribute: 'no-video' },
     lang: {},
@@ -216,6 +220,14 @@ export class MeetingRoom extends LitElement {
 
   /** A page that explains how to allow camera and microphone, linked from the permission error. */
   permissionHelpHref = '';
+
+  /**
+   * `grid` (everyone the same size, as large as the box allows), `speaker`
+   * (one large tile: the pinned one, a shared screen, or the active speaker;
+   * the others in a strip), or `auto` (default: speaker view while a screen
+   * is shared or a tile is pinned, grid otherwise).
+   */
+  layout: 'grid' | 'speaker' | 'auto' = 'auto';
 
   /** What a shared screen shows, for the encoder: `detail` (default: slides, documents), `text`, `motion` (video). */
   shareHint: 'detail' | 'text' | 'motion' = 'detail';
@@ -350,6 +362,7 @@ export class MeetingRoom extends LitElement {
         helpHref: this.permissionHelpHref,
         preferred: this.#chosen,
         shareHint: this.shareHint === 'text' || this.shareHint === 'motion' ? this.shareHint : 'detail',
+        layout: () => (this.layout === 'grid' || this.layout === 'speaker' ? this.layout : 'auto'),
       },
     );
     this.#view = view;

@@ -71,6 +71,9 @@ export interface MeetingRoomStrings {
   screenOf: (name: string) => string;
   startedSharing: (name: string) => string;
   shareTakenOver: (name: string) => string;
+  /** Pinning a tile, and the whole element in fullscreen. */
+  pin: (name: string) => string;
+  fullscreen: string;
   /** Said when the person has been talking for 3 s with the microphone off. */
   youAreMuted: string;
   /** Hot-swap and device changes, announced. */
@@ -145,6 +148,8 @@ export const en: MeetingRoomStrings = {
   startedSharing: (name) => `${name} is presenting`,
   shareTakenOver: (name) => `${name} is presenting now; your share ended.`,
   youAreMuted: 'You are muted. Turn on your microphone to be heard.',
+  pin: (name) => `Pin ${name}`,
+  fullscreen: 'Full screen',
   nowUsing: (label) => `Now using ${label}`,
   micLost: 'The microphone was disconnected. You are muted.',
   cameraLost: 'The camera was disconnected.',

@@ -77,6 +77,8 @@ export const de: MeetingRoomStrings = {
   startedSharing: (name) => `${name} präsentiert`,
   shareTakenOver: (name) => `${name} präsentiert jetzt; Ihre Freigabe wurde beendet.`,
   youAreMuted: 'Sie sind stummgeschaltet. Schalten Sie das Mikrofon ein, um gehört zu werden.',
+  pin: (name) => `${name} anheften`,
+  fullscreen: 'Vollbild',
   nowUsing: (label) => `Jetzt aktiv: ${label}`,
   micLost: 'Das Mikrofon wurde getrennt. Sie sind stummgeschaltet.',
   cameraLost: 'Die Kamera wurde getrennt.',

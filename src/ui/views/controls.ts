@@ -16,6 +16,7 @@ export interface ControlsState {
   /** Whether the browser can share a screen (not on phones). */
   canShare: boolean;
   sharing: boolean;
+  fullscreen: boolean;
   reactionsOpen: boolean;
   unread: number;
 }
@@ -27,6 +28,7 @@ export interface ControlsActions {
   toggleParticipants: () => void;
   toggleHand: () => void;
   toggleShare: () => void;
+  toggleFullscreen: () => void;
   toggleReactions: () => void;
   leave: () => void;
 }
@@ -96,6 +98,18 @@ export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsAc
     >
       ${t.participantsCount(s.people)}
     </button>
+    ${
+      document.fullscreenEnabled
+        ? html`<button
+            part="button fullscreen-button"
+            type="button"
+            aria-pressed=${s.fullscreen ? 'true' : 'false'}
+            @click=${on.toggleFullscreen}
+          >
+            ${t.fullscreen}
+          </button>`
+        : nothing
+    }
     <button
       part="button settings-button"
       type="button"

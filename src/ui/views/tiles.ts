@@ -11,16 +11,30 @@ export interface TileExtras {
   hand: number;
   /** Speaking now (a ring, and `speaking` in part and attribute). */
   speaking: boolean;
+  /** Pinned by us (the pin button is pressed). */
+  pinned: boolean;
+  /** The large tile of the speaker view. */
+  focus: boolean;
+  pin: () => void;
   reaction: { id: number; emoji: string } | undefined;
 }
 
-function extras(t: MeetingRoomStrings, x: TileExtras) {
-  return html`${x.hand ? html`<span part="hand" role="img" aria-label=${t.handInLine(x.hand)}>✋ ${x.hand}</span>` : nothing}
-  ${
-    x.reaction
-      ? keyed(x.reaction.id, html`<span part="reaction-float" aria-hidden="true">${x.reaction.emoji}</span>`)
-      : nothing
-  }`;
+function extras(t: MeetingRoomStrings, x: TileExtras, name: string) {
+  return html`<button
+      part="button pin-button"
+      type="button"
+      aria-pressed=${x.pinned ? 'true' : 'false'}
+      aria-label=${t.pin(name)}
+      @click=${x.pin}
+    >
+      📌
+    </button>
+    ${x.hand ? html`<span part="hand" role="img" aria-label=${t.handInLine(x.hand)}>✋ ${x.hand}</span>` : nothing}
+    ${
+      x.reaction
+        ? keyed(x.reaction.id, html`<span part="reaction-float" aria-hidden="true">${x.reaction.emoji}</span>`)
+        : nothing
+    }`;
 }
 
 export interface LocalTileState {
@@ -48,9 +62,16 @@ export function localTile(
     local.micOn ? '' : 'muted',
     local.cameraOn ? '' : 'camera-off',
     x.speaking ? 'speaking' : '',
+    x.focus ? 'focus' : '',
   ].filter(Boolean);
   const label = t.you(local.name || t.guest);
-  return html`<div part=${parts.join(' ')} role="listitem" aria-label=${label} ?speaking=${x.speaking}>
+  return html`<div
+    part=${parts.join(' ')}
+    role="listitem"
+    aria-label=${label}
+    ?speaking=${x.speaking}
+    @dblclick=${x.pin}
+  >
     <video
       part="video"
       data-local
@@ -63,7 +84,7 @@ export function localTile(
     ></video>
     ${local.cameraOn ? nothing : html`<span part="avatar" aria-hidden="true">${initial(local.name)}</span>`}
     <span part="name">${label}</span>
-    ${indicators(t, local.micOn, local.cameraOn)} ${extras(t, x)}
+    ${indicators(t, local.micOn, local.cameraOn)} ${extras(t, x, label)}
   </div>`;
 }
 
@@ -85,6 +106,7 @@ export function remoteTile(
     failed ? 'failed' : '',
     p.quality?.path === 'relay' ? 'relayed' : '',
     x.speaking ? 'speaking' : '',
+    x.focus ? 'focus' : '',
   ].filter(Boolean);
   const label = p.name || t.guest;
   const problem = p.problem ? (linkProblem(t, p.problem.cause) ?? p.problem.message) : '';
@@ -97,6 +119,7 @@ export function remoteTile(
     data-path=${p.quality?.path ?? nothing}
     data-quality=${p.quality?.level ?? nothing}
     ?speaking=${x.speaking}
+    @dblclick=${x.pin}
   >
     <video
       part="video"
@@ -116,22 +139,32 @@ export function remoteTile(
       p.videoEnabled,
       problem || (connecting ? t.connecting : failed ? t.connectionLost : ''),
     )}
-    ${p.quality && !failed ? quality(t, p.quality) : nothing} ${extras(t, x)}
+    ${p.quality && !failed ? quality(t, p.quality) : nothing} ${extras(t, x, label)}
   </div>`;
 }
 
 /** The local sharer's tile: a notice instead of a mirror of their own screen. */
-export function presentingTile(t: MeetingRoomStrings, stop: () => void) {
-  return html`<div part="tile screen local" role="listitem" aria-label=${t.presenting}>
+export function presentingTile(t: MeetingRoomStrings, stop: () => void, focus: boolean) {
+  return html`<div
+    part=${focus ? 'tile screen local focus' : 'tile screen local'}
+    role="listitem"
+    aria-label=${t.presenting}
+  >
     <p part="presenting">${t.presenting}</p>
     <button part="button stop-share-button" type="button" @click=${stop}>${t.stopPresenting}</button>
   </div>`;
 }
 
 /** Someone's shared screen: its own large tile (live() keeps it from reloading on renders). */
-export function screenTile(t: MeetingRoomStrings, p: Participant, onMetadata: (event: Event) => void) {
+export function screenTile(t: MeetingRoomStrings, p: Participant, onMetadata: (event: Event) => void, x: TileExtras) {
   const label = t.screenOf(p.name || t.guest);
-  return html`<div part="tile screen remote" role="listitem" aria-label=${label} data-client-id=${p.clientId}>
+  return html`<div
+    part=${x.focus ? 'tile screen remote focus' : 'tile screen remote'}
+    role="listitem"
+    aria-label=${label}
+    data-client-id=${p.clientId}
+    @dblclick=${x.pin}
+  >
     <video
       part="video screen-video"
       data-screen
@@ -142,6 +175,7 @@ export function screenTile(t: MeetingRoomStrings, p: Participant, onMetadata: (e
       @loadedmetadata=${onMetadata}
     ></video>
     <span part="name">${label}</span>
+    ${extras(t, { ...x, hand: 0, reaction: undefined }, label)}
   </div>`;
 }
 
