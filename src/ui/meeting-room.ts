@@ -142,6 +142,7 @@ function loadCallView(): Promise<CallViewModule> {
  * @cssprop --meeting-room-panel-background - Chat panel background. Default `#fff`.
  * @cssprop --meeting-room-chat-width - Width of the chat panel. Default `300px`.
  * @cssprop --meeting-room-quality-fair - Color of a "Fair" quality label. Default `#ffd666`.
+ * @cssprop --meeting-room-height - Height of the element when the page gives it none. Default `560px`.
  * @cssprop --meeting-room-speaking - Color of the ring around a speaking person's tile. Default `#2da44e`.
  * @cssprop --meeting-room-quality-poor - Color of a "Poor" quality label. Default `#ff8a80`.
  *

@@ -27,7 +27,7 @@ function extras(t: MeetingRoomStrings, x: TileExtras, name: string) {
       aria-label=${t.pin(name)}
       @click=${x.pin}
     >
-      📌
+      <span aria-hidden="true">📌</span>
     </button>
     ${x.hand ? html`<span part="hand" role="img" aria-label=${t.handInLine(x.hand)}>✋ ${x.hand}</span>` : nothing}
     ${
