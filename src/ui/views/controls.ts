@@ -33,55 +33,48 @@ export interface ControlsActions {
   leave: () => void;
 }
 
+/** A button that turns something on and off: `aria-pressed` says which (the label stays). */
+export function toggleButton(
+  part: string,
+  pressed: boolean,
+  label: unknown,
+  onClick: () => void,
+  { disabled = false, name }: { disabled?: boolean; name?: string } = {},
+) {
+  return html`<button
+    part=${`button ${part}`}
+    type="button"
+    aria-pressed=${pressed ? 'true' : 'false'}
+    aria-label=${name ?? nothing}
+    ?disabled=${disabled}
+    @click=${onClick}
+  >
+    ${label}
+  </button>`;
+}
+
+/** Microphone and camera on/off: in the control bar and over the pre-join preview. */
+export function mediaToggles(
+  t: MeetingRoomStrings,
+  s: { micOn: boolean; cameraOn: boolean; hasMic: boolean; hasCamera: boolean },
+  toggle: (kind: 'mic' | 'camera') => void,
+) {
+  return html`${toggleButton('mic-button', s.micOn, t.microphone, () => toggle('mic'), { disabled: !s.hasMic })}
+  ${toggleButton('camera-button', s.cameraOn, t.camera, () => toggle('camera'), { disabled: !s.hasCamera })}`;
+}
+
 export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsActions) {
   return html`<div part="controls" role="toolbar" aria-label=${t.controls}>
-    <button
-      part="button mic-button"
-      type="button"
-      aria-pressed=${s.micOn ? 'true' : 'false'}
-      ?disabled=${!s.hasMic}
-      @click=${() => on.toggle('mic')}
-    >
-      ${t.microphone}
-    </button>
-    <button
-      part="button camera-button"
-      type="button"
-      aria-pressed=${s.cameraOn ? 'true' : 'false'}
-      ?disabled=${!s.hasCamera}
-      @click=${() => on.toggle('camera')}
-    >
-      ${t.camera}
-    </button>
-    <button
-      part="button chat-button"
-      type="button"
-      aria-pressed=${s.chatOpen ? 'true' : 'false'}
-      aria-label=${s.unread > 0 ? t.chatUnread(s.unread) : t.chat}
-      @click=${on.toggleChat}
-    >
-      ${t.chat}${s.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${s.unread}</span>` : nothing}
-    </button>
-    ${
-      s.canShare
-        ? html`<button
-            part="button share-button"
-            type="button"
-            aria-pressed=${s.sharing ? 'true' : 'false'}
-            @click=${on.toggleShare}
-          >
-            ${t.share}
-          </button>`
-        : nothing
-    }
-    <button
-      part="button hand-button"
-      type="button"
-      aria-pressed=${s.handRaised ? 'true' : 'false'}
-      @click=${on.toggleHand}
-    >
-      ${t.raiseHand}
-    </button>
+    ${mediaToggles(t, s, on.toggle)}
+    ${toggleButton(
+      'chat-button',
+      s.chatOpen,
+      html`${t.chat}${s.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${s.unread}</span>` : nothing}`,
+      on.toggleChat,
+      { name: s.unread > 0 ? t.chatUnread(s.unread) : t.chat },
+    )}
+    ${s.canShare ? toggleButton('share-button', s.sharing, t.share, on.toggleShare) : nothing}
+    ${toggleButton('hand-button', s.handRaised, t.raiseHand, on.toggleHand)}
     <button
       part="button reaction-button"
       type="button"
@@ -90,34 +83,13 @@ export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsAc
     >
       ${t.reactions}
     </button>
-    <button
-      part="button participants-button"
-      type="button"
-      aria-pressed=${s.participantsOpen ? 'true' : 'false'}
-      @click=${on.toggleParticipants}
-    >
-      ${t.participantsCount(s.people)}
-    </button>
+    ${toggleButton('participants-button', s.participantsOpen, t.participantsCount(s.people), on.toggleParticipants)}
     ${
       document.fullscreenEnabled
-        ? html`<button
-            part="button fullscreen-button"
-            type="button"
-            aria-pressed=${s.fullscreen ? 'true' : 'false'}
-            @click=${on.toggleFullscreen}
-          >
-            ${t.fullscreen}
-          </button>`
+        ? toggleButton('fullscreen-button', s.fullscreen, t.fullscreen, on.toggleFullscreen)
         : nothing
     }
-    <button
-      part="button settings-button"
-      type="button"
-      aria-pressed=${s.settingsOpen ? 'true' : 'false'}
-      @click=${on.toggleSettings}
-    >
-      ${t.settings}
-    </button>
+    ${toggleButton('settings-button', s.settingsOpen, t.settings, on.toggleSettings)}
     <button part="button leave-button" type="button" @click=${on.leave}>${t.leave}</button>
   </div>`;
 }

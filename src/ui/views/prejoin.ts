@@ -6,6 +6,7 @@ import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import type { DeviceInfo } from '../../core/devices.js';
 import type { MeetingRoomStrings } from '../strings.js';
+import { mediaToggles } from './controls.js';
 import { devicePickers, type PickerActions } from './devices.js';
 
 export interface PrejoinState {
@@ -46,26 +47,7 @@ export function prejoin(t: MeetingRoomStrings, s: PrejoinState, on: PrejoinActio
         playsinline
       ></video>
       ${s.preview ? nothing : html`<span part="avatar" aria-hidden="true">${(s.name.trim()[0] ?? '?').toUpperCase()}</span>`}
-      <div part="preview-controls">
-        <button
-          part="button mic-button"
-          type="button"
-          aria-pressed=${s.micOn ? 'true' : 'false'}
-          ?disabled=${!s.hasMic}
-          @click=${() => on.toggle('mic')}
-        >
-          ${t.microphone}
-        </button>
-        <button
-          part="button camera-button"
-          type="button"
-          aria-pressed=${s.cameraOn ? 'true' : 'false'}
-          ?disabled=${!s.hasCamera}
-          @click=${() => on.toggle('camera')}
-        >
-          ${t.camera}
-        </button>
-      </div>
+      <div part="preview-controls">${mediaToggles(t, s, on.toggle)}</div>
     </div>
     <form
       part="prejoin-form"
