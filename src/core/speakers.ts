@@ -1,7 +1,7 @@
 /**
  * Who is speaking, and who the active speaker is, from audio levels sampled
  * ten times a second: remote levels from `RTCRtpReceiver.getSynchronizationSources()`
- * (the stats' `audioLevel` where that gives nothing), the local microphone
+ * (the stats' `audioLevel` where the browser lacks it), the local microphone
  * from an AnalyserNode on a clone of its track (so that speaking while muted
  * can be noticed). No WebAudio on remote streams.
  *
@@ -51,11 +51,18 @@ export interface SpeakerEvents extends Record<string, unknown> {
   'muted-speech': undefined;
 }
 
-/** The level of a remote audio receiver: the contributing source's audioLevel, else the stats'. */
+/**
+ * The level of a remote audio receiver: its synchronization source's
+ * audioLevel (no packets for a second: silence); the stats' audioLevel only
+ * where the browser has no getSynchronizationSources (getStats ten times a
+ * second per peer would cost more than it tells).
+ */
 export async function receiverLevel(receiver: RTCRtpReceiver): Promise<number | undefined> {
-  const sources = receiver.getSynchronizationSources?.() ?? [];
-  const recent = sources.filter((s) => performance.timeOrigin + performance.now() - s.timestamp < 1000);
-  if (recent.length > 0) return Math.max(...recent.map((s) => s.audioLevel ?? 0));
+  if (typeof receiver.getSynchronizationSources === 'function') {
+    const now = performance.timeOrigin + performance.now();
+    const recent = receiver.getSynchronizationSources().filter((s) => now - s.timestamp < 1000);
+    return recent.length > 0 ? Math.max(...recent.map((s) => s.audioLevel ?? 0)) : 0;
+  }
   let level: number | undefined;
   (await receiver.getStats()).forEach((r: { type: string; audioLevel?: number }) => {
     if (r.type === 'inbound-rtp' && typeof r.audioLevel === 'number') level = r.audioLevel;
