@@ -245,8 +245,10 @@ export class CallView {
   async enter(): Promise<void> {
     if (this.#phase !== 'prejoin') return;
     this.#phase = 'call';
-    await this.#started; // a click on "Join now" while the camera still starts
-    if ((this.#phase as string) === 'left') return;
+    if (this.#started) {
+      await this.#started; // a click on "Join now" while the camera still starts
+      if ((this.#phase as string) === 'left') return;
+    } // else (no pre-join view): the call starts without waiting a tick
     this.#stopMeter();
     const cameraOn = this.#devices.videoTrack !== undefined || !this.#options.prejoin;
     if (this.#options.remember) {

@@ -278,6 +278,15 @@ describe('pre-join view', () => {
     }
   });
 
+  it('with skip-prejoin and the call code loaded, join() starts the call at once (no tick lost)', async () => {
+    const a = await meetingRoom(uniqueRoom('sync'), { name: 'Ada', 'skip-prejoin': true });
+    await a.getDevices(); // fetches the call's code
+    const joining = a.join();
+    expect(a.call !== undefined, 'the call exists when join() returns').to.equal(true);
+    await joining;
+    await until(() => a.state === 'joined', 'joined');
+  });
+
   it('skip-prejoin goes straight in; autojoin too', async () => {
     const room = uniqueRoom('skip');
     const a = await meetingRoom(room, { name: 'Ada', 'skip-prejoin': true });
