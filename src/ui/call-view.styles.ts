@@ -3,6 +3,7 @@ import { css } from 'lit';
 /** The call's stage, tiles, controls and chat: loaded with the call view. */
 export const callStyles = css`
   [part~='stage'] {
+    position: relative;
     display: flex;
     flex: 1;
     min-height: 0;
@@ -44,6 +45,16 @@ export const callStyles = css`
     grid-column: 1 / -1;
     aspect-ratio: auto;
     min-height: 0;
+  }
+  [part~='grid'] > [part~='float'] {
+    position: absolute;
+    right: 16px;
+    bottom: 16px;
+    z-index: 1;
+    width: var(--meeting-room-float-width, 160px);
+    height: auto;
+    aspect-ratio: 16 / 9;
+    box-shadow: 0 2px 12px rgb(0 0 0 / 40%);
   }
   [part~='focus'] [part~='video'] {
     object-fit: contain;

@@ -88,6 +88,8 @@ export interface CallViewOptions {
   shareHint: 'detail' | 'text' | 'motion';
   /** `layout`: grid, speaker, or auto (speaker view while a share is on or a tile is pinned). */
   layout: () => 'grid' | 'speaker' | 'auto';
+  /** `self-view`: our own tile in the grid, floating in a corner, or not shown. */
+  selfView: () => 'tile' | 'float' | 'hidden';
 }
 
 const TOAST_MS = 5000;
@@ -768,6 +770,7 @@ export class CallView {
       this.#applyGeometry();
     });
     const focus = this.#focus();
+    const selfView = this.#options.selfView();
     const state = call.state;
     const status = state === 'joining' ? t.joining : state === 'reconnecting' ? t.reconnecting : '';
     return html`
@@ -793,17 +796,22 @@ export class CallView {
             .map((p) =>
               screenTile(t, p, this.#handleMetadata, this.#extras(p.clientId, focus, `screen:${p.clientId}`)),
             )}
-          ${localTile(
-            t,
-            {
-              name: this.#name || this.#hooks.name(),
-              stream: call.localStream,
-              micOn: call.audioEnabled,
-              cameraOn: call.videoEnabled,
-            },
-            this.#handleMetadata,
-            this.#extras(call.clientId, focus),
-          )}
+          ${
+            selfView === 'hidden' && focus !== call.clientId
+              ? nothing
+              : localTile(
+                  t,
+                  {
+                    float: selfView === 'float' && focus !== call.clientId,
+                    name: this.#name || this.#hooks.name(),
+                    stream: call.localStream,
+                    micOn: call.audioEnabled,
+                    cameraOn: call.videoEnabled,
+                  },
+                  this.#handleMetadata,
+                  this.#extras(call.clientId, focus),
+                )
+          }
           ${this.#participants.map((p) =>
             remoteTile(t, p, this.#soundBlocked, this.#handleMetadata, this.#extras(p.clientId, focus)),
           )}

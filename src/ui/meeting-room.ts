@@ -79,6 +79,7 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart presenting - "You are presenting" in our share's tile.
  * @csspart stop-share-button - Stops our share, in that tile.
  * @csspart speaking - On a tile (with `tile`) while that person speaks; the tile also has the `speaking` attribute.
+ * @csspart float - Our own tile with `self-view="float"`: a small overlay in a corner of the stage.
  * @csspart focus - The large tile of the speaker view (with `tile`).
  * @csspart pin-button - Pins a tile (`aria-pressed`); double-click a tile does the same, Escape unpins.
  * @csspart fullscreen-button - Puts the element itself in fullscreen, and back (`aria-pressed`).
@@ -179,6 +180,7 @@ export class MeetingRoom extends LitElement {
     permissionHelpHref: { attribute: 'permission-help-href' },
     shareHint: { attribute: 'share-hint' },
     layout: {},
+    selfView: { attribute: 'self-view' },
     noAudio: { type: Boolean, attribute: 'no-audio' },
     noVideo: { type: Boolean, attribute: 'no-video' },
     lang: {},
@@ -229,6 +231,9 @@ export class MeetingRoom extends LitElement {
    * is shared or a tile is pinned, grid otherwise).
    */
   layout: 'grid' | 'speaker' | 'auto' = 'auto';
+
+  /** Our own video: `tile` (default, in the grid), `float` (a small overlay in a corner), `hidden`. */
+  selfView: 'tile' | 'float' | 'hidden' = 'tile';
 
   /** What a shared screen shows, for the encoder: `detail` (default: slides, documents), `text`, `motion` (video). */
   shareHint: 'detail' | 'text' | 'motion' = 'detail';
@@ -364,6 +369,7 @@ export class MeetingRoom extends LitElement {
         preferred: this.#chosen,
         shareHint: this.shareHint === 'text' || this.shareHint === 'motion' ? this.shareHint : 'detail',
         layout: () => (this.layout === 'grid' || this.layout === 'speaker' ? this.layout : 'auto'),
+        selfView: () => (this.selfView === 'float' || this.selfView === 'hidden' ? this.selfView : 'tile'),
       },
     );
     this.#view = view;

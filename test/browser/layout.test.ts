@@ -98,6 +98,31 @@ describe('speaker view and pinning', () => {
   });
 });
 
+describe('self-view', () => {
+  it('float: our tile is a small overlay in the corner, outside the grid; hidden: not shown', async () => {
+    const [ada, bob] = (await joined(uniqueRoom('self-view'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
+    ada.style.width = '900px';
+    ada.style.height = '500px';
+    ada.selfView = 'float';
+    await until(() => part(ada, 'float'), 'the floating self-view');
+    const own = part(ada, 'float')!.getBoundingClientRect();
+    const stage = part(ada, 'stage')!.getBoundingClientRect();
+    expect(own.width).to.be.below(stage.width / 3);
+    expect(own.right <= stage.right && own.bottom <= stage.bottom, 'inside the stage').to.equal(true);
+    expect(own.left > stage.left + stage.width / 2 && own.top > stage.top + stage.height / 2, 'in a corner').to.equal(
+      true,
+    );
+    // The grid is sized for Bob alone: one column, his tile as large as the box allows.
+    await until(() => grid(ada).dataset['columns'] === '1', 'one column for Bob');
+    const bobTile = parts(ada, 'remote')[0]!.getBoundingClientRect();
+    expect(bobTile.width).to.be.above(own.width * 3);
+
+    ada.selfView = 'hidden';
+    await until(() => parts(ada, 'local').length === 0, 'no self-view');
+    expect(parts(bob, 'remote')).to.have.length(1);
+  });
+});
+
 describe('fullscreen', () => {
   it('the control puts the element itself in fullscreen and back', async () => {
     const [ada] = (await joined(uniqueRoom('fullscreen'), ['Ada'])) as [MeetingRoom];

@@ -38,6 +38,8 @@ function extras(t: MeetingRoomStrings, x: TileExtras, name: string) {
 }
 
 export interface LocalTileState {
+  /** `float`: a small overlay in a corner, outside the grid. */
+  float: boolean;
   name: string;
   stream: MediaStream | undefined;
   micOn: boolean;
@@ -63,6 +65,7 @@ export function localTile(
     local.cameraOn ? '' : 'camera-off',
     x.speaking ? 'speaking' : '',
     x.focus ? 'focus' : '',
+    local.float ? 'float' : '',
   ].filter(Boolean);
   const label = t.you(local.name || t.guest);
   return html`<div
