@@ -104,8 +104,8 @@ for _, raw in ipairs(redis.call('HVALS', KEYS[1])) do
 end
 return ended`;
 
-// The message arrives without its seq (ARGV[1] is its JSON ending in "}"): the seq is spliced in, so the number
-// and the place in the list come from one atomic step.
+// The message arrives without its seq (ARGV[1] is its JSON ending in "}"): the seq is spliced in, so the number,
+// the place in the list and the broadcast come from one atomic step (every process receives chat in seq order).
 const ADD_CHAT = `
 local seq = redis.call('INCR', KEYS[1])
 local json = string.sub(ARGV[1], 1, -2) .. ',"seq":' .. seq .. '}'
@@ -114,6 +114,7 @@ if keep > 0 then
   redis.call('RPUSH', KEYS[2], json)
   redis.call('LTRIM', KEYS[2], -keep, -1)
 end
+redis.call('PUBLISH', KEYS[3], '{"message":' .. json .. '}')
 return seq`;
 
 const REPORT_PAIR = `
@@ -176,7 +177,7 @@ export class RedisStore implements RoomStore {
       ['mrRaiseHand', RAISE_HAND, 1],
       ['mrLowerHand', LOWER_HAND, 1],
       ['mrStartShare', START_SHARE, 1],
-      ['mrAddChat', ADD_CHAT, 2],
+      ['mrAddChat', ADD_CHAT, 3],
       ['mrPut', PUT, 1],
       ['mrSetMedia', SET_MEDIA, 1],
       ['mrReportPair', REPORT_PAIR, 2],
@@ -342,7 +343,7 @@ export class RedisStore implements RoomStore {
   async addChat(room: string, message: Omit<ChatBroadcast, 'seq'>, keep: number): Promise<ChatBroadcast> {
     const seq = (await this.#run(
       'mrAddChat',
-      [this.#room(room, 'seq'), this.#room(room, 'chat')],
+      [this.#room(room, 'seq'), this.#room(room, 'chat'), `${this.#prefix}ch:${room}`],
       [JSON.stringify(message), keep],
     )) as number;
     return { ...message, seq };

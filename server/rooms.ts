@@ -248,7 +248,7 @@ export class RoomManager {
         });
         return;
       case 'CHAT_MESSAGE': {
-        const chat = await this.#store.addChat(
+        await this.#store.addChat(
           session.room,
           {
             type: 'CHAT_MESSAGE',
@@ -260,7 +260,6 @@ export class RoomManager {
           },
           this.#limits.chatHistory,
         );
-        this.#store.publish(session.room, { message: chat });
         return;
       }
       case 'HAND':

@@ -100,8 +100,9 @@ export interface RoomStore {
   graph(room: string): Promise<RoomGraph | undefined>;
   /**
    * Gives a chat message the room's next sequence number (increasing, never
-   * reused while the room lives) and keeps it in the room's history (the
-   * last `keep`; 0 keeps none), atomically, so the history is in `seq` order.
+   * reused while the room lives), keeps it in the room's history (the last
+   * `keep`; 0 keeps none) and broadcasts it to the room, in one atomic step:
+   * history and delivery on every process are in `seq` order.
    */
   addChat(room: string, message: Omit<ChatBroadcast, 'seq'>, keep: number): Promise<ChatBroadcast>;
   /** The room's kept chat messages, oldest first. */
@@ -232,6 +233,7 @@ export class MemoryStore implements RoomStore {
       state.chat.push(chat);
       if (state.chat.length > keep) state.chat.splice(0, state.chat.length - keep);
     }
+    this.publish(room, { message: chat });
     return chat;
   }
 

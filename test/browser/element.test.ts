@@ -40,6 +40,27 @@ describe('<meeting-room> errors', () => {
     expect(parts(el, 'error')[0]!.textContent).to.contain('ice-servers is not valid JSON');
   });
 
+  it('refuses badly shaped ice-servers (valid JSON): each shape error is visible and an event', async () => {
+    for (const [value, message] of [
+      ['{"urls": "stun:x"}', 'ice-servers must be a JSON array'],
+      ['[5]', 'ice-servers[0] must be an object'],
+      ['[{"urls": 5}]', 'ice-servers[0].urls must be stun:, stuns:, turn: or turns: URLs'],
+      ['[{"urls": "http://x"}]', 'ice-servers[0].urls must be stun:, stuns:, turn: or turns: URLs'],
+      ['[{"urls": "stun:x", "username": 7}]', 'ice-servers[0].username must be a string'],
+      ['[{"urls": "turn:x"}]', 'ice-servers[0] is a TURN server and needs username and credential'],
+    ] as const) {
+      const el = await meetingRoom(uniqueRoom(), { 'ice-servers': value });
+      const codes: string[] = [];
+      el.addEventListener('meeting-room-error', (e) => codes.push(e.code));
+      await el.join();
+      await el.updateComplete;
+      expect(codes, value).to.deep.equal(['invalid-attribute']);
+      expect(el.state, value).to.equal('error');
+      expect(parts(el, 'error')[0]!.textContent, value).to.contain(message);
+      el.remove();
+    }
+  });
+
   it('reports an unreachable signal-url', async () => {
     const el = await meetingRoom(uniqueRoom(), { 'signal-url': 'ws://127.0.0.1:9/ws' });
     const errored = new Promise<MeetingRoomErrorEvent>((resolve) =>

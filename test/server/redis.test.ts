@@ -83,18 +83,22 @@ describe('Redis store: one room across servers', () => {
     assert.equal((await bob.next('VIDEO_TOGGLE'))['enabled'], false);
 
     for (let i = 1; i <= 5; i++) (i % 2 ? ada : bob).send({ type: 'CHAT_MESSAGE', text: `line ${i}` });
+    const orders: string[][] = [];
     for (const client of [ada, bob]) {
       const lines = [];
       for (let i = 0; i < 5; i++) lines.push(await client.next('CHAT_MESSAGE'));
       const seqs = lines.map((m) => m['seq'] as number);
       assert.deepEqual(
+        seqs,
         [...seqs].sort((x, y) => x - y),
-        seqs.slice().sort((x, y) => x - y),
+        'arrival order is seq order',
       );
       assert.equal(new Set(seqs).size, 5, 'unique sequence numbers');
       assert.equal(new Set(lines.map((m) => m['id'])).size, 5, 'unique ids');
       assert.deepEqual((await client.drain(200, 'CHAT_MESSAGE')).length, 0, 'each line once');
+      orders.push(lines.map((m) => m['id'] as string));
     }
+    assert.deepEqual(orders[0], orders[1], 'both servers deliver the same order');
 
     ada.send({
       type: 'CONNECTION_STATE',
