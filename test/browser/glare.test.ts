@@ -14,7 +14,7 @@ const ROUNDS = 200;
 const PARALLEL = 10;
 
 /** One round: two links that both offer at once; resolves once both are connected. */
-async function glareRound(round: number): Promise<{ offers: number }> {
+async function glareRound(round: number): Promise<{ offers: number; rolledBack: boolean }> {
   const ids = [`glare-${round}-a`, `glare-${round}-b`] as const;
   const links: PeerLink[] = [];
   let offers = 0;
@@ -48,6 +48,10 @@ async function glareRound(round: number): Promise<{ offers: number }> {
     );
   }
   const first = links.map((l) => l.connection);
+  // The polite side's signaling states: a rollback shows as its own offer given up for the peer's.
+  const politeStates: string[] = [];
+  const polite = links.find((l) => l.polite)!;
+  polite.connection.addEventListener('signalingstatechange', () => politeStates.push(polite.connection.signalingState));
   try {
     // Converged: both connected and no negotiation left in flight (the polite side may still offer its own
     // transceivers once after its rollback).
@@ -57,14 +61,14 @@ async function glareRound(round: number): Promise<{ offers: number }> {
       `round ${round}: both connected and stable`,
       15_000,
     );
-    expect(
-      links.map((l) => l.connection),
-      `round ${round}: the connections each side started with`,
-    ).to.deep.equal(first);
+    const same = links.every((l, i) => l.connection === first[i]);
+    expect(same, `round ${round}: the connections each side started with (identity)`).to.equal(true);
   } finally {
     for (const l of links) l.close();
   }
-  return { offers };
+  const offered = politeStates.indexOf('have-local-offer');
+  const rolledBack = offered >= 0 && politeStates.indexOf('have-remote-offer', offered) > offered;
+  return { offers, rolledBack };
 }
 
 describe('glare', () => {
@@ -72,10 +76,16 @@ describe('glare', () => {
     this.timeout(180_000);
     const started = performance.now();
     let offers = 0;
+    let rollbacks = 0;
     for (let base = 0; base < ROUNDS; base += PARALLEL) {
       const results = await Promise.all(Array.from({ length: PARALLEL }, (_, k) => glareRound(base + k)));
-      for (const r of results) offers += r.offers;
+      for (const r of results) {
+        offers += r.offers;
+        if (r.rolledBack) rollbacks++;
+      }
     }
+    // A real collision in every round: the polite side had its own offer out and took the peer's instead.
+    expect(rollbacks, 'rounds with a rollback on the polite side').to.equal(ROUNDS);
     // Every round had a collision: two offers at least (the polite side may offer again after its rollback).
     expect(offers).to.be.at.least(2 * ROUNDS);
     console.log(
