@@ -14,6 +14,7 @@
  * Usage: npm run build && node bench/soak.mjs [--sockets 10000] [--seconds 60] [--json]
  */
 import { fork } from 'node:child_process';
+import { assertFreshBuild } from '../scripts/fresh-build.mjs';
 import { cpus } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Starts the built server with the memory probe; `port` fixed, default limits. */
 export async function startProbedServer(port, env = {}) {
+  assertFreshBuild('server'); // measure the code as it is, not an old build
   const child = fork(new URL('../dist/server/index.js', import.meta.url).pathname, [], {
     execArgv: [
       '--expose-gc',

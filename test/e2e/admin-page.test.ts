@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { newId, startServer, TestClient, type TestServer } from '../server/helpers.js';
+// @ts-expect-error: a plain ES module of the scripts, without types
+import { assertFreshBuild } from '../../scripts/fresh-build.mjs';
 
 const STATIC = new URL('../../dist/public', import.meta.url).pathname;
 const ADMIN = 'operator-token-0123456789';
@@ -15,6 +17,8 @@ let srv: TestServer;
 let browser: Browser;
 
 before(async () => {
+  assertFreshBuild('server'); // this suite runs the built files
+  assertFreshBuild('public');
   assert.ok(existsSync(`${STATIC}/admin.html`), 'dist/public/admin.html is missing: run `npm run build` first');
   srv = await startServer({ adminToken: ADMIN, staticDir: STATIC });
   browser = await puppeteer.launch({

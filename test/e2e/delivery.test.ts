@@ -15,6 +15,8 @@ import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 import { startServer, type TestServer } from '../server/helpers.js';
+// @ts-expect-error: a plain ES module of the scripts, without types
+import { assertFreshBuild } from '../../scripts/fresh-build.mjs';
 
 const BUILT = new URL('../../dist/public', import.meta.url).pathname;
 const CHUNK = /\/call-view-[\w-]{8}\.js$/;
@@ -127,6 +129,7 @@ async function twoPersonCall(url: string): Promise<Visit[]> {
 let signaling: TestServer;
 
 before(async () => {
+  assertFreshBuild('public'); // this suite runs the built files
   assert.ok(existsSync(`${BUILT}/meeting-room.js`), 'dist/public is missing: run `npm run build` first');
   signaling = await startServer({});
   closers.push(() => signaling.close());

@@ -8,12 +8,16 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startServer, type TestServer } from '../server/helpers.js';
+// @ts-expect-error: a plain ES module of the scripts, without types
+import { assertFreshBuild } from '../../scripts/fresh-build.mjs';
 
 const STATIC = new URL('../../dist/public', import.meta.url).pathname;
 let srv: TestServer;
 let browser: Browser;
 
 before(async () => {
+  assertFreshBuild('server'); // this suite runs the built files
+  assertFreshBuild('public');
   assert.ok(existsSync(`${STATIC}/meeting-room.js`), 'dist/public is missing: run `npm run build` first');
   srv = await startServer({ staticDir: STATIC });
   browser = await puppeteer.launch({

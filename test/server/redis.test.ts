@@ -18,6 +18,8 @@ import { healthy } from '../../bench/clients.mjs';
 import { startRedis } from '../../scripts/redis.mjs';
 import type { ChatBroadcast } from '../../src/protocol/index.js';
 import { freePort, newId, testConfig, TestClient, type ConfigOverrides } from './helpers.js';
+// @ts-expect-error: a plain ES module of the scripts, without types
+import { assertFreshBuild } from '../../scripts/fresh-build.mjs';
 
 interface Node {
   url: string;
@@ -49,6 +51,7 @@ async function node(overrides: ConfigOverrides = {}, prefix = 'test:', url = red
 }
 
 before(async () => {
+  assertFreshBuild('server'); // this suite runs the built files
   redis = await startRedis();
 });
 after(async () => {

@@ -7,9 +7,11 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { serverFor } from './helpers.js';
+// @ts-expect-error: a plain ES module of the scripts, without types
+import { assertFreshBuild } from '../../scripts/fresh-build.mjs';
 
 const DIR = 'dist/public';
 const CHUNK = readdirSync(DIR).find((f) => /^call-view-[\w-]{8}\.js$/.test(f));
@@ -34,6 +36,7 @@ function get(url: string, headers: Record<string, string> = {}, method = 'GET'):
 }
 
 describe('the embed files over HTTP', () => {
+  before(() => assertFreshBuild('public')); // this suite reads the built files
   it('the build wrote the call chunk', () => {
     assert.ok(CHUNK, `no call-view chunk in ${DIR}: run the build first`);
   });
