@@ -28,6 +28,21 @@ export default tseslint.config(
     ...wcConfigs['flat/recommended'],
   },
   {
+    // A test file that exits the process takes its remaining tests out of the count without a failure.
+    files: ['test/**/*.test.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'process',
+          property: 'exit',
+          message: 'a test file must not end the process: its later tests would vanish from the count',
+        },
+        { object: 'process', property: 'abort', message: 'a test file must not end the process' },
+      ],
+    },
+  },
+  {
     files: ['src/**/*.ts'],
     plugins: { 'lit-a11y': litA11y },
     rules: Object.fromEntries(Object.keys(litA11y.rules).map((rule) => [`lit-a11y/${rule}`, 'error'])),
