@@ -267,6 +267,7 @@ function readCall(page) {
     const local = pair ? stats.get(pair.localCandidateId) : undefined;
     const remote = pair ? stats.get(pair.remoteCandidateId) : undefined;
     return {
+      clientId: el.call.clientId,
       joined: el.getAttribute('state') === 'joined',
       connected: link.connection.connectionState === 'connected',
       rttMs: typeof pair?.currentRoundTripTime === 'number' ? Math.round(pair.currentRoundTripTime * 1000) : undefined,
@@ -405,21 +406,30 @@ async function runCase(kase) {
     const later = await Promise.all(pages.map(readCall));
     const fps = later.map((s, i) => ((s.frames - framed[i].frames) / ((s.now - framed[i].now) / 1000)).toFixed(0));
     const graph = graphOf(room);
-    const relayedInGraph = (graph?.pairs ?? []).some(
-      (p) => p.localCandidateType === 'relay' || p.remoteCandidateType === 'relay',
-    );
     const [a, b] = later;
+    // The room graph must hold each side's report of the link: connected, and on the path the browser shows
+    // (relayed or direct). A missing or unreadable graph fails; it does not agree with everything.
+    const relayed = (l, r) => l === 'relay' || r === 'relay';
+    const reports = [a, b].map((side) => (graph?.pairs ?? []).find((p) => p.from === side.clientId));
+    const graphAgrees = [a, b].every((side, i) => {
+      const p = reports[i];
+      return (
+        p !== undefined &&
+        p.connectionState === 'connected' &&
+        relayed(p.localCandidateType, p.remoteCandidateType) === relayed(side.local, side.remote)
+      );
+    });
+    const relayedInGraph = reports.some((p) => p && relayed(p.localCandidateType, p.remoteCandidateType));
     const rising = later.every((s, i) => s.frames > framed[i].frames) && fps.every((f) => Number(f) > 5);
     const serverOk = kase.server ? kase.server(metricsBefore, getFromServer('/metrics')) : true;
     const ok = kase.expect(a, b) && rising && serverOk;
     const path = `${a.local}/${a.remote} (${a.protocol}) · ${b.local}/${b.remote} (${b.protocol}), RTT ${a.rttMs} ms`;
-    const graphAgrees = relayedInGraph === [a.local, a.remote, b.local, b.remote].includes('relay');
     return {
       name: kase.name,
       want: kase.want,
       ok: ok && graphAgrees,
       path,
-      graph: relayedInGraph ? 'relay' : 'direct',
+      graph: graphAgrees ? (relayedInGraph ? 'relay' : 'direct') : `disagrees: ${JSON.stringify(reports)}`,
       // On the clock of side b, the newcomer: from its page load (which joins at once).
       connectedMs: Math.round(connected[1].now),
       firstFrameMs: Math.round(framed[1].now),
