@@ -12,7 +12,8 @@ import { LocalDevices, type DeviceChange, type DeviceFailure, type DeviceKind, t
 import { mediaMessage, type MediaDevice } from './messages.js';
 import { LocalSpeech, receiverLevel, SpeakerDetector, type SpeakerSource } from './speakers.js';
 import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
-import type { ChatBroadcast, IceServerConfig, PeerInfo, Reaction } from '../protocol/index.js';
+import { REACTIONS, type Reaction } from '../protocol/constants.js';
+import type { ChatBroadcast, IceServerConfig, PeerInfo } from '../protocol/index.js';
 import { SignalingClient, type MediaState, type SignalingEvents, type SignalingState } from './signaling-client.js';
 
 export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left';
@@ -391,8 +392,9 @@ export class Call extends Emitter<CallEvents> {
     return this.#signaling.send({ type: 'HAND', raised: false, ...(other ? { for: clientId } : {}) });
   }
 
-  /** Sends a reaction from the fixed set (the server limits them to 2 per 5 s). */
+  /** Sends a reaction from the fixed set (the server limits them to 2 per 5 s); false for anything else. */
   react(emoji: Reaction): boolean {
+    if (!(REACTIONS as readonly string[]).includes(emoji)) return false;
     return this.#state !== 'left' && this.#signaling.send({ type: 'REACTION', emoji });
   }
 

@@ -100,6 +100,7 @@ describe('reactions', () => {
     await ada.updateComplete;
     expect(parts(ada, 'reaction-menu').length, 'the menu closes').to.equal(0);
     expect(ada.react('🎉')).to.equal(true);
+    expect(ada.react('💩' as '👍'), 'not in the set: not sent').to.equal(false);
     await until(
       () => remoteTile(bob, ada)?.querySelector('[part~="reaction-float"]')?.textContent === '🎉',
       "the latest reaction over Ada's tile at Bob's",
