@@ -152,11 +152,6 @@ export class LocalDevices extends Emitter<DevicesEvents> {
     return this.#problems;
   }
 
-  /** The choices to remember: what the person picked, by id and label. */
-  get preferred(): Readonly<Partial<Record<DeviceKind, DeviceChoice>>> {
-    return this.#preferred;
-  }
-
   /**
    * Captures what is wanted; resolves when done (failures are events and
    * `problems`, never a rejection). Calling it again returns the same promise.

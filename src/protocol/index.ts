@@ -199,16 +199,8 @@ export interface WelcomeMessage {
   chat?: ChatBroadcast[];
 }
 
-export interface PeerJoinedMessage {
-  type: 'JOIN';
-  from: string;
-  name: string;
-  role?: string;
-  audioEnabled: boolean;
-  videoEnabled: boolean;
-  handRaisedAt?: number | null;
-  screenSharing?: boolean;
-}
+/** A newcomer: the fields of `PeerInfo`, its clientId as `from`. */
+export type PeerJoinedMessage = { type: 'JOIN'; from: string } & Omit<PeerInfo, 'clientId'>;
 
 type Forwarded<M> = Omit<M, 'to'> & { from: string };
 export type ForwardedOffer = Forwarded<OfferMessage>;

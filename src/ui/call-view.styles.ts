@@ -213,13 +213,17 @@ export const callStyles = css`
   }
   [part~='prejoin'] {
     display: flex;
+    flex: 1;
     flex-wrap: wrap;
     align-items: center;
+    align-content: safe center;
     justify-content: center;
     gap: 24px;
     padding: 24px;
-    margin: auto;
     width: 100%;
+    min-height: 0;
+    /* In a box shorter than the view (a phone), it scrolls: Join now stays reachable. */
+    overflow-y: auto;
   }
   [part~='preview-box'] {
     position: relative;

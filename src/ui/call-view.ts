@@ -41,7 +41,7 @@ import {
   MeetingRoomScreenShareEvent,
 } from './call-events.js';
 import { MeetingRoomErrorEvent, type MeetingRoomErrorCode } from './event-base.js';
-import { loadPreferences, savePreferences, tokenClaims, type Preferences } from './preferences.js';
+import { loadPreferences, rememberDevice, savePreferences, tokenClaims, type Preferences } from './preferences.js';
 import type { MeetingRoomStrings } from './strings.js';
 import { chat } from './views/chat.js';
 import { controls } from './views/controls.js';
@@ -141,7 +141,7 @@ export async function chooseDevice(
       'NotFoundError',
     );
   const choice = { deviceId, label: device.label };
-  if (remember) savePreferences({ devices: { ...loadPreferences().devices, [kind]: choice } });
+  if (remember) rememberDevice(kind, choice);
   host.dispatchEvent(new MeetingRoomDeviceChangeEvent(kind, deviceId, device.label, 'user'));
   return { ...chosen, [kind]: choice };
 }
@@ -334,10 +334,7 @@ export class CallView {
       new MeetingRoomDeviceChangeEvent(change.kind, change.deviceId, change.label, change.reason),
     );
     if (change.reason === 'user') {
-      if (this.#options.remember)
-        savePreferences({
-          devices: { ...loadPreferences().devices, [change.kind]: { deviceId: change.deviceId, label: change.label } },
-        });
+      if (this.#options.remember) rememberDevice(change.kind, { deviceId: change.deviceId, label: change.label });
       if (change.kind !== 'audiooutput') this.#problem = '';
     } else if (change.label) {
       this.#showToast(t.nowUsing(change.label)); // a stand-in, or the chosen device back

@@ -47,6 +47,11 @@ export function loadPreferences(): Preferences {
   return preferences;
 }
 
+/** Remembers one device choice beside the others. */
+export function rememberDevice(kind: DeviceKind, choice: DeviceChoice): void {
+  savePreferences({ devices: { ...loadPreferences().devices, [kind]: choice } });
+}
+
 /** Merges `patch` into what is stored. */
 export function savePreferences(patch: Preferences): void {
   try {
