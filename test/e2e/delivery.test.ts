@@ -45,7 +45,11 @@ async function staticSite(dir: string, page: string, pageHeaders: Record<string,
     res.end(readFileSync(file));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(() => new Promise((resolve) => server.close(resolve)));
+  // The browser keeps its keep-alive connections open; close() alone would wait for them (about 95 s).
+  closers.push(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
   return `http://127.0.0.1:${(server.address() as { port: number }).port}`;
 }
 
