@@ -54,7 +54,7 @@ function precompress(): Plugin {
 /**
  * Builds the embed file `dist/public/meeting-room.js` (the element and its
  * lobby, Lit inside), the chunks it fetches on demand beside it (the call view
- * with the core and partysocket; other languages), their source maps and
+ * with the core and the signaling socket; other languages), their source maps and
  * compressed copies, and copies `demo/` there too; the server serves that folder.
  */
 export default defineConfig({

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Reconnect storm: 1,000 real SignalingClients (the element's own client code,
- * partysocket with its jittered backoff) joined in rooms of five; the server
+ * with its jittered backoff) joined in rooms of five; the server
  * process is killed (SIGKILL) and started again on the same port. Measures the
  * time until every client has rejoined, from the kill and from the moment the
  * new process accepts connections, and shows how the jittered backoff spreads

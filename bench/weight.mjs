@@ -4,7 +4,8 @@
  * and of everything a two-person mesh call loads, against floors and peers
  * measured in the same run from installed packages, each bundled the same
  * way (esbuild, ESM, browser, minified):
- *   - Lit core (LitElement, html, css) and partysocket: what the call must carry anyway;
+ *   - Lit core (LitElement, html, css) and partysocket: what a call must carry anyway (Lit, and a
+ *     reconnecting WebSocket: the field's usual one, though ours is a few lines of the client);
  *   - PeerJS (WebRTC wrapper, no UI) and livekit-client (SFU client, no UI).
  * Usage: npm run build && node bench/weight.mjs
  */

@@ -620,7 +620,7 @@ export class Call extends Emitter<CallEvents> {
 
   #handleSignalingError = (error: SignalingEvents['error']): void => {
     if (error.code === 'transport') {
-      // While joining, an unreachable server is an error; later, partysocket keeps trying.
+      // While joining, an unreachable server is an error; later, the signaling client keeps trying.
       if (this.#state === 'joining')
         this.emit('error', { code: 'signaling', message: error.message, cause: 'transport' });
       return;

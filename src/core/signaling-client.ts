@@ -1,12 +1,12 @@
 /**
- * The signaling client: one reconnecting WebSocket (partysocket) to the
- * meeting-room server. It JOINs on every (re)connect with the same clientId
+ * The signaling client: one reconnecting WebSocket to the meeting-room
+ * server (redialled with jittered, growing delays; a dial that does not open
+ * within 5 s is abandoned and tried again). It JOINs on every (re)connect with the same clientId
  * and its resumeToken, so a dropped socket resumes the same seat. While away
  * it keeps only what stays meaningful after a reconnect: chat lines (in a
  * bounded queue) and the latest media toggles. SDP, ICE candidates and
  * reports are never replayed; the call layer renegotiates instead.
  */
-import { WebSocket as ReconnectingWebSocket } from 'partysocket';
 import type { ClientMessage, ErrorMessage, ServerMessage, WelcomeMessage } from '../protocol/index.js';
 import { Emitter } from './emitter.js';
 import { isServerMessage } from './server-messages.js';
@@ -33,6 +33,8 @@ export interface SignalingOptions {
   maxQueued?: number;
   /** Upper bound of the jittered reconnect delay, in ms. */
   maxReconnectDelayMs?: number;
+  /** A dial that has not opened after this long (ms) is abandoned and tried again. Default 5000. */
+  connectTimeoutMs?: number;
   /** A WebSocket class, for non-browser use. */
   WebSocket?: typeof WebSocket;
 }
@@ -49,6 +51,8 @@ export interface SignalingEvents extends Record<string, unknown> {
 
 /** WebSocket readyState OPEN (the global WebSocket may be absent outside browsers). */
 const OPEN = 1;
+
+const noop = (): void => {};
 
 /** Messages that are stale after a reconnect and must never be replayed. */
 const EPHEMERAL = new Set<ClientMessage['type']>(['OFFER', 'ANSWER', 'CANDIDATE', 'CONNECTION_STATE', 'ANALYTICS']);
@@ -67,7 +71,9 @@ export function reconnectDelay(attempt: number, capMs: number, random: () => num
 export class SignalingClient extends Emitter<SignalingEvents> {
   readonly clientId: string;
   #state: SignalingState = 'idle';
-  #socket: ReconnectingWebSocket | undefined;
+  #socket: WebSocket | undefined;
+  /** The pending redial, or the open timeout of the socket being dialled. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #resumeToken: string | undefined;
   #queue: ClientMessage[] = [];
   /** The latest toggle of each kind made while away: peers of a resumed seat learn it only this way. */
@@ -103,37 +109,41 @@ export class SignalingClient extends Emitter<SignalingEvents> {
    * and JOIN still carries the real microphone and camera state.
    */
   connect(ready?: Promise<MediaState>): void {
-    if (this.#socket || this.#state === 'closed') return;
+    if (this.#state !== 'idle') return;
     if (ready) {
       this.#ready = ready.then((media) => {
         this.#media = { ...media };
       });
     }
     this.#setState('connecting');
-    const cap = this.#options.maxReconnectDelayMs ?? 10_000;
-    const socket = new ReconnectingWebSocket(
-      // The URL provider is where reconnects wait: partysocket's own delays are
-      // set to zero and this adds jittered, growing delays instead.
-      async () => {
-        const delay = reconnectDelay(this.#attempt++, cap);
-        if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-        return this.#options.url;
-      },
-      [],
-      {
-        minReconnectionDelay: 0,
-        maxReconnectionDelay: 0,
-        maxEnqueuedMessages: 0,
-        connectionTimeout: 5000,
-        shouldReconnectOnClose: (event) => event.code !== 4000,
-        ...(this.#options.WebSocket ? { WebSocket: this.#options.WebSocket } : {}),
-      },
-    );
-    socket.addEventListener('open', this.#handleOpen);
-    socket.addEventListener('message', this.#handleMessage);
-    socket.addEventListener('close', this.#handleClose);
-    socket.addEventListener('error', this.#handleError);
-    this.#socket = socket;
+    this.#dial();
+  }
+
+  /** Opens a socket after the attempt's delay (none for the first). Each socket gets its own handlers. */
+  #dial(): void {
+    const delay = reconnectDelay(this.#attempt++, this.#options.maxReconnectDelayMs ?? 10_000);
+    this.#timer = setTimeout(() => {
+      const socket = new (this.#options.WebSocket ?? WebSocket)(this.#options.url);
+      this.#socket = socket;
+      this.#timer = setTimeout(() => {
+        this.#handleError();
+        this.#handleClose({ code: 1006 }, socket);
+      }, this.#options.connectTimeoutMs ?? 5000);
+      socket.onopen = () => {
+        clearTimeout(this.#timer);
+        this.#handleOpen();
+      };
+      socket.onmessage = this.#handleMessage;
+      socket.onerror = this.#handleError;
+      socket.onclose = (event) => this.#handleClose(event, socket);
+    }, delay);
+  }
+
+  /** Lets go of a socket: its late events are ignored (ws in Node needs an error listener to stay). */
+  #release(socket: WebSocket, code?: number, reason?: string): void {
+    socket.onopen = socket.onmessage = socket.onclose = null;
+    socket.onerror = noop;
+    socket.close(code, reason);
   }
 
   /**
@@ -169,13 +179,8 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     this.#queue = [];
     this.#toggles.clear();
     this.#socket = undefined;
-    if (socket) {
-      socket.removeEventListener('open', this.#handleOpen);
-      socket.removeEventListener('message', this.#handleMessage);
-      socket.removeEventListener('close', this.#handleClose);
-      socket.removeEventListener('error', this.#handleError);
-      socket.close(1000, 'left');
-    }
+    clearTimeout(this.#timer);
+    if (socket) this.#release(socket, 1000, 'left');
     this.#setState('closed');
     this.removeAllListeners();
   }
@@ -247,15 +252,19 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     this.emit('message', message);
   };
 
-  #handleClose = (event: CloseEvent): void => {
-    if (this.#state === 'closed') return;
+  #handleClose(event: { code: number }, socket: WebSocket): void {
+    if (this.#state === 'closed' || socket !== this.#socket) return;
+    clearTimeout(this.#timer);
+    this.#release(socket);
+    this.#socket = undefined;
     if (event.code === 4000) {
       this.emit('error', { code: 'replaced', message: 'this seat was taken over by another connection' });
       this.close();
       return;
     }
     this.#setState(this.#state === 'joined' || this.#state === 'reconnecting' ? 'reconnecting' : 'connecting');
-  };
+    this.#dial();
+  }
 
   #handleError = (): void => {
     if (this.#state === 'closed') return;

@@ -4,6 +4,7 @@
  * replay of stale SDP or candidates.
  */
 import assert from 'node:assert/strict';
+import { createServer, type Socket } from 'node:net';
 import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { reconnectDelay, SignalingClient, type SignalingEvents } from '../../src/core/signaling-client.js';
@@ -164,6 +165,52 @@ describe('SignalingClient', () => {
     assert.equal((await peer.next('LEAVE'))['from'], c.clientId);
     await sleep(400);
     assert.equal(srv.server.rooms.sessionCount, 1, 'no reconnect after close');
+  });
+
+  it('abandons a dial that does not open in time and dials again, with a transport error each time', async (t) => {
+    // A server that accepts the TCP connection and never answers the upgrade.
+    const sockets: Socket[] = [];
+    let closedByClient = 0;
+    const silent = createServer((s) => {
+      sockets.push(s);
+      s.resume().on('end', () => closedByClient++);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    t.after(() => {
+      for (const s of sockets) s.destroy();
+      silent.close();
+    });
+    const port = (silent.address() as { port: number }).port;
+    const c = client(`ws://127.0.0.1:${port}/ws`, 'silent', { connectTimeoutMs: 300 });
+    t.after(() => c.close());
+    let errors = 0;
+    c.on('error', (e) => {
+      if (e.code === 'transport') errors++;
+    });
+    c.connect();
+    await sleep(1500);
+    assert.ok(sockets.length >= 3, `dialled ${sockets.length} times in 1.5 s with a 300 ms timeout`);
+    assert.ok(errors >= 2, `${errors} transport errors`);
+    assert.ok(closedByClient >= sockets.length - 1, `${closedByClient} of ${sockets.length} abandoned dials closed`);
+    assert.equal(c.state, 'connecting');
+  });
+
+  it('a seat taken over (close code 4000) is reported as replaced and not redialled', async (t) => {
+    const srv = await serverFor(t);
+    const room = `r-${newId()}`;
+    const c = client(srv.wsUrl, room);
+    t.after(() => c.close());
+    c.connect();
+    const welcome = await next(c, 'welcome');
+    const replaced = next(c, 'error');
+    // Another connection takes the seat with the same clientId and resume token.
+    const other = await TestClient.connect(srv.wsUrl);
+    other.clientId = c.clientId;
+    await other.join(room, { resumeToken: welcome.message.resumeToken });
+    assert.equal((await replaced).code, 'replaced');
+    assert.equal(c.state, 'closed');
+    await sleep(400);
+    assert.equal(srv.server.rooms.sessionCount, 1, 'the replaced client did not come back');
   });
 
   it('reports an unreachable server as a transport error', async () => {

@@ -55,9 +55,9 @@ describe('embed weight', () => {
     assert.deepEqual(importsOf('meeting-room.js', code.toString('utf8')).static, []);
   });
 
-  it('the embed file carries no call code: the core, partysocket and the stage are in chunks', async () => {
+  it('the embed file carries no call code: the core, the signaling socket and the stage are in chunks', async () => {
     const code = await readFile(posix.join(DIR, 'meeting-room.js'), 'utf8');
-    for (const marker of ['RTCPeerConnection', 'getUserMedia', 'reconnectionDelayGrowFactor', 'part="grid"']) {
+    for (const marker of ['RTCPeerConnection', 'getUserMedia', 'connectTimeoutMs', 'part="grid"']) {
       assert.ok(!code.includes(marker), `meeting-room.js contains ${marker}`);
     }
     const { dynamic } = importsOf('meeting-room.js', code);
