@@ -60,7 +60,9 @@ const fileRows = files.map((f) => [
     ? 'meeting-room.js: the embed file (element, lobby, strings, Lit)'
     : f.startsWith('locales/')
       ? `${f} (fetched only by pages in that language)`
-      : `${f} (fetched on intent to join)`,
+      : f.startsWith('call-view-')
+        ? `${f} (fetched on intent to join)`
+        : `${f} (fetched when its feature is first reached)`,
   sizes(readFileSync(join(DIR, f))),
 ]);
 const sum = (list) =>

@@ -42,6 +42,7 @@ import {
 } from './call-events.js';
 import { MeetingRoomErrorEvent, type MeetingRoomErrorCode } from './event-base.js';
 import { loadPreferences, rememberDevice, savePreferences, tokenClaims, type Preferences } from './preferences.js';
+import type { Pip, PipView } from './pip.js';
 import type { MeetingRoomStrings } from './strings.js';
 import { chat } from './views/chat.js';
 import { controls } from './views/controls.js';
@@ -187,6 +188,9 @@ export class CallView {
   #observed: Element | undefined;
   #soundBlocked = false;
   #notice = '';
+  /** Picture-in-picture while open (its code is a chunk of its own, fetched on first reach). */
+  #pip: Pip | undefined;
+  #pipModule: Promise<typeof import('./pip.js')> | undefined;
 
   constructor(host: CallViewHost, hooks: CallViewHooks, options: CallViewOptions) {
     this.#host = host;
@@ -306,6 +310,7 @@ export class CallView {
     clearTimeout(this.#announceTimer);
     for (const { timer } of this.#reactions.values()) clearTimeout(timer);
     this.#resize.disconnect();
+    this.#pip?.close();
     this.#host.removeEventListener('keydown', this.#handleKey);
     document.removeEventListener('fullscreenchange', this.#handleFullscreen);
     this.call?.leave();
@@ -558,6 +563,61 @@ export class CallView {
 
   #handleFullscreen = (): void => this.#update();
 
+  #preparePip = () =>
+    (this.#pipModule ??= import('./pip.js').catch((error: unknown) => {
+      this.#pipModule = undefined; // a failed fetch is tried again on the next reach
+      throw error;
+    }));
+
+  /** Opens or closes picture-in-picture (the button's click: within its user activation). */
+  #togglePip = async (): Promise<void> => {
+    if (this.#pip) return this.#pip.close();
+    try {
+      const { openPip } = await this.#preparePip();
+      const host = this.#host.constructor as typeof ReactiveElement;
+      const sheets = [...host.elementStyles, callStyles].map((s) => ('cssText' in s ? s.cssText : ''));
+      const pip = await openPip(
+        this.#host,
+        this.#hooks.strings(),
+        sheets.join('').replace(/:host/g, 'body'),
+        this.#pipView(),
+        {
+          toggle: this.#toggle,
+          leave: this.#hooks.leave,
+          closed: () => {
+            if (this.#pip === pip) this.#pip = undefined;
+            this.#update();
+          },
+        },
+      );
+      if (this.#phase === 'left') return pip.close();
+      this.#pip = pip;
+      this.#update();
+    } catch (error) {
+      this.#showToast(String((error as Error).message ?? error));
+    }
+  };
+
+  /** What picture-in-picture shows: a share, else the active speaker, else the first other person, else us. */
+  #pipView(): PipView {
+    const call = this.call!;
+    const t = this.#hooks.strings();
+    const sharer = this.#participants.find((p) => p.screenSharing && p.screenStream);
+    const speaker = this.#participants.find((p) => p.clientId === call.activeSpeaker) ?? this.#participants[0];
+    const shown = sharer
+      ? { label: t.screenOf(sharer.name || t.guest), stream: sharer.screenStream, video: true }
+      : speaker
+        ? { label: speaker.name || t.guest, stream: speaker.stream, video: speaker.videoEnabled }
+        : { label: this.#name || this.#hooks.name(), stream: call.localStream, video: call.videoEnabled };
+    return {
+      ...shown,
+      micOn: call.audioEnabled,
+      cameraOn: call.videoEnabled,
+      hasMic: call.hasAudio,
+      hasCamera: call.hasVideo,
+    };
+  }
+
   #handleKey = (event: KeyboardEvent): void => {
     if (event.key === 'Escape' && this.#pinned !== undefined) {
       this.#pinned = undefined;
@@ -765,6 +825,7 @@ export class CallView {
     queueMicrotask(() => {
       if (this.#devices.sinkId) this.#applySinkEverywhere();
       this.#applyGeometry();
+      this.#pip?.update(this.#pipView());
     });
     const focus = this.#focus();
     const selfView = this.#options.selfView();
@@ -865,6 +926,8 @@ export class CallView {
           canShare: typeof navigator.mediaDevices?.getDisplayMedia === 'function',
           sharing: call.screenTrack !== undefined,
           fullscreen: document.fullscreenElement === this.#host,
+          canPip: document.pictureInPictureEnabled || 'documentPictureInPicture' in window,
+          pip: this.#pip !== undefined,
           reactionsOpen: this.#reactionMenu,
           unread: this.#unread,
         },
@@ -879,6 +942,8 @@ export class CallView {
             void (
               document.fullscreenElement === this.#host ? document.exitFullscreen() : this.#host.requestFullscreen()
             ).catch(() => {}),
+          togglePip: this.#togglePip,
+          preparePip: this.#preparePip,
           toggleReactions: () => {
             this.#reactionMenu = !this.#reactionMenu;
             this.#update();

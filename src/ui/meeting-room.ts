@@ -83,6 +83,7 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart focus - The large tile of the speaker view (with `tile`).
  * @csspart pin-button - Pins a tile (`aria-pressed`); double-click a tile does the same, Escape unpins.
  * @csspart fullscreen-button - Puts the element itself in fullscreen, and back (`aria-pressed`).
+ * @csspart pip-button - Picture-in-picture (`aria-pressed`): a small window with the speaker or the share and microphone, camera and leave controls (Document Picture-in-Picture; elsewhere the browser's video picture-in-picture with Media Session actions). Absent where the browser has neither.
  * @csspart hand-button - Raises and lowers the hand (`aria-pressed` is true while raised).
  * @csspart reaction-button - Opens the reaction picker.
  * @csspart reaction-menu - The reaction picker; each of its buttons has `reaction`.

@@ -74,6 +74,8 @@ export interface MeetingRoomStrings {
   /** Pinning a tile, and the whole element in fullscreen. */
   pin: (name: string) => string;
   fullscreen: string;
+  /** The small always-on-top window (or the browser's video picture-in-picture). */
+  pictureInPicture: string;
   /** Said when the person has been talking for 3 s with the microphone off. */
   youAreMuted: string;
   /** Hot-swap and device changes, announced. */
@@ -150,6 +152,7 @@ export const en: MeetingRoomStrings = {
   youAreMuted: 'You are muted. Turn on your microphone to be heard.',
   pin: (name) => `Pin ${name}`,
   fullscreen: 'Full screen',
+  pictureInPicture: 'Picture in picture',
   nowUsing: (label) => `Now using ${label}`,
   micLost: 'The microphone was disconnected. You are muted.',
   cameraLost: 'The camera was disconnected.',

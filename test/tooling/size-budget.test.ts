@@ -9,7 +9,7 @@
  * 1 KB = 1,024 bytes, gzip level 9.
  */
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, it } from 'node:test';
@@ -65,6 +65,16 @@ describe('embed weight', () => {
       dynamic.some((f) => /^call-view-[\w-]{8}\.js$/.test(f)),
       `the call view is fetched on demand (got ${dynamic})`,
     );
+  });
+
+  it('picture-in-picture is a chunk of its own, fetched by the call only on demand', async () => {
+    const call = (await readdir(DIR)).find((f) => /^call-view-[\w-]{8}\.js$/.test(f))!;
+    const imports = importsOf(call, await readFile(posix.join(DIR, call), 'utf8'));
+    assert.ok(
+      imports.dynamic.some((f) => /^pip-[\w-]{8}\.js$/.test(f)),
+      `the call imports pip-*.js on demand (got ${imports.dynamic})`,
+    );
+    assert.ok(!imports.static.some((f) => f.startsWith('pip-')), 'and never statically');
   });
 
   it(`a two-person mesh call loads at most ${CALL_BUDGET / 1024} KB gzip in all`, async () => {

@@ -79,6 +79,7 @@ export const de: MeetingRoomStrings = {
   youAreMuted: 'Sie sind stummgeschaltet. Schalten Sie das Mikrofon ein, um gehört zu werden.',
   pin: (name) => `${name} anheften`,
   fullscreen: 'Vollbild',
+  pictureInPicture: 'Bild im Bild',
   nowUsing: (label) => `Jetzt aktiv: ${label}`,
   micLost: 'Das Mikrofon wurde getrennt. Sie sind stummgeschaltet.',
   cameraLost: 'Die Kamera wurde getrennt.',

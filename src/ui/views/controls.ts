@@ -17,6 +17,9 @@ export interface ControlsState {
   canShare: boolean;
   sharing: boolean;
   fullscreen: boolean;
+  /** Whether picture-in-picture is possible here, and open. */
+  canPip: boolean;
+  pip: boolean;
   reactionsOpen: boolean;
   unread: number;
 }
@@ -29,6 +32,9 @@ export interface ControlsActions {
   toggleHand: () => void;
   toggleShare: () => void;
   toggleFullscreen: () => void;
+  togglePip: () => void;
+  /** The pointer or focus reached the picture-in-picture button: fetch its code before the click. */
+  preparePip: () => void;
   toggleReactions: () => void;
   leave: () => void;
 }
@@ -39,7 +45,7 @@ export function toggleButton(
   pressed: boolean,
   label: unknown,
   onClick: () => void,
-  { disabled = false, name }: { disabled?: boolean; name?: string } = {},
+  { disabled = false, name, prepare }: { disabled?: boolean; name?: string; prepare?: () => void } = {},
 ) {
   return html`<button
     part=${`button ${part}`}
@@ -48,6 +54,8 @@ export function toggleButton(
     aria-label=${name ?? nothing}
     ?disabled=${disabled}
     @click=${onClick}
+    @pointerenter=${prepare}
+    @focus=${prepare}
   >
     ${label}
   </button>`;
@@ -87,6 +95,11 @@ export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsAc
     ${
       document.fullscreenEnabled
         ? toggleButton('fullscreen-button', s.fullscreen, t.fullscreen, on.toggleFullscreen)
+        : nothing
+    }
+    ${
+      s.canPip
+        ? toggleButton('pip-button', s.pip, t.pictureInPicture, on.togglePip, { prepare: on.preparePip })
         : nothing
     }
     ${toggleButton('settings-button', s.settingsOpen, t.settings, on.toggleSettings)}
