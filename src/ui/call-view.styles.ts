@@ -29,8 +29,8 @@ export const callStyles = css`
   [data-layout='speaker'] {
     display: grid;
     grid-template-rows: minmax(0, 1fr) auto;
-    grid-template-columns: repeat(var(--meeting-room-strip-n, 1), minmax(120px, 180px));
-    justify-content: center;
+    /* The large tile spans the width; the strip sits between two flexible side columns. */
+    grid-template-columns: minmax(0, 1fr) repeat(var(--meeting-room-strip-n, 1), minmax(96px, 180px)) minmax(0, 1fr);
     align-content: stretch;
     overflow-x: auto;
   }

@@ -665,10 +665,15 @@ export class CallView {
       this.#observed = grid ?? undefined;
     }
     if (!grid) return;
-    const tiles = grid.querySelectorAll(':scope > [part~="tile"]:not([part~="float"])').length;
-    if (grid.dataset['layout'] === 'speaker') {
-      // The strip: one column per tile but the large one, which spans them all.
+    const all = [...grid.querySelectorAll<HTMLElement>(':scope > [part~="tile"]:not([part~="float"])')];
+    const tiles = all.length;
+    const speaker = grid.dataset['layout'] === 'speaker';
+    // The strip: one column each for the tiles but the large one (which spans the width), after the side column.
+    let column = 2;
+    for (const tile of all) tile.style.gridColumn = speaker && !tile.matches('[part~="focus"]') ? String(column++) : '';
+    if (speaker) {
       grid.style.setProperty('--meeting-room-strip-n', String(Math.max(1, tiles - 1)));
+      grid.style.removeProperty('--meeting-room-grid-side'); // the grid's centring padding is not for this view
       return;
     }
     const style = getComputedStyle(grid);

@@ -70,12 +70,22 @@ describe('grid', () => {
 });
 
 describe('speaker view and pinning', () => {
-  it('auto: a share is large; a pin wins; Escape unpins; double-click pins; layout="grid" stays a grid', async () => {
+  it('auto: a share is large (the width of the stage, the strip below); a pin wins; Escape unpins; double-click pins; layout="grid" stays a grid', async () => {
     const [ada, bob] = (await joined(uniqueRoom('speaker-view'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
     expect(grid(ada).dataset['layout']).to.equal('grid');
     await click(part(bob, 'share-button')!);
     await until(() => focused(ada) === "Bob's screen", "Bob's screen large at Ada's");
     expect(grid(ada).dataset['layout']).to.equal('speaker');
+    // Large means the width of the stage, with the strip below it in one row, nothing outside the box.
+    const box = grid(ada).getBoundingClientRect();
+    const large = part(ada, 'focus')!.getBoundingClientRect();
+    expect(large.width, 'the large tile spans the stage').to.be.greaterThan(box.width * 0.9);
+    const strip = parts(ada, 'tile').filter((t) => !t.matches('[part~="focus"]'));
+    const tops = new Set(strip.map((t) => Math.round(t.getBoundingClientRect().top)));
+    expect(tops.size, 'the strip is one row').to.equal(1);
+    for (const t of strip) expect(t.getBoundingClientRect().top).to.be.greaterThan(large.bottom - 1);
+    for (const t of [...strip, part(ada, 'focus')!])
+      expect(t.getBoundingClientRect().bottom).to.be.at.most(box.bottom + 1);
 
     const bobTile = parts(ada, 'remote').find((t) => t.getAttribute('aria-label') === 'Bob')!;
     bobTile.querySelector<HTMLElement>('[part~="pin-button"]')!.click();
