@@ -25,12 +25,19 @@ const PHONE = { width: 390, height: 844, deviceScaleFactor: 2, isMobile: true, h
  */
 const SCENES = {
   lobby: { viewport: DESKTOP, shot: 'page', path: '/' },
-  prejoin: { viewport: DESKTOP, attrs: { 'no-remember': '' }, others: [], prejoin: true },
+  prejoin: { viewport: DESKTOP, room: 'weekly-sync', others: [], prejoin: true },
   'grid-four': { viewport: DESKTOP, others: ['Bob', 'Cy', 'Dee'], after: 'hands' },
   'speaker-share': { viewport: DESKTOP, others: ['Bob', 'Cy'], after: 'share' },
   'chat-open': { viewport: DESKTOP, others: ['Bob', 'Cy'], after: 'chat' },
   'phone-grid': { viewport: PHONE, shot: 'page', others: ['Bob', 'Cy'] },
-  'phone-prejoin-light': { viewport: PHONE, shot: 'page', theme: 'light', others: [], prejoin: true },
+  'phone-prejoin-light': {
+    viewport: PHONE,
+    shot: 'page',
+    theme: 'light',
+    room: 'design-review',
+    others: [],
+    prejoin: true,
+  },
   'grid-light': { viewport: DESKTOP, theme: 'light', others: ['Bob'], after: 'participants' },
 };
 
@@ -145,8 +152,13 @@ for (const [name, scene] of Object.entries(SCENES)) {
     await page.evaluate(() => {
       document.body.replaceChildren();
       document.head.querySelectorAll('style, link[rel=stylesheet]').forEach((s) => s.remove());
+      const viewport = document.createElement('meta');
+      viewport.name = 'viewport';
+      viewport.content = 'width=device-width, initial-scale=1, viewport-fit=cover';
+      document.head.append(viewport);
     });
-    await page.evaluate(stage, scene, `shot-${name}-${Date.now()}`);
+    // The pre-join view shows the room's name; the others use one of their own.
+    await page.evaluate(stage, scene, scene.room ?? `shot-${name}-${Date.now()}`);
     if (scene.shot === 'page') await page.screenshot({ path: `${SCREENSHOTS}/${name}.png` });
     else await (await page.$('main > meeting-room')).screenshot({ path: `${SCREENSHOTS}/${name}.png` });
   }

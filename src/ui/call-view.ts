@@ -43,6 +43,9 @@ import {
 import { MeetingRoomErrorEvent, type MeetingRoomErrorCode } from './event-base.js';
 import { loadPreferences, rememberDevice, savePreferences, tokenClaims, type Preferences } from './preferences.js';
 import type { Pip, PipView } from './pip.js';
+import { isHoldToTalk, shortcutOf, SHORTCUT_KEYS, type ShortcutAction, type ShortcutMode } from './shortcuts.js';
+import { X } from './views/icons.js';
+import { iconButton } from './views/controls.js';
 import type { MeetingRoomStrings } from './strings.js';
 import { chat } from './views/chat.js';
 import { controls } from './views/controls.js';
@@ -91,7 +94,14 @@ export interface CallViewOptions {
   layout: () => 'grid' | 'speaker' | 'auto';
   /** `self-view`: our own tile in the grid, floating in a corner, or not shown. */
   selfView: () => 'tile' | 'float' | 'hidden';
+  /** `shortcuts`: Alt+Shift letters, single letters, or none. */
+  shortcuts: () => ShortcutMode;
 }
+
+type Panel = 'chat' | 'settings' | 'participants' | 'shortcuts';
+
+/** With several elements on a page, the keyboard drives the one last joined, clicked or focused. */
+let keyTarget: Element | undefined;
 
 const TOAST_MS = 5000;
 /** How long a reaction floats over its tile (shorter, and still, under prefers-reduced-motion). */
@@ -170,8 +180,12 @@ export class CallView {
   #meterTimer: ReturnType<typeof setInterval> | undefined;
   /** The participants as last rendered, to tell what an update changed. */
   #participants: Participant[] = [];
-  #panel: 'chat' | 'settings' | 'participants' | undefined;
+  #panel: Panel | undefined;
   #reactionMenu = false;
+  /** The "More" menu of a narrow box. */
+  #more = false;
+  /** The microphone is on while Space is held (it was off). */
+  #holding = false;
   /** The latest reaction of each member, while it floats. */
   #reactions = new Map<string, { id: number; emoji: string; timer: ReturnType<typeof setTimeout> }>();
   #reactionIds = 0;
@@ -298,6 +312,12 @@ export class CallView {
     });
     call.on('muted-speech', () => this.#showToast(this.#hooks.strings().youAreMuted));
     call.on('error', this.#handleError);
+    document.addEventListener('keydown', this.#handleShortcut);
+    document.addEventListener('keyup', this.#handleKeyUp);
+    window.addEventListener('blur', this.#releaseSpace);
+    host.addEventListener('pointerdown', this.#takeKeys);
+    host.addEventListener('focusin', this.#takeKeys);
+    keyTarget = this.#host;
     this.#update();
     await call.join();
   }
@@ -313,6 +333,12 @@ export class CallView {
     this.#pip?.close();
     this.#host.removeEventListener('keydown', this.#handleKey);
     document.removeEventListener('fullscreenchange', this.#handleFullscreen);
+    document.removeEventListener('keydown', this.#handleShortcut);
+    document.removeEventListener('keyup', this.#handleKeyUp);
+    window.removeEventListener('blur', this.#releaseSpace);
+    this.#host.removeEventListener('pointerdown', this.#takeKeys);
+    this.#host.removeEventListener('focusin', this.#takeKeys);
+    if (keyTarget === this.#host) keyTarget = undefined;
     this.call?.leave();
     this.#devices.stop();
   }
@@ -453,10 +479,7 @@ export class CallView {
       }
       return;
     }
-    const done = () =>
-      this.#host.dispatchEvent(
-        new MeetingRoomMediaChangedEvent(call.clientId, true, call.audioEnabled, call.videoEnabled),
-      );
+    const done = () => this.#mediaChanged(call);
     if (kind === 'mic') {
       call.setAudioEnabled(!call.audioEnabled);
       done();
@@ -618,12 +641,74 @@ export class CallView {
     };
   }
 
+  /** Escape closes what is open, innermost first, and gives focus back to what opened it; then unpins. */
   #handleKey = (event: KeyboardEvent): void => {
-    if (event.key === 'Escape' && this.#pinned !== undefined) {
-      this.#pinned = undefined;
-      this.#update();
-    }
+    if (event.key !== 'Escape') return;
+    if (this.#reactionMenu) this.#closeTo('reaction-button', () => (this.#reactionMenu = false));
+    else if (this.#more) this.#closeTo('more-button', () => (this.#more = false));
+    else if (this.#panel) this.#closePanel();
+    else if (this.#pinned !== undefined) this.#pinned = undefined;
+    else return;
+    this.#update();
   };
+
+  /** Closes something, then focuses the (first visible) button with `part`. */
+  #closeTo(part: string, close: () => void): void {
+    close();
+    this.#update();
+    void this.#host.updateComplete.then(() => {
+      const buttons = this.#host.renderRoot.querySelectorAll<HTMLElement>(`[part~="${part}"]`);
+      [...buttons].find((b) => b.offsetParent !== null)?.focus();
+    });
+  }
+
+  #closePanel = (): void => {
+    const panel = this.#panel;
+    if (panel)
+      this.#closeTo(panel === 'shortcuts' ? 'more-button' : `${panel}-button`, () => (this.#panel = undefined));
+  };
+
+  #takeKeys = (): void => {
+    keyTarget = this.#host;
+  };
+
+  #handleShortcut = (event: KeyboardEvent): void => {
+    const call = this.call;
+    if (!call || call.state === 'left' || keyTarget !== this.#host) return;
+    const mode = this.#options.shortcuts();
+    if (!call.audioEnabled && !event.repeat && isHoldToTalk(event, mode)) {
+      event.preventDefault();
+      this.#holding = true;
+      call.setAudioEnabled(true);
+      this.#mediaChanged(call);
+      return;
+    }
+    if (this.#holding && event.code === 'Space') event.preventDefault(); // no scrolling while held
+    const action = shortcutOf(event, mode);
+    if (!action) return;
+    event.preventDefault();
+    if (action === 'mic' || action === 'camera') this.#toggle(action);
+    else if (action === 'share') void this.toggleShare();
+    else if (action === 'hand') this.#toggleHand();
+    else this.#togglePanel(action === 'help' ? 'shortcuts' : action);
+  };
+
+  #handleKeyUp = (event: KeyboardEvent): void => {
+    if (event.code === 'Space') this.#releaseSpace();
+  };
+
+  #releaseSpace = (): void => {
+    if (!this.#holding || !this.call) return;
+    this.#holding = false;
+    this.call.setAudioEnabled(false);
+    this.#mediaChanged(this.call);
+  };
+
+  #mediaChanged(call: Call): void {
+    this.#host.dispatchEvent(
+      new MeetingRoomMediaChangedEvent(call.clientId, true, call.audioEnabled, call.videoEnabled),
+    );
+  }
 
   /**
    * The large tile of the speaker view: the pinned one, else a shared screen
@@ -772,18 +857,97 @@ export class CallView {
     }
   };
 
+  /** The open panel: a heading with a close button over its content. Beside the grid, or over it in a narrow box. */
+  #panelView(t: MeetingRoomStrings, call: Call) {
+    const panel = this.#panel!;
+    const title = {
+      chat: t.chat,
+      settings: t.settings,
+      participants: t.participantsCount(this.#participants.length + 1),
+      shortcuts: t.shortcuts,
+    }[panel];
+    return html`<section part=${`panel ${panel}`} aria-label=${title}>
+      <header part="panel-header">
+        <h2 part="panel-title">${title}</h2>
+        ${iconButton('close-button', t.close, X, this.#closePanel)}
+      </header>
+      ${
+        panel === 'chat'
+          ? chat(t, call.chat, call.clientId, this.#handleChatSubmit)
+          : panel === 'participants'
+            ? participantsPanel(
+                t,
+                [
+                  {
+                    clientId: call.clientId,
+                    label: this.#nameOf(call.clientId),
+                    micOn: call.audioEnabled,
+                    cameraOn: call.videoEnabled,
+                    hand: this.#handPosition(call.clientId),
+                    local: true,
+                  },
+                  ...this.#participants.map((p) => ({
+                    clientId: p.clientId,
+                    label: p.name || t.guest,
+                    micOn: p.audioEnabled,
+                    cameraOn: p.videoEnabled,
+                    ...(p.quality ? { quality: p.quality } : {}),
+                    hand: this.#handPosition(p.clientId),
+                    local: false,
+                  })),
+                ],
+                this.#isHost,
+                (clientId) => call.lowerHand(clientId),
+              )
+            : panel === 'settings'
+              ? html`${devicePickers(t, this.#deviceList, { select: this.#selectDevice, testSound: this.#testSound })}
+                  <button part="button shortcuts-button" type="button" @click=${() => this.#togglePanel('shortcuts')}>
+                    ${t.shortcuts}
+                  </button>`
+              : this.#shortcutList(t)
+      }
+    </section>`;
+  }
+
+  #shortcutList(t: MeetingRoomStrings) {
+    const mode = this.#options.shortcuts();
+    const names: Record<ShortcutAction, string> = {
+      mic: t.microphone,
+      camera: t.camera,
+      chat: t.chat,
+      share: t.share,
+      hand: t.raiseHand,
+      participants: t.participants,
+      help: t.shortcuts,
+    };
+    const prefix = mode === 'single' ? '' : 'Alt+Shift+';
+    return html`<dl part="shortcut-list">
+      ${
+        mode === 'off'
+          ? nothing
+          : html`${(Object.keys(names) as ShortcutAction[]).map(
+                (action) =>
+                  html`<dt><kbd>${prefix + SHORTCUT_KEYS[action]}</kbd></dt>
+                    <dd>${names[action]}</dd>`,
+              )}
+              <dt><kbd>Space</kbd></dt>
+              <dd>${t.holdToTalk}</dd>`
+      }
+    </dl>`;
+  }
+
   #chatInput(): HTMLInputElement | null {
     return this.#host.renderRoot.querySelector<HTMLInputElement>('[part~="chat-input"]');
   }
 
-  #togglePanel(panel: 'chat' | 'settings' | 'participants'): void {
-    this.#panel = this.#panel === panel ? undefined : panel;
-    if (this.#panel === 'chat') {
-      this.#unread = 0;
-      void this.#host.updateComplete.then(() => this.#chatInput()?.focus());
-    }
-    if (this.#panel === 'settings') void this.#refreshDevices();
-    this.#update();
+  #togglePanel(panel: Panel): void {
+    if (this.#panel === panel) return this.#closePanel();
+    this.#panel = panel;
+    this.#more = false;
+    if (panel === 'chat') this.#unread = 0;
+    if (panel === 'settings') void this.#refreshDevices();
+    this.#update(); // before updateComplete: a promise taken with no update pending resolves before the render
+    if (panel === 'chat') void this.#host.updateComplete.then(() => this.#chatInput()?.focus());
   }
 
   #handleChatSubmit = (event: SubmitEvent): void => {
@@ -879,42 +1043,7 @@ export class CallView {
             remoteTile(t, p, this.#soundBlocked, this.#handleMetadata, this.#extras(p.clientId, focus)),
           )}
         </div>
-        ${
-          this.#panel === 'participants'
-            ? participantsPanel(
-                t,
-                [
-                  {
-                    clientId: call.clientId,
-                    label: this.#nameOf(call.clientId),
-                    micOn: call.audioEnabled,
-                    cameraOn: call.videoEnabled,
-                    hand: this.#handPosition(call.clientId),
-                    local: true,
-                  },
-                  ...this.#participants.map((p) => ({
-                    clientId: p.clientId,
-                    label: p.name || t.guest,
-                    micOn: p.audioEnabled,
-                    cameraOn: p.videoEnabled,
-                    ...(p.quality ? { quality: p.quality } : {}),
-                    hand: this.#handPosition(p.clientId),
-                    local: false,
-                  })),
-                ],
-                this.#isHost,
-                (clientId) => call.lowerHand(clientId),
-              )
-            : nothing
-        }
-        ${this.#panel === 'chat' ? chat(t, call.chat, call.clientId, this.#handleChatSubmit) : nothing}
-        ${
-          this.#panel === 'settings'
-            ? html`<section part="settings" aria-label=${t.settings}>
-                ${devicePickers(t, this.#deviceList, { select: this.#selectDevice, testSound: this.#testSound })}
-              </section>`
-            : nothing
-        }
+        ${this.#panel ? this.#panelView(t, call) : nothing}
       </div>
       ${controls(
         t,
@@ -934,6 +1063,7 @@ export class CallView {
           canPip: document.pictureInPictureEnabled || 'documentPictureInPicture' in window,
           pip: this.#pip !== undefined,
           reactionsOpen: this.#reactionMenu,
+          moreOpen: this.#more,
           unread: this.#unread,
         },
         {
@@ -949,6 +1079,14 @@ export class CallView {
             ).catch(() => {}),
           togglePip: this.#togglePip,
           preparePip: this.#preparePip,
+          toggleMore: () => {
+            this.#more = !this.#more;
+            this.#update();
+          },
+          closeMore: () => {
+            this.#more = false;
+            this.#update();
+          },
           toggleReactions: () => {
             this.#reactionMenu = !this.#reactionMenu;
             this.#update();

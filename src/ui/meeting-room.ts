@@ -83,6 +83,19 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart focus - The large tile of the speaker view (with `tile`).
  * @csspart pin-button - Pins a tile (`aria-pressed`); double-click a tile does the same, Escape unpins.
  * @csspart fullscreen-button - Puts the element itself in fullscreen, and back (`aria-pressed`).
+ * @csspart more-button - "More options" (`aria-expanded`): in a box narrower than 640 px the bar keeps microphone, camera, chat, More and leave; the rest moves into its menu.
+ * @csspart more-menu - The menu of the controls a narrow box moves out of the bar (each with its name beside its icon).
+ * @csspart secondary - The controls of the bar that a narrow box moves into the "More" menu.
+ * @csspart icon - The icon (lucide) of a control or an indicator.
+ * @csspart button-label - The name beside an icon in the "More" menu.
+ * @csspart panel - The open panel (with `chat`, `participants`, `settings` or `shortcuts`): beside the grid, over it in a narrow box.
+ * @csspart panel-header - Its heading row; `panel-title` the heading.
+ * @csspart panel-title - A panel's heading.
+ * @csspart close-button - Closes the panel (Escape does too; focus returns to the control that opened it).
+ * @csspart shortcuts - The keyboard shortcuts panel (Alt+Shift+? or the button in the settings).
+ * @csspart shortcuts-button - Opens it, in the settings panel.
+ * @csspart shortcut-list - The list of keys and what they do.
+ * @csspart quality-text - The path and quality in words inside the signal bars (visually hidden; the bars' name and tooltip say it with the numbers).
  * @csspart pip-button - Picture-in-picture (`aria-pressed`): a small window with the speaker or the share and microphone, camera and leave controls (Document Picture-in-Picture; elsewhere the browser's video picture-in-picture with Media Session actions). Absent where the browser has neither.
  * @csspart hand-button - Raises and lowers the hand (`aria-pressed` is true while raised).
  * @csspart reaction-button - Opens the reaction picker.
@@ -106,10 +119,10 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart grid - The grid of participant tiles.
  * @csspart tile - One participant's tile, with `local` or `remote`, and `muted`, `camera-off`, `connecting`, `failed`, `relayed` as they apply. Remote tiles carry `data-path` (`direct`, `relay`) and `data-quality` (`good`, `fair`, `poor`).
  * @csspart video - The video in a tile.
- * @csspart avatar - The initial shown in a tile while its camera is off.
+ * @csspart avatar - Initials on a colour that comes from the name, shown while the camera is off.
  * @csspart name - The name label in a tile.
- * @csspart indicators - The microphone, camera and connection state in a tile.
- * @csspart quality - Path and quality of a remote tile's link ("Direct · Good"), with `data-level`; details in its title.
+ * @csspart indicators - Microphone-off and camera-off icons (named for screen readers) and the connection state in a tile.
+ * @csspart quality - Signal bars of a remote tile's link, with `data-level` (`good`, `fair`, `poor`); path, quality and the numbers in its name and in a tooltip on hover or focus.
  * @csspart controls - The bar of buttons.
  * @csspart button - Every control button; each also has its own part below.
  * @csspart mic-button - Microphone on/off (`aria-pressed` is true while on).
@@ -128,25 +141,26 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart chat-input - The message input.
  * @csspart chat-send - The Send button.
  *
- * @cssprop --meeting-room-accent - Accent color of buttons. Default `#0b57d0`.
- * @cssprop --meeting-room-accent-contrast - Text color on the accent. Default `#fff`.
- * @cssprop --meeting-room-background - Background of the element. Default `#f6f8fa`.
- * @cssprop --meeting-room-color - Text color. Default `#1f2328`.
- * @cssprop --meeting-room-danger - Color of errors and of the Leave button. Default `#b42318`.
+ * @cssprop --meeting-room-accent - Accent: pressed controls, Join, the meter. Default `#0b57d0` light, `#a8c7fa` dark.
+ * @cssprop --meeting-room-accent-contrast - Text and icons on the accent. Default `#fff` light, `#062e6f` dark.
+ * @cssprop --meeting-room-background - Background of the element. Default `#f6f8fa` light, `#1b1c1f` dark.
+ * @cssprop --meeting-room-color - Text color. Default `#1f2328` light, `#e8eaed` dark.
+ * @cssprop --meeting-room-surface - Background of the round controls. Default `#e3e6ea` light, `#3c4043` dark.
+ * @cssprop --meeting-room-danger - Errors, Leave, a microphone or camera that is off. Default `#c5221f` light, `#f28b82` dark.
+ * @cssprop --meeting-room-danger-contrast - Icons on the danger colour. Default `#fff` light, `#410e0b` dark.
  * @cssprop --meeting-room-font - Font shorthand. Default `14px/1.4 system-ui, sans-serif`.
  * @cssprop --meeting-room-radius - Corner radius of the element. Default `12px`.
  * @cssprop --meeting-room-gap - Gap between tiles. Default `8px`.
- * @cssprop --meeting-room-tile-min-width - Smallest tile width. Default `220px`.
- * @cssprop --meeting-room-tile-background - Tile background. Default `#24292f`.
- * @cssprop --meeting-room-tile-radius - Tile corner radius. Default `8px`.
+ * @cssprop --meeting-room-tile-background - Tile background (behind a camera that is off). Default `#3c4043` light, `#2b2d31` dark.
+ * @cssprop --meeting-room-tile-radius - Tile corner radius. Default `12px`.
  * @cssprop --meeting-room-button-radius - Button corner radius. Default `999px`.
- * @cssprop --meeting-room-focus-ring - Focus outline color. Default `#0b57d0`.
- * @cssprop --meeting-room-panel-background - Chat panel background. Default `#fff`.
- * @cssprop --meeting-room-chat-width - Width of the chat panel. Default `300px`.
- * @cssprop --meeting-room-quality-fair - Color of a "Fair" quality label. Default `#ffd666`.
+ * @cssprop --meeting-room-focus-ring - Focus outline color. Default: the accent.
+ * @cssprop --meeting-room-panel-background - Background of the panels and menus. Default `#fff` light, `#26282c` dark.
+ * @cssprop --meeting-room-chat-width - Width of a panel beside the grid. Default `320px`.
+ * @cssprop --meeting-room-quality-fair - Color of the signal bars of a fair link. Default `#fdd663`.
+ * @cssprop --meeting-room-quality-poor - Color of the signal bars of a poor link. Default `#f28b82`.
  * @cssprop --meeting-room-height - Height of the element when the page gives it none. Default `560px`.
- * @cssprop --meeting-room-speaking - Color of the ring around a speaking person's tile. Default `#2da44e`.
- * @cssprop --meeting-room-quality-poor - Color of a "Poor" quality label. Default `#ff8a80`.
+ * @cssprop --meeting-room-speaking - Color of the ring around a speaking person's tile. Default `#34a853`.
  *
  * @fires {MeetingRoomJoinedEvent} meeting-room-joined - The local participant is in the room.
  * @fires {MeetingRoomLeftEvent} meeting-room-left - The local participant left.
@@ -182,6 +196,8 @@ export class MeetingRoom extends LitElement {
     shareHint: { attribute: 'share-hint' },
     layout: {},
     selfView: { attribute: 'self-view' },
+    theme: { reflect: true },
+    shortcuts: {},
     noAudio: { type: Boolean, attribute: 'no-audio' },
     noVideo: { type: Boolean, attribute: 'no-video' },
     lang: {},
@@ -235,6 +251,21 @@ export class MeetingRoom extends LitElement {
 
   /** Our own video: `tile` (default, in the grid), `float` (a small overlay in a corner), `hidden`. */
   selfView: 'tile' | 'float' | 'hidden' = 'tile';
+
+  /**
+   * `dark` (the default: video reads better on dark), `light`, or `auto`
+   * (follows the system's `prefers-color-scheme`). Every colour can still be
+   * set through the `--meeting-room-*` custom properties.
+   */
+  theme: 'dark' | 'light' | 'auto' | undefined;
+
+  /**
+   * Keyboard shortcuts: `modifier` (default: Alt+Shift with M microphone,
+   * V camera, C chat, S share, H hand, P participants, ? the list), `single`
+   * (the letters alone, never while typing), or `off`. Holding Space talks
+   * while muted (not in `off`).
+   */
+  shortcuts: 'off' | 'modifier' | 'single' = 'modifier';
 
   /** What a shared screen shows, for the encoder: `detail` (default: slides, documents), `text`, `motion` (video). */
   shareHint: 'detail' | 'text' | 'motion' = 'detail';
@@ -371,6 +402,7 @@ export class MeetingRoom extends LitElement {
         shareHint: this.shareHint === 'text' || this.shareHint === 'motion' ? this.shareHint : 'detail',
         layout: () => (this.layout === 'grid' || this.layout === 'speaker' ? this.layout : 'auto'),
         selfView: () => (this.selfView === 'float' || this.selfView === 'hidden' ? this.selfView : 'tile'),
+        shortcuts: () => (this.shortcuts === 'off' || this.shortcuts === 'single' ? this.shortcuts : 'modifier'),
       },
     );
     this.#view = view;

@@ -26,6 +26,13 @@ export interface MeetingRoomStrings {
   relayed: string;
   quality: { good: string; fair: string; poor: string };
   controls: string;
+  /** The menu a narrow box moves the less used controls into. */
+  more: string;
+  /** Closes a panel. */
+  close: string;
+  /** The list of keyboard shortcuts, and holding Space to talk while muted. */
+  shortcuts: string;
+  holdToTalk: string;
   microphone: string;
   camera: string;
   chat: string;
@@ -111,6 +118,10 @@ export const en: MeetingRoomStrings = {
   relayed: 'Relayed',
   quality: { good: 'Good', fair: 'Fair', poor: 'Poor' },
   controls: 'Call controls',
+  more: 'More options',
+  close: 'Close',
+  shortcuts: 'Keyboard shortcuts',
+  holdToTalk: 'Hold to talk while muted',
   microphone: 'Microphone',
   camera: 'Camera',
   chat: 'Chat',

@@ -1,6 +1,29 @@
-/** The bar of call controls. */
-import { html, nothing } from 'lit';
+/**
+ * The bar of call controls: icon buttons with their names as labels and
+ * tooltips. In a narrow box (a phone) the bar keeps microphone, camera, chat,
+ * "More" and leave in one row; the rest moves into the "More" menu, where each
+ * shows its name beside its icon.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { IconNode } from 'lucide';
 import type { MeetingRoomStrings } from '../strings.js';
+import {
+  Ellipsis,
+  Hand,
+  icon,
+  Maximize2,
+  MessageSquare,
+  Mic,
+  MicOff,
+  MonitorUp,
+  PhoneOff,
+  PictureInPicture2,
+  Settings2,
+  Smile,
+  Users,
+  Video,
+  VideoOff,
+} from './icons.js';
 
 export interface ControlsState {
   micOn: boolean;
@@ -21,6 +44,7 @@ export interface ControlsState {
   canPip: boolean;
   pip: boolean;
   reactionsOpen: boolean;
+  moreOpen: boolean;
   unread: number;
 }
 
@@ -36,73 +60,115 @@ export interface ControlsActions {
   /** The pointer or focus reached the picture-in-picture button: fetch its code before the click. */
   preparePip: () => void;
   toggleReactions: () => void;
+  toggleMore: () => void;
+  closeMore: () => void;
   leave: () => void;
 }
 
-/** A button that turns something on and off: `aria-pressed` says which (the label stays). */
-export function toggleButton(
+export interface ButtonOptions {
+  /** A toggle: `aria-pressed` says whether it is on (the name stays). */
+  pressed?: boolean;
+  /** Opens something: `aria-expanded`. */
+  expanded?: boolean;
+  disabled?: boolean;
+  /** The accessible name when it differs from the tooltip (an unread count). */
+  name?: string;
+  prepare?: () => void;
+  /** The unread count over the icon (not read out: the name says it). */
+  unread?: number;
+  /** Shows its name beside the icon (the "More" menu, "Join now"). */
+  text?: boolean;
+}
+
+/** A control: an icon, its name for assistive technology and as a tooltip. */
+export function iconButton(
   part: string,
-  pressed: boolean,
-  label: unknown,
+  label: string,
+  glyph: IconNode,
   onClick: () => void,
-  { disabled = false, name, prepare }: { disabled?: boolean; name?: string; prepare?: () => void } = {},
-) {
+  o: ButtonOptions = {},
+): TemplateResult {
   return html`<button
     part=${`button ${part}`}
     type="button"
-    aria-pressed=${pressed ? 'true' : 'false'}
-    aria-label=${name ?? nothing}
-    ?disabled=${disabled}
+    aria-label=${o.name ?? label}
+    data-tip=${o.text ? nothing : label}
+    aria-pressed=${o.pressed === undefined ? nothing : String(o.pressed)}
+    aria-expanded=${o.expanded === undefined ? nothing : String(o.expanded)}
+    ?disabled=${o.disabled}
     @click=${onClick}
-    @pointerenter=${prepare}
-    @focus=${prepare}
+    @pointerenter=${o.prepare}
+    @focus=${o.prepare}
   >
-    ${label}
+    ${icon(glyph)}${o.text ? html`<span part="button-label">${label}</span>` : nothing}${
+      o.unread ? html`<span part="unread-badge" aria-hidden="true">${o.unread}</span>` : nothing
+    }
   </button>`;
 }
 
-/** Microphone and camera on/off: in the control bar and over the pre-join preview. */
+/** Microphone and camera on/off: the bar, the pre-join preview and the picture-in-picture window. */
 export function mediaToggles(
   t: MeetingRoomStrings,
   s: { micOn: boolean; cameraOn: boolean; hasMic: boolean; hasCamera: boolean },
   toggle: (kind: 'mic' | 'camera') => void,
 ) {
-  return html`${toggleButton('mic-button', s.micOn, t.microphone, () => toggle('mic'), { disabled: !s.hasMic })}
-  ${toggleButton('camera-button', s.cameraOn, t.camera, () => toggle('camera'), { disabled: !s.hasCamera })}`;
+  return html`${iconButton('mic-button', t.microphone, s.micOn ? Mic : MicOff, () => toggle('mic'), {
+    pressed: s.micOn,
+    disabled: !s.hasMic,
+  })}
+  ${iconButton('camera-button', t.camera, s.cameraOn ? Video : VideoOff, () => toggle('camera'), {
+    pressed: s.cameraOn,
+    disabled: !s.hasCamera,
+  })}`;
+}
+
+/** The controls a narrow box moves into the "More" menu; `text` when they are shown there. */
+function secondary(t: MeetingRoomStrings, s: ControlsState, on: ControlsActions, text: boolean) {
+  return html`${
+    s.canShare ? iconButton('share-button', t.share, MonitorUp, on.toggleShare, { pressed: s.sharing, text }) : nothing
+  }
+  ${iconButton('hand-button', t.raiseHand, Hand, on.toggleHand, { pressed: s.handRaised, text })}
+  ${iconButton('reaction-button', t.reactions, Smile, on.toggleReactions, { expanded: s.reactionsOpen, text })}
+  ${iconButton('participants-button', t.participantsCount(s.people), Users, on.toggleParticipants, {
+    pressed: s.participantsOpen,
+    text,
+  })}
+  ${
+    document.fullscreenEnabled
+      ? iconButton('fullscreen-button', t.fullscreen, Maximize2, on.toggleFullscreen, { pressed: s.fullscreen, text })
+      : nothing
+  }
+  ${
+    s.canPip
+      ? iconButton('pip-button', t.pictureInPicture, PictureInPicture2, on.togglePip, {
+          pressed: s.pip,
+          prepare: on.preparePip,
+          text,
+        })
+      : nothing
+  }
+  ${iconButton('settings-button', t.settings, Settings2, on.toggleSettings, { pressed: s.settingsOpen, text })}`;
 }
 
 export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsActions) {
   return html`<div part="controls" role="toolbar" aria-label=${t.controls}>
-    ${mediaToggles(t, s, on.toggle)}
-    ${toggleButton(
-      'chat-button',
-      s.chatOpen,
-      html`${t.chat}${s.unread > 0 ? html` <span part="unread-badge" aria-hidden="true">${s.unread}</span>` : nothing}`,
-      on.toggleChat,
-      { name: s.unread > 0 ? t.chatUnread(s.unread) : t.chat },
-    )}
-    ${s.canShare ? toggleButton('share-button', s.sharing, t.share, on.toggleShare) : nothing}
-    ${toggleButton('hand-button', s.handRaised, t.raiseHand, on.toggleHand)}
-    <button
-      part="button reaction-button"
-      type="button"
-      aria-expanded=${s.reactionsOpen ? 'true' : 'false'}
-      @click=${on.toggleReactions}
-    >
-      ${t.reactions}
-    </button>
-    ${toggleButton('participants-button', s.participantsOpen, t.participantsCount(s.people), on.toggleParticipants)}
+      ${mediaToggles(t, s, on.toggle)}
+      ${iconButton('chat-button', t.chat, MessageSquare, on.toggleChat, {
+        pressed: s.chatOpen,
+        name: s.unread > 0 ? t.chatUnread(s.unread) : t.chat,
+        unread: s.unread,
+      })}
+      <span part="secondary">${secondary(t, s, on, false)}</span>
+      ${iconButton('more-button', t.more, Ellipsis, on.toggleMore, { expanded: s.moreOpen })}
+      ${iconButton('leave-button', t.leave, PhoneOff, on.leave)}
+    </div>
     ${
-      document.fullscreenEnabled
-        ? toggleButton('fullscreen-button', s.fullscreen, t.fullscreen, on.toggleFullscreen)
+      s.moreOpen
+        ? // A choice closes the menu: the buttons' clicks (keyboard ones too) reach it after the button acted.
+          // eslint-disable-next-line lit-a11y/click-events-have-key-events -- not a control itself: it hears its buttons
+          html`<div part="more-menu" role="group" aria-label=${t.more} @click=${on.closeMore}>
+            ${secondary(t, s, on, true)}
+          </div>`
         : nothing
-    }
-    ${
-      s.canPip
-        ? toggleButton('pip-button', s.pip, t.pictureInPicture, on.togglePip, { prepare: on.preparePip })
-        : nothing
-    }
-    ${toggleButton('settings-button', s.settingsOpen, t.settings, on.toggleSettings)}
-    <button part="button leave-button" type="button" @click=${on.leave}>${t.leave}</button>
-  </div>`;
+    }`;
 }

@@ -3,9 +3,10 @@
  * join. Its preview's tracks are the ones the call sends.
  */
 import { html, nothing } from 'lit';
-import { live } from 'lit/directives/live.js';
 import type { DeviceInfo } from '../../core/devices.js';
 import type { MeetingRoomStrings } from '../strings.js';
+import { avatar } from './avatar.js';
+import { fresh } from './fresh.js';
 import { mediaToggles } from './controls.js';
 import { devicePickers, type PickerActions } from './devices.js';
 
@@ -40,13 +41,13 @@ export function prejoin(t: MeetingRoomStrings, s: PrejoinState, on: PrejoinActio
       <video
         part="preview"
         aria-label=${t.preview}
-        .srcObject=${live(s.preview ?? null)}
+        .srcObject=${fresh(s.preview ?? null)}
         .muted=${true}
         ?hidden=${!s.preview}
         autoplay
         playsinline
       ></video>
-      ${s.preview ? nothing : html`<span part="avatar" aria-hidden="true">${(s.name.trim()[0] ?? '?').toUpperCase()}</span>`}
+      ${s.preview ? nothing : avatar(s.name)}
       <div part="preview-controls">${mediaToggles(t, s, on.toggle)}</div>
     </div>
     <form
@@ -65,7 +66,7 @@ export function prejoin(t: MeetingRoomStrings, s: PrejoinState, on: PrejoinActio
           type="text"
           maxlength="64"
           autocomplete="name"
-          .value=${live(s.name)}
+          .value=${fresh(s.name)}
           ?readonly=${s.nameLocked}
           @input=${(event: InputEvent) => on.name((event.target as HTMLInputElement).value)}
         />

@@ -1,10 +1,11 @@
 /** Participant tiles: the local one and one per remote participant. */
 import { html, nothing } from 'lit';
-import { keyed } from 'lit/directives/keyed.js';
-import { live } from 'lit/directives/live.js';
 import type { Participant } from '../../core/call.js';
 import type { LinkQuality } from '../../core/peer-link.js';
 import { linkProblem, type MeetingRoomStrings } from '../strings.js';
+import { avatar } from './avatar.js';
+import { fresh } from './fresh.js';
+import { icon, MicOff, Pin, VideoOff } from './icons.js';
 
 /** What floats over a tile: the raised hand's place in the queue (0: down) and the latest reaction. */
 export interface TileExtras {
@@ -27,12 +28,15 @@ function extras(t: MeetingRoomStrings, x: TileExtras, name: string) {
       aria-label=${t.pin(name)}
       @click=${x.pin}
     >
-      <span aria-hidden="true">📌</span>
+      ${icon(Pin)}
     </button>
     ${x.hand ? html`<span part="hand" role="img" aria-label=${t.handInLine(x.hand)}>✋ ${x.hand}</span>` : nothing}
     ${
       x.reaction
-        ? keyed(x.reaction.id, html`<span part="reaction-float" aria-hidden="true">${x.reaction.emoji}</span>`)
+        ? // Two alike templates in turn: each new reaction is a new element, so its animation starts over.
+          x.reaction.id % 2
+          ? html`<span part="reaction-float" aria-hidden="true" data-odd>${x.reaction.emoji}</span>`
+          : html`<span part="reaction-float" aria-hidden="true">${x.reaction.emoji}</span>`
         : nothing
     }`;
 }
@@ -47,9 +51,9 @@ export interface LocalTileState {
 }
 
 /**
- * `srcObject` is bound with `live()`: Lit commits an object-valued binding on
+ * `srcObject` is bound with `fresh()`: Lit commits an object-valued binding on
  * every render, even the same object, and assigning `srcObject` (even the same
- * stream) reloads the media element. `live()` compares with the element's
+ * stream) reloads the media element. `fresh()` compares with the element's
  * current value and assigns only a stream that really changed.
  */
 export function localTile(
@@ -78,14 +82,14 @@ export function localTile(
     <video
       part="video"
       data-local
-      .srcObject=${live(local.stream ?? null)}
+      .srcObject=${fresh(local.stream ?? null)}
       .muted=${true}
       ?hidden=${!local.cameraOn}
       autoplay
       playsinline
       @loadedmetadata=${onMetadata}
     ></video>
-    ${local.cameraOn ? nothing : html`<span part="avatar" aria-hidden="true">${initial(local.name)}</span>`}
+    ${local.cameraOn ? nothing : avatar(local.name)}
     <span part="name">${label}</span>
     ${indicators(t, local.micOn, local.cameraOn)} ${extras(t, x, label)}
   </div>`;
@@ -127,14 +131,14 @@ export function remoteTile(
     <video
       part="video"
       data-remote
-      .srcObject=${live(p.stream ?? null)}
+      .srcObject=${fresh(p.stream ?? null)}
       .muted=${soundBlocked}
       ?hidden=${!p.videoEnabled}
       autoplay
       playsinline
       @loadedmetadata=${onMetadata}
     ></video>
-    ${p.videoEnabled ? nothing : html`<span part="avatar" aria-hidden="true">${initial(p.name)}</span>`}
+    ${p.videoEnabled ? nothing : avatar(p.name)}
     <span part="name">${label}</span>
     ${indicators(
       t,
@@ -158,7 +162,7 @@ export function presentingTile(t: MeetingRoomStrings, stop: () => void, focus: b
   </div>`;
 }
 
-/** Someone's shared screen: its own large tile (live() keeps it from reloading on renders). */
+/** Someone's shared screen: its own large tile (fresh() keeps it from reloading on renders). */
 export function screenTile(t: MeetingRoomStrings, p: Participant, onMetadata: (event: Event) => void, x: TileExtras) {
   const label = t.screenOf(p.name || t.guest);
   return html`<div
@@ -171,7 +175,7 @@ export function screenTile(t: MeetingRoomStrings, p: Participant, onMetadata: (e
     <video
       part="video screen-video"
       data-screen
-      .srcObject=${live(p.screenStream ?? null)}
+      .srcObject=${fresh(p.screenStream ?? null)}
       .muted=${true}
       autoplay
       playsinline
@@ -184,8 +188,12 @@ export function screenTile(t: MeetingRoomStrings, p: Participant, onMetadata: (e
 
 function indicators(t: MeetingRoomStrings, mic: boolean, camera: boolean, connection = '') {
   return html`<span part="indicators">
-    ${mic ? nothing : html`<span data-indicator="muted">${t.muted}</span>`}
-    ${camera ? nothing : html`<span data-indicator="camera-off">${t.cameraOff}</span>`}
+    ${mic ? nothing : html`<span data-indicator="muted" role="img" aria-label=${t.muted}>${icon(MicOff)}</span>`}
+    ${
+      camera
+        ? nothing
+        : html`<span data-indicator="camera-off" role="img" aria-label=${t.cameraOff}>${icon(VideoOff)}</span>`
+    }
     ${connection ? html`<span data-indicator="connection">${connection}</span>` : nothing}
   </span>`;
 }
@@ -198,11 +206,15 @@ function quality(t: MeetingRoomStrings, q: LinkQuality) {
   ]
     .filter(Boolean)
     .join(', ');
-  return html`<span part="quality" title=${details} data-level=${q.level}>
-    ${q.path === 'relay' ? t.relayed : t.direct} · ${t.quality[q.level]}
-  </span>`;
-}
-
-function initial(name: string): string {
-  return (name.trim()[0] ?? '?').toUpperCase();
+  const label = `${q.path === 'relay' ? t.relayed : t.direct} · ${t.quality[q.level]}`;
+  // Signal bars; path, quality and the numbers on hover or focus.
+  return html`<span
+    part="quality"
+    data-level=${q.level}
+    tabindex="0"
+    role="img"
+    aria-label=${`${label}: ${details}`}
+    data-tip=${`${label} · ${details}`}
+    ><i></i><i></i><i></i><span part="quality-text">${label}</span></span
+  >`;
 }
