@@ -190,7 +190,7 @@ export class CallView {
   #reactions = new Map<string, { id: number; emoji: string; timer: ReturnType<typeof setTimeout> }>();
   #reactionIds = 0;
   /** Texts for the polite live region, read in batches. */
-  #announcements: string[] = [];
+  #announcements: [text: string, kind: number][] = [];
   #announced = '';
   #announceTimer: ReturnType<typeof setTimeout> | undefined;
   /** The token's role is `host`: may lower others' hands (the server checks it). */
@@ -290,11 +290,15 @@ export class CallView {
     call.on('joined', ({ room, clientId }) => host.dispatchEvent(new MeetingRoomJoinedEvent(room, clientId)));
     call.on('participant-joined', (p) => {
       this.#participants = call.participants;
+      // Those already in the room when we arrive are not news.
+      if (call.state === 'joined')
+        this.#announce(this.#hooks.strings().joinedNamed(p.name || this.#hooks.strings().guest), 1);
       this.#update();
       host.dispatchEvent(new MeetingRoomParticipantJoinedEvent(p));
     });
     call.on('participant-left', (p) => {
       this.#participants = call.participants;
+      this.#announce(this.#hooks.strings().leftNamed(p.name || this.#hooks.strings().guest), 2);
       this.#update();
       host.dispatchEvent(new MeetingRoomParticipantLeftEvent(p));
     });
@@ -446,8 +450,7 @@ export class CallView {
     const gain = context.createGain();
     const out = context.createMediaStreamDestination();
     tone.frequency.value = 660;
-    gain.gain.setValueAtTime(0.2, context.currentTime);
-    gain.gain.exponentialRampToValueAtTime(0.001, context.currentTime + 0.8);
+    gain.gain.value = 0.2;
     tone.connect(gain).connect(out);
     const audio = new Audio();
     audio.srcObject = out.stream;
@@ -558,11 +561,25 @@ export class CallView {
   };
 
   /** Queues a text for the polite live region; texts within a second are read together. */
-  #announce(text: string): void {
-    this.#announcements.push(text);
+  /**
+   * Queues a text for the polite live region; texts within a second are read
+   * together, and several joins (kind 1) or leaves (kind 2) as one count: "3 people joined".
+   */
+  #announce(text: string, kind = 0): void {
+    this.#announcements.push([text, kind]);
     this.#announceTimer ??= setTimeout(() => {
       this.#announceTimer = undefined;
-      this.#announced = this.#announcements.splice(0).join('. ');
+      const t = this.#hooks.strings();
+      const batch = this.#announcements.splice(0);
+      const texts = batch.filter(([, k]) => !k).map(([text]) => text);
+      for (const [k, many] of [
+        [1, t.peopleJoined],
+        [2, t.peopleLeft],
+      ] as const) {
+        const some = batch.filter(([, x]) => x === k);
+        if (some.length) texts.push(some.length > 1 ? many(some.length) : some[0]![0]);
+      }
+      this.#announced = texts.join('. ');
       this.#update();
     }, ANNOUNCE_BATCH_MS);
   }

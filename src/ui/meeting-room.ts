@@ -51,6 +51,7 @@ function loadCallView(): Promise<CallViewModule> {
  *
  * @csspart lobby - The view before joining (and after leaving), with the Join button.
  * @csspart room-name - The room's name in the lobby and the pre-join view.
+ * @csspart lobby-hint - "You can check your camera and microphone before you join." (not with `skip-prejoin` or `autojoin`).
  * @csspart join-button - The Join button of the lobby, and "Join now" in the pre-join view.
  * @csspart prejoin - The pre-join view: preview, name, devices, "Join now".
  * @csspart prejoin-title - Its heading.
@@ -111,7 +112,7 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart participant-state - Microphone, camera, link path and quality.
  * @csspart lower-hand-button - Lowers someone's hand (shown to hosts).
  * @csspart earlier-label - "Earlier messages": above the chat history a late joiner gets.
- * @csspart announcer - The polite live region: hands and reactions, batched (visually hidden by default).
+ * @csspart announcer - The one polite live region: joins, leaves, hands, shares and reactions, batched within a second ("3 people joined"); visually hidden. Errors use `role="alert"`.
  * @csspart status - A status line (joining, reconnecting, left).
  * @csspart error - The visible error message.
  * @csspart notice - A non-fatal message, e.g. joined without camera.
@@ -525,6 +526,11 @@ export class MeetingRoom extends LitElement {
       ${this.room ? html`<p part="room-name">${this.room}</p>` : nothing}
       ${this.errorMessage ? html`<p part="error" role="alert">${this.errorMessage}</p>` : nothing}
       ${status ? html`<p part="status" role="status">${status}</p>` : nothing}
+      ${
+        this.state === 'idle' && !this.skipPrejoin && !this.autojoin
+          ? html`<p part="lobby-hint">${t.lobbyHint}</p>`
+          : nothing
+      }
       <button
         part="button join-button"
         type="button"

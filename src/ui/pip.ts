@@ -10,7 +10,10 @@
  */
 import { html, render } from 'lit';
 import type { MeetingRoomStrings } from './strings.js';
-import { mediaToggles } from './views/controls.js';
+import { avatar } from './views/avatar.js';
+import { iconButton, mediaToggles } from './views/controls.js';
+import { fresh } from './views/fresh.js';
+import { PhoneOff } from './views/icons.js';
 
 /** What the small window shows, and the local media state for its controls. */
 export interface PipView {
@@ -76,17 +79,24 @@ async function windowPip(
   win.addEventListener('pagehide', on.closed, { once: true });
   const draw = (v: PipView) =>
     render(
-      html`<div part="pip-stage">
+      // The tile's own parts and styles: a large tile (`focus`: the picture is not cropped) over the controls.
+      html`<div part="tile focus pip-stage">
           ${
             v.video && v.stream
-              ? html`<video part="pip-video" autoplay playsinline .muted=${true} .srcObject=${v.stream}></video>`
-              : html`<span part="pip-avatar" aria-hidden="true">${v.label}</span>`
+              ? html`<video
+                  part="video pip-video"
+                  data-ready
+                  autoplay
+                  playsinline
+                  .muted=${true}
+                  .srcObject=${fresh(v.stream)}
+                ></video>`
+              : avatar(v.label)
           }
-          <p part="pip-name">${v.label}</p>
+          <span part="name pip-name">${v.label}</span>
         </div>
         <div part="controls" role="toolbar" aria-label=${t.controls}>
-          ${mediaToggles(t, v, on.toggle)}
-          <button part="button leave-button" type="button" @click=${on.leave}>${t.leave}</button>
+          ${mediaToggles(t, v, on.toggle)} ${iconButton('leave-button', t.leave, PhoneOff, on.leave)}
         </div>`,
       doc.body,
     );
@@ -144,10 +154,4 @@ async function videoPip(view: PipView, on: PipActions): Promise<Pip> {
 }
 
 /** The window's own layout: the picture fills what the controls leave. */
-const PIP_CSS = `
-  body { margin: 0; height: 100vh; border-radius: 0; display: flex; flex-direction: column; }
-  [part~='pip-stage'] { position: relative; flex: 1; min-height: 0; display: grid; place-items: center; background: #000; color: #fff; }
-  [part~='pip-video'] { width: 100%; height: 100%; object-fit: contain; }
-  [part~='pip-avatar'] { font-size: 1.5em; }
-  [part~='pip-name'] { position: absolute; left: 8px; bottom: 8px; margin: 0; padding: 2px 8px; border-radius: 4px; background: #000a; }
-`;
+const PIP_CSS = `body{margin:0;height:100vh;border-radius:0}[part~='pip-stage']{flex:1;min-height:0;aspect-ratio:auto;border-radius:0}`;

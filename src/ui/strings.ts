@@ -10,6 +10,8 @@ import { linkMessages, linkProblemOf, mediaMessage, type MediaDevice, type Media
 
 export interface MeetingRoomStrings {
   join: string;
+  /** Under the room's name in the lobby: the pre-join view comes before anyone sees you. */
+  lobbyHint: string;
   joinAgain: string;
   joining: string;
   reconnecting: string;
@@ -66,6 +68,11 @@ export interface MeetingRoomStrings {
   lowerHand: string;
   handInLine: (position: number) => string;
   handRaised: (name: string) => string;
+  /** Joins and leaves, read by screen readers (several within a second as a count). */
+  joinedNamed: (name: string) => string;
+  leftNamed: (name: string) => string;
+  peopleJoined: (count: number) => string;
+  peopleLeft: (count: number) => string;
   handLoweredByHost: string;
   lowerHandOf: (name: string) => string;
   reactions: string;
@@ -102,6 +109,7 @@ export interface MeetingRoomStrings {
 
 export const en: MeetingRoomStrings = {
   join: 'Join',
+  lobbyHint: 'You can check your camera and microphone before you join.',
   joinAgain: 'Join again',
   joining: 'Joining…',
   reconnecting: 'Reconnecting…',
@@ -149,6 +157,10 @@ export const en: MeetingRoomStrings = {
   lowerHand: 'Lower hand',
   handInLine: (position) => `Hand raised, number ${position} in line`,
   handRaised: (name) => `${name} raised a hand`,
+  joinedNamed: (name) => `${name} joined`,
+  leftNamed: (name) => `${name} left`,
+  peopleJoined: (count) => `${count} people joined`,
+  peopleLeft: (count) => `${count} people left`,
   handLoweredByHost: 'A host lowered your hand',
   lowerHandOf: (name) => `Lower ${name}'s hand`,
   reactions: 'Reactions',

@@ -128,6 +128,26 @@ describe('keyboard', () => {
   });
 });
 
+describe('announcements', () => {
+  it('joins and leaves go to the polite region, several within a second as a count; those already there are not news', async () => {
+    const room = uniqueRoom('announce');
+    const [ada] = await joined(room, ['Ada']);
+    const announcer = () => part(ada!, 'announcer')!;
+    expect(announcer().getAttribute('role')).to.equal('status');
+    const others = await Promise.all(['Bob', 'Cy', 'Dee'].map((name) => meetingRoom(room, { name })));
+    await Promise.all(others.map((el) => el.join()));
+    await until(() => announcer().textContent === '3 people joined', '"3 people joined"');
+    others[0]!.leave();
+    await until(() => announcer().textContent === 'Bob left', '"Bob left"');
+    const eve = await meetingRoom(room, { name: 'Eve' });
+    await eve.join();
+    await until(() => eve.state === 'joined' && eve.call!.participants.length === 3, 'Eve in, with three others');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(part(eve, 'announcer')!.textContent, 'nothing about those already there').to.equal('');
+    await until(() => announcer().textContent === 'Eve joined', '"Eve joined" at Ada');
+  });
+});
+
 describe('phone width', () => {
   it('one row: microphone, camera, chat, More, leave; the rest in More; panels cover the stage; axe in both themes', async () => {
     const [ada] = await pair();

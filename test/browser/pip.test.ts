@@ -97,7 +97,7 @@ describe('picture-in-picture', () => {
     expect(video.srcObject).to.equal(ada.call!.participants[0]!.screenStream);
     await bob.stopShare();
     await bob.call!.setVideoEnabled(false);
-    await until(() => name() === 'Bob' && win.document.querySelector('[part~="pip-avatar"]'), 'Bob by name, no video');
+    await until(() => name() === 'Bob' && win.document.querySelector('[part~="avatar"]'), 'Bob by name, no video');
     await click(part(ada, 'pip-button')!);
     await until(() => documentPip().window === null, 'the window closed');
     await until(() => part(ada, 'pip-button')!.getAttribute('aria-pressed') === 'false', 'the button released');

@@ -87,7 +87,35 @@ describe('demo pages', () => {
     await page.close();
   });
 
-  it('the theming page themes from outside: accent, dark colors, German strings', async () => {
+  it('in forced colors (Windows high contrast) tiles, panels and controls keep a visible outline', async () => {
+    const { page, errors } = await visit('/cms.html');
+    // Through the protocol: puppeteer's own list of media features lacks forced-colors.
+    const cdp = await page.createCDPSession();
+    await cdp.send('Emulation.setEmulatedMedia', { features: [{ name: 'forced-colors', value: 'active' }] });
+    assert.equal(await page.evaluate(() => matchMedia('(forced-colors: active)').matches), true);
+    const borders = await page.evaluate(async () => {
+      const el = document.querySelector('meeting-room') as HTMLElement & { join(): Promise<void>; state: string };
+      el.setAttribute('skip-prejoin', '');
+      await el.join();
+      const root = el.shadowRoot!;
+      for (let i = 0; i < 200 && !root.querySelector('[part~="local"]'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      root.querySelector<HTMLElement>('[part~="chat-button"]')!.click();
+      for (let i = 0; i < 100 && !root.querySelector('[part~="chat"]'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      return Object.fromEntries(
+        ['local', 'chat', 'mic-button', 'leave-button'].map((name) => {
+          const style = getComputedStyle(root.querySelector(`[part~="${name}"]`)!);
+          return [name, `${style.borderTopStyle} ${parseFloat(style.borderTopWidth) > 0}`];
+        }),
+      );
+    });
+    for (const [name, border] of Object.entries(borders)) assert.equal(border, 'solid true', name);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  it('the theming page themes from outside: light theme with an accent, own dark colours, German, the dark default', async () => {
     const { page, errors } = await visit('/theming.html');
     const looks = await page.evaluate(() =>
       [...document.querySelectorAll('meeting-room')].map((el) => {
@@ -101,7 +129,11 @@ describe('demo pages', () => {
     );
     assert.deepEqual(looks[0], { background: 'rgb(124, 58, 237)', text: 'Join', host: 'rgb(246, 248, 250)' });
     assert.deepEqual(looks[1], { background: 'rgb(47, 129, 247)', text: 'Beitreten', host: 'rgb(22, 27, 34)' });
-    assert.equal(looks[2]!.background, 'rgb(11, 87, 208)', 'the default accent');
+    assert.deepEqual(
+      looks[2],
+      { background: 'rgb(168, 199, 250)', text: 'Join', host: 'rgb(27, 28, 31)' },
+      'dark default',
+    );
     assert.deepEqual(errors, []);
     await page.close();
   });

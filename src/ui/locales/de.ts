@@ -3,6 +3,7 @@ import type { MeetingRoomStrings } from '../strings.js';
 
 export const de: MeetingRoomStrings = {
   join: 'Beitreten',
+  lobbyHint: 'Sie können Kamera und Mikrofon vor dem Beitreten prüfen.',
   joinAgain: 'Erneut beitreten',
   joining: 'Beitritt läuft …',
   reconnecting: 'Verbindung wird wiederhergestellt …',
@@ -69,6 +70,10 @@ export const de: MeetingRoomStrings = {
   lowerHand: 'Hand senken',
   handInLine: (position) => `Hand gehoben, Nummer ${position} in der Reihe`,
   handRaised: (name) => `${name} hat die Hand gehoben`,
+  joinedNamed: (name) => `${name} ist beigetreten`,
+  leftNamed: (name) => `${name} hat den Raum verlassen`,
+  peopleJoined: (count) => `${count} Personen sind beigetreten`,
+  peopleLeft: (count) => `${count} Personen haben den Raum verlassen`,
   handLoweredByHost: 'Die Moderation hat Ihre Hand gesenkt',
   lowerHandOf: (name) => `Hand von ${name} senken`,
   reactions: 'Reaktionen',

@@ -207,14 +207,9 @@ function quality(t: MeetingRoomStrings, q: LinkQuality) {
     .filter(Boolean)
     .join(', ');
   const label = `${q.path === 'relay' ? t.relayed : t.direct} · ${t.quality[q.level]}`;
+  const text = `${label} · ${details}`;
   // Signal bars; path, quality and the numbers on hover or focus.
-  return html`<span
-    part="quality"
-    data-level=${q.level}
-    tabindex="0"
-    role="img"
-    aria-label=${`${label}: ${details}`}
-    data-tip=${`${label} · ${details}`}
+  return html`<span part="quality" data-level=${q.level} tabindex="0" role="img" aria-label=${text} data-tip=${text}
     ><i></i><i></i><i></i><span part="quality-text">${label}</span></span
   >`;
 }
