@@ -244,7 +244,12 @@ export class RoomManager {
         );
         this.#store.publish(session.room, {
           except: session.clientId,
-          message: { type: message.type, enabled: message.enabled, from: session.clientId },
+          message: {
+            type: message.type,
+            enabled: message.enabled,
+            from: session.clientId,
+            ...(message.type === 'VIDEO_TOGGLE' && message.background && !message.enabled ? { background: true } : {}),
+          },
         });
         return;
       case 'CHAT_MESSAGE': {

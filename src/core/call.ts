@@ -70,6 +70,8 @@ export interface Participant extends PeerInfo {
   rttMs?: number;
   /** The latest quality sample of the link, while connected. */
   quality?: LinkQuality;
+  /** Their camera is paused because their page is hidden (a phone in another app): show them as away. */
+  background?: boolean;
   /** Why the link is not working, while it is not (`cause`: `ice-401`, `no-candidates`, `timeout`, `renegotiate`, …). */
   problem?: { message: string; cause: string };
 }
@@ -139,6 +141,8 @@ export class Call extends Emitter<CallEvents> {
   #serverIceServers: IceServerConfig[] = [];
   #chat: ChatEntry[] = [];
   #handRaisedAt: number | null = null;
+  /** The page is hidden and the camera paused for the room (see setBackground). */
+  #background = false;
   #speakers: SpeakerDetector | undefined;
   #localSpeech: LocalSpeech | undefined;
   #joinSentAt = 0;
@@ -300,6 +304,24 @@ export class Call extends Emitter<CallEvents> {
    * sends no video on any link (replaceTrack(null): no renegotiation, no
    * bytes); on captures it again. Resolves true when the camera is as asked.
    */
+  /**
+   * The page went into the background (or came back): the camera's picture
+   * pauses for everyone (replaceTrack(null): no offer; the track is kept, so
+   * coming back needs no new capture) and the room hears `VIDEO_TOGGLE`
+   * with `background`, to show an "in background" avatar, not a frozen frame.
+   */
+  setBackground(hidden: boolean): void {
+    const track = this.#devices?.videoTrack;
+    if (hidden === this.#background || this.#state === 'left') return;
+    this.#background = hidden;
+    if (!track) return; // the camera is off: nothing to pause
+    this.#tracks.video = hidden ? undefined : track;
+    this.#tracks.stream = streamOf(this.#tracks);
+    for (const link of this.#links.values()) void link.setTrack('video', this.#tracks.video);
+    this.#signaling.send({ type: 'VIDEO_TOGGLE', enabled: !hidden, ...(hidden ? { background: true as const } : {}) });
+    this.#emitLocalMedia();
+  }
+
   async setVideoEnabled(enabled: boolean): Promise<boolean> {
     const devices = this.#devices;
     if (!devices || this.#state === 'left') return false;
@@ -446,10 +468,11 @@ export class Call extends Emitter<CallEvents> {
       if (track) track.enabled = this.#audioEnabled;
       this.#tracks.audio = track;
     } else {
-      this.#tracks.video = track;
+      this.#tracks.video = this.#background ? undefined : track; // a camera paused in the background stays paused
     }
     this.#tracks.stream = streamOf(this.#tracks);
-    for (const link of this.#links.values()) waitUntil(link.setTrack(audio ? 'audio' : 'video', track));
+    for (const link of this.#links.values())
+      waitUntil(link.setTrack(audio ? 'audio' : 'video', this.#tracks[audio ? 'audio' : 'video']));
     const after = audio ? this.audioEnabled : this.videoEnabled;
     if (before !== after) this.#signaling.send({ type: audio ? 'AUDIO_TOGGLE' : 'VIDEO_TOGGLE', enabled: after });
     this.#emitLocalMedia();
@@ -575,7 +598,10 @@ export class Call extends Emitter<CallEvents> {
         this.#updateParticipant(message.from, { audioEnabled: message.enabled === true });
         return;
       case 'VIDEO_TOGGLE':
-        this.#updateParticipant(message.from, { videoEnabled: message.enabled === true });
+        this.#updateParticipant(message.from, {
+          videoEnabled: message.enabled,
+          background: message.background === true,
+        });
         return;
       case 'CHAT_MESSAGE':
         this.#addChat(message);

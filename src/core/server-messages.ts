@@ -56,7 +56,7 @@ const CHECKS: Record<ServerMessage['type'], Check> = {
     (m['candidate'] === null ||
       (typeof m['candidate'] === 'object' && str((m['candidate'] as { candidate?: unknown }).candidate, 4096))),
   AUDIO_TOGGLE: (m) => id(m['from']) && bool(m['enabled']),
-  VIDEO_TOGGLE: (m) => id(m['from']) && bool(m['enabled']),
+  VIDEO_TOGGLE: (m) => id(m['from']) && bool(m['enabled']) && optional(m['background'], bool),
   CHAT_MESSAGE: chat,
   HAND: (m) => id(m['from']) && bool(m['raised']) && optional(m['at'], time) && optional(m['by'], id),
   REACTION: (m) => id(m['from']) && (REACTIONS as readonly unknown[]).includes(m['emoji']),

@@ -86,7 +86,12 @@ export const CandidateSchema = v.object({
 });
 
 export const AudioToggleSchema = v.object({ type: v.literal('AUDIO_TOGGLE'), enabled: v.boolean() });
-export const VideoToggleSchema = v.object({ type: v.literal('VIDEO_TOGGLE'), enabled: v.boolean() });
+/** `background: true` with `enabled: false`: the camera is paused because the page is hidden (a phone's other app). */
+export const VideoToggleSchema = v.object({
+  type: v.literal('VIDEO_TOGGLE'),
+  enabled: v.boolean(),
+  background: v.optional(v.literal(true)),
+});
 
 export const ChatMessageSchema = v.object({
   type: v.literal('CHAT_MESSAGE'),

@@ -23,20 +23,20 @@ export const callStyles = css`
     justify-content: center;
     align-content: center;
     gap: var(--meeting-room-gap, 8px);
-    padding: var(--meeting-room-gap, 8px) var(--meeting-room-grid-side, var(--meeting-room-gap, 8px));
+    padding: var(--meeting-room-gap, 8px) var(--_side, var(--meeting-room-gap, 8px));
     overflow: hidden;
   }
   [data-layout='grid'] > [part~='tile'] {
     flex: none;
-    width: var(--meeting-room-tile-w, 320px);
-    height: var(--meeting-room-tile-h, 180px);
+    width: var(--_tile-w, 320px);
+    height: var(--_tile-h, 180px);
     aspect-ratio: auto;
   }
   [data-layout='speaker'] {
     display: grid;
     grid-template-rows: minmax(0, 1fr) auto;
     /* The large tile spans the width; the strip sits between two flexible side columns. */
-    grid-template-columns: minmax(0, 1fr) repeat(var(--meeting-room-strip-n, 1), minmax(96px, 180px)) minmax(0, 1fr);
+    grid-template-columns: minmax(0, 1fr) repeat(var(--_strip, 1), minmax(96px, 180px)) minmax(0, 1fr);
     align-content: stretch;
     overflow-x: auto;
   }
@@ -182,7 +182,6 @@ export const callStyles = css`
   [part~='quality'][data-level='poor'] {
     color: var(--meeting-room-quality-poor, #f28b82);
   }
-  [part~='quality-text'],
   [part~='announcer'] {
     position: absolute;
     width: 1px;
@@ -271,9 +270,6 @@ export const callStyles = css`
     color: var(--_on-danger);
     background: var(--_danger);
   }
-  [part~='controls'] [part~='leave-button'] {
-    width: 60px;
-  }
   [part~='more-button'] {
     display: none !important;
   }
@@ -290,7 +286,6 @@ export const callStyles = css`
     line-height: 18px;
   }
   button:disabled {
-    cursor: not-allowed;
     opacity: 0.5;
   }
   [part~='more-menu'],
@@ -458,9 +453,6 @@ export const callStyles = css`
   [part~='shortcut-list'] dd {
     margin: 0;
   }
-  kbd {
-    font-weight: 600;
-  }
   [part~='shortcuts-button'] {
     margin: 8px;
   }
@@ -518,8 +510,7 @@ export const callStyles = css`
   }
   [part~='prejoin-form'] [part~='room-name'] {
     margin: -8px 0 0;
-    font-size: 1em;
-    font-weight: 400;
+    font: inherit;
     opacity: 0.75;
   }
   [part~='device-label'] {
@@ -544,8 +535,7 @@ export const callStyles = css`
   }
   [part~='test-sound-button'] {
     justify-self: start;
-    padding: 6px 12px;
-    box-shadow: inset 0 0 0 1px currentColor;
+    box-shadow: inset 0 0 0 1px;
   }
   [part~='prejoin-form'] [part~='error'],
   [part~='prejoin-form'] [part~='status'] {
@@ -561,24 +551,20 @@ export const callStyles = css`
     position: absolute;
     bottom: 40px;
     left: 50%;
+    translate: -50% 0;
     font-size: 40px;
     pointer-events: none;
     animation: meeting-room-float 3s ease-out forwards;
   }
   @keyframes meeting-room-float {
-    from {
-      transform: translate(-50%, 0);
-      opacity: 1;
-    }
     to {
-      transform: translate(-50%, -120px);
+      translate: -50% -120px;
       opacity: 0;
     }
   }
   @media (prefers-reduced-motion: reduce) {
     [part~='reaction-float'] {
       animation: none;
-      transform: translateX(-50%);
     }
   }
 

@@ -43,7 +43,7 @@ import {
 import { MeetingRoomErrorEvent, type MeetingRoomErrorCode } from './event-base.js';
 import { loadPreferences, rememberDevice, savePreferences, tokenClaims, type Preferences } from './preferences.js';
 import type { Pip, PipView } from './pip.js';
-import { isHoldToTalk, shortcutOf, SHORTCUT_KEYS, type ShortcutAction, type ShortcutMode } from './shortcuts.js';
+import { isHoldToTalk, shortcutOf, SHORTCUT_KEYS, type ShortcutMode } from './shortcuts.js';
 import { X } from './views/icons.js';
 import { iconButton } from './views/controls.js';
 import type { MeetingRoomStrings } from './strings.js';
@@ -110,14 +110,11 @@ const REACTION_STILL_MS = 1500;
 /** Announcements that arrive within this window are read as one. */
 const ANNOUNCE_BATCH_MS = 1000;
 const METER_MS = 100;
-const ERROR_CODES: Record<MediaProblem, MeetingRoomErrorCode> = {
-  denied: 'media-denied',
-  notFound: 'media-not-found',
-  busy: 'media-busy',
-  overconstrained: 'media-overconstrained',
-  insecure: 'media',
-  failed: 'media',
-};
+/** `media-denied`, `media-not-found`, `media-busy`, `media-overconstrained`; `media` for the rest. */
+const errorCode = (problem: MediaProblem) =>
+  (problem === 'insecure' || problem === 'failed'
+    ? 'media'
+    : `media-${problem.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`) as MeetingRoomErrorCode;
 
 const deviceOf = (failure: DeviceFailure): MediaDevice =>
   failure.kinds.length === 2 ? 'both' : failure.kinds[0] === 'videoinput' ? 'camera' : 'microphone';
@@ -202,6 +199,8 @@ export class CallView {
   #observed: Element | undefined;
   #soundBlocked = false;
   #notice = '';
+  /** Ends the listeners on the page, the window and the element at leave(). */
+  #listening = new AbortController();
   /** Picture-in-picture while open (its code is a chunk of its own, fetched on first reach). */
   #pip: Pip | undefined;
   #pipModule: Promise<typeof import('./pip.js')> | undefined;
@@ -234,8 +233,9 @@ export class CallView {
       if (this.#phase === 'prejoin') this.#handleFailure(failure);
     });
     this.#devices.on('devices', () => void this.#refreshDevices());
-    host.addEventListener('keydown', this.#handleKey);
-    document.addEventListener('fullscreenchange', this.#handleFullscreen);
+    const listen = { signal: this.#listening.signal };
+    host.addEventListener('keydown', this.#handleKey, listen);
+    document.addEventListener('fullscreenchange', this.#handleFullscreen, listen);
   }
 
   /** The local devices (pre-join and call). */
@@ -316,11 +316,13 @@ export class CallView {
     });
     call.on('muted-speech', () => this.#showToast(this.#hooks.strings().youAreMuted));
     call.on('error', this.#handleError);
-    document.addEventListener('keydown', this.#handleShortcut);
-    document.addEventListener('keyup', this.#handleKeyUp);
-    window.addEventListener('blur', this.#releaseSpace);
-    host.addEventListener('pointerdown', this.#takeKeys);
-    host.addEventListener('focusin', this.#takeKeys);
+    const listen = { signal: this.#listening.signal };
+    document.addEventListener('keydown', this.#handleShortcut, listen);
+    document.addEventListener('keyup', this.#handleKeyUp, listen);
+    document.addEventListener('visibilitychange', this.#handleVisibility, listen);
+    window.addEventListener('blur', this.#releaseSpace, listen);
+    host.addEventListener('pointerdown', this.#takeKeys, listen);
+    host.addEventListener('focusin', this.#takeKeys, listen);
     keyTarget = this.#host;
     this.#update();
     await call.join();
@@ -335,13 +337,7 @@ export class CallView {
     for (const { timer } of this.#reactions.values()) clearTimeout(timer);
     this.#resize.disconnect();
     this.#pip?.close();
-    this.#host.removeEventListener('keydown', this.#handleKey);
-    document.removeEventListener('fullscreenchange', this.#handleFullscreen);
-    document.removeEventListener('keydown', this.#handleShortcut);
-    document.removeEventListener('keyup', this.#handleKeyUp);
-    window.removeEventListener('blur', this.#releaseSpace);
-    this.#host.removeEventListener('pointerdown', this.#takeKeys);
-    this.#host.removeEventListener('focusin', this.#takeKeys);
+    this.#listening.abort(); // every page, window and element listener added in the constructor and enter()
     if (keyTarget === this.#host) keyTarget = undefined;
     this.call?.leave();
     this.#devices.stop();
@@ -387,7 +383,7 @@ export class CallView {
     this.#update();
     this.#host.dispatchEvent(
       new MeetingRoomErrorEvent(
-        ERROR_CODES[failure.problem],
+        errorCode(failure.problem),
         mediaMessage(failure.problem, device),
         failure.name,
         device,
@@ -685,6 +681,11 @@ export class CallView {
       this.#closeTo(panel === 'shortcuts' ? 'more-button' : `${panel}-button`, () => (this.#panel = undefined));
   };
 
+  /** On a phone (a coarse pointer), a hidden page pauses our camera for the room; a desktop tab switch does not. */
+  #handleVisibility = (): void => {
+    this.call?.setBackground(document.hidden && matchMedia('(pointer: coarse)').matches);
+  };
+
   #takeKeys = (): void => {
     keyTarget = this.#host;
   };
@@ -774,8 +775,8 @@ export class CallView {
     let column = 2;
     for (const tile of all) tile.style.gridColumn = speaker && !tile.matches('[part~="focus"]') ? String(column++) : '';
     if (speaker) {
-      grid.style.setProperty('--meeting-room-strip-n', String(Math.max(1, tiles - 1)));
-      grid.style.removeProperty('--meeting-room-grid-side'); // the grid's centring padding is not for this view
+      grid.style.setProperty('--_strip', String(Math.max(1, tiles - 1)));
+      grid.style.removeProperty('--_side'); // the grid's centring padding is not for this view
       return;
     }
     const style = getComputedStyle(grid);
@@ -786,9 +787,9 @@ export class CallView {
     const g = gridGeometry(tiles, box.width - gap * 2, box.height - padY, gap);
     // Exactly `columns` fit in a row: the rest of the width goes to the sides, the last row is centred.
     const side = Math.max(gap, (box.width - (g.columns * g.width + (g.columns - 1) * gap)) / 2);
-    grid.style.setProperty('--meeting-room-tile-w', `${g.width}px`);
-    grid.style.setProperty('--meeting-room-tile-h', `${g.height}px`);
-    grid.style.setProperty('--meeting-room-grid-side', `${Math.floor(side)}px`);
+    grid.style.setProperty('--_tile-w', `${g.width}px`);
+    grid.style.setProperty('--_tile-h', `${g.height}px`);
+    grid.style.setProperty('--_side', `${Math.floor(side)}px`);
     grid.dataset['columns'] = String(g.columns);
   }
 
@@ -840,7 +841,7 @@ export class CallView {
       const device = error.device ?? 'both';
       this.#notice = this.#hooks.strings().media(problem, device);
       this.#update();
-      this.#host.dispatchEvent(new MeetingRoomErrorEvent(ERROR_CODES[problem], error.message, error.cause, device));
+      this.#host.dispatchEvent(new MeetingRoomErrorEvent(errorCode(problem), error.message, error.cause, device));
       return;
     }
     if (error.code === 'refused' || (error.code === 'signaling' && this.call?.state === 'joining')) {
@@ -880,7 +881,7 @@ export class CallView {
     const title = {
       chat: t.chat,
       settings: t.settings,
-      participants: t.participantsCount(this.#participants.length + 1),
+      participants: t.participants,
       shortcuts: t.shortcuts,
     }[panel];
     return html`<section part=${`panel ${panel}`} aria-label=${title}>
@@ -928,24 +929,16 @@ export class CallView {
 
   #shortcutList(t: MeetingRoomStrings) {
     const mode = this.#options.shortcuts();
-    const names: Record<ShortcutAction, string> = {
-      mic: t.microphone,
-      camera: t.camera,
-      chat: t.chat,
-      share: t.share,
-      hand: t.raiseHand,
-      participants: t.participants,
-      help: t.shortcuts,
-    };
-    const prefix = mode === 'single' ? '' : 'Alt+Shift+';
+    // In the order of SHORTCUT_KEYS: microphone, camera, chat, share, hand, participants, this list.
+    const names = [t.microphone, t.camera, t.chat, t.share, t.raiseHand, t.participants, t.shortcuts];
     return html`<dl part="shortcut-list">
       ${
         mode === 'off'
           ? nothing
-          : html`${(Object.keys(names) as ShortcutAction[]).map(
-                (action) =>
-                  html`<dt><kbd>${prefix + SHORTCUT_KEYS[action]}</kbd></dt>
-                    <dd>${names[action]}</dd>`,
+          : html`${Object.values(SHORTCUT_KEYS).map(
+                (key, i) =>
+                  html`<dt><kbd>${mode === 'single' ? key : `Alt+Shift+${key}`}</kbd></dt>
+                    <dd>${names[i]}</dd>`,
               )}
               <dt><kbd>Space</kbd></dt>
               <dd>${t.holdToTalk}</dd>`

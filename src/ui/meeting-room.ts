@@ -51,7 +51,6 @@ function loadCallView(): Promise<CallViewModule> {
  *
  * @csspart lobby - The view before joining (and after leaving), with the Join button.
  * @csspart room-name - The room's name in the lobby and the pre-join view.
- * @csspart lobby-hint - "You can check your camera and microphone before you join." (not with `skip-prejoin` or `autojoin`).
  * @csspart join-button - The Join button of the lobby, and "Join now" in the pre-join view.
  * @csspart prejoin - The pre-join view: preview, name, devices, "Join now".
  * @csspart prejoin-title - Its heading.
@@ -96,7 +95,6 @@ function loadCallView(): Promise<CallViewModule> {
  * @csspart shortcuts - The keyboard shortcuts panel (Alt+Shift+? or the button in the settings).
  * @csspart shortcuts-button - Opens it, in the settings panel.
  * @csspart shortcut-list - The list of keys and what they do.
- * @csspart quality-text - The path and quality in words inside the signal bars (visually hidden; the bars' name and tooltip say it with the numbers).
  * @csspart pip-button - Picture-in-picture (`aria-pressed`): a small window with the speaker or the share and microphone, camera and leave controls (Document Picture-in-Picture; elsewhere the browser's video picture-in-picture with Media Session actions). Absent where the browser has neither.
  * @csspart hand-button - Raises and lowers the hand (`aria-pressed` is true while raised).
  * @csspart reaction-button - Opens the reaction picker.
@@ -526,11 +524,6 @@ export class MeetingRoom extends LitElement {
       ${this.room ? html`<p part="room-name">${this.room}</p>` : nothing}
       ${this.errorMessage ? html`<p part="error" role="alert">${this.errorMessage}</p>` : nothing}
       ${status ? html`<p part="status" role="status">${status}</p>` : nothing}
-      ${
-        this.state === 'idle' && !this.skipPrejoin && !this.autojoin
-          ? html`<p part="lobby-hint">${t.lobbyHint}</p>`
-          : nothing
-      }
       <button
         part="button join-button"
         type="button"

@@ -10,8 +10,6 @@ import { linkMessages, linkProblemOf, mediaMessage, type MediaDevice, type Media
 
 export interface MeetingRoomStrings {
   join: string;
-  /** Under the room's name in the lobby: the pre-join view comes before anyone sees you. */
-  lobbyHint: string;
   joinAgain: string;
   joining: string;
   reconnecting: string;
@@ -69,6 +67,8 @@ export interface MeetingRoomStrings {
   handInLine: (position: number) => string;
   handRaised: (name: string) => string;
   /** Joins and leaves, read by screen readers (several within a second as a count). */
+  /** On the tile of someone whose phone put the page in the background (their camera paused). */
+  inBackground: string;
   joinedNamed: (name: string) => string;
   leftNamed: (name: string) => string;
   peopleJoined: (count: number) => string;
@@ -102,14 +102,12 @@ export interface MeetingRoomStrings {
   connectTimeout: string;
   relayUnreachable: string;
   renegotiating: string;
-  unreachable: string;
   /** The call's code could not be fetched (offline, or only the embed file was deployed). */
   loadFailed: string;
 }
 
 export const en: MeetingRoomStrings = {
   join: 'Join',
-  lobbyHint: 'You can check your camera and microphone before you join.',
   joinAgain: 'Join again',
   joining: 'Joining…',
   reconnecting: 'Reconnecting…',
@@ -157,6 +155,7 @@ export const en: MeetingRoomStrings = {
   lowerHand: 'Lower hand',
   handInLine: (position) => `Hand raised, number ${position} in line`,
   handRaised: (name) => `${name} raised a hand`,
+  inBackground: 'In background',
   joinedNamed: (name) => `${name} joined`,
   leftNamed: (name) => `${name} left`,
   peopleJoined: (count) => `${count} people joined`,
@@ -180,7 +179,6 @@ export const en: MeetingRoomStrings = {
   micLost: 'The microphone was disconnected. You are muted.',
   cameraLost: 'The camera was disconnected.',
   ...linkMessages,
-  unreachable: 'Cannot reach the meeting server.',
   loadFailed: 'The meeting could not be loaded. Check the connection and try again.',
 };
 

@@ -7,7 +7,7 @@
 import { expect } from '@open-wc/testing';
 import { emulateMedia, sendKeys, sendMouse } from '@web/test-runner-commands';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
-import { fullyConnected, joined } from './call-helpers.js';
+import { fullyConnected, inbound, joined, remoteTile } from './call-helpers.js';
 import { meetingRoom, parts, uniqueRoom, until } from './helpers.js';
 
 const part = (el: MeetingRoom, name: string) => parts(el, name)[0];
@@ -145,6 +145,62 @@ describe('announcements', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect(part(eve, 'announcer')!.textContent, 'nothing about those already there').to.equal('');
     await until(() => announcer().textContent === 'Eve joined', '"Eve joined" at Ada');
+  });
+});
+
+describe('a phone puts the page in the background', () => {
+  /** What the operating system does: the page hidden (or shown again), on a touch device. */
+  function hide(hidden: boolean): void {
+    Object.defineProperty(document, 'hidden', { value: hidden, configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }
+  const realMatchMedia = window.matchMedia.bind(window);
+  afterEach(() => {
+    delete (document as unknown as Record<string, unknown>)['hidden'];
+    window.matchMedia = realMatchMedia;
+  });
+
+  it('pauses our video with no offer and no new capture; the other side sees "In background", then pictures again', async () => {
+    window.matchMedia = (query: string) =>
+      query === '(pointer: coarse)' ? ({ matches: true } as MediaQueryList) : realMatchMedia(query);
+    const [ada, bob] = await pair();
+    const frames = async () => (await inbound(bob, ada)).framesDecoded;
+    const track = ada.call!.devices!.videoTrack!;
+    let captures = 0;
+    const realGum = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+    navigator.mediaDevices.getUserMedia = (c) => (captures++, realGum(c));
+    const offersBefore = ada.call!.link(bob.clientId!)!.connection.localDescription!.sdp;
+    try {
+      hide(true);
+      const tile = () => remoteTile(bob, ada)!;
+      await until(
+        () => tile().querySelector('[data-indicator="connection"]')?.textContent === 'In background',
+        'shown away',
+      );
+      expect(tile().querySelectorAll('[part~="avatar"]').length, 'an avatar, not a frozen frame').to.equal(1);
+      await new Promise((r) => setTimeout(r, 500));
+      const paused = await frames();
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(await frames(), 'no pictures while hidden').to.be.at.most(paused + 1);
+      expect(track.readyState, 'the camera track is kept').to.equal('live');
+
+      hide(false);
+      await until(() => !tile().part.contains('camera-off'), 'pictures again');
+      await until(async () => (await frames()) > paused + 10, 'frames decoded again');
+      expect(ada.call!.devices!.videoTrack, 'the same track').to.equal(track);
+      expect(captures, 'no new capture').to.equal(0);
+      expect(ada.call!.link(bob.clientId!)!.connection.localDescription!.sdp, 'no new offer').to.equal(offersBefore);
+    } finally {
+      navigator.mediaDevices.getUserMedia = realGum;
+    }
+  });
+
+  it('a desktop tab that is hidden keeps sending video', async () => {
+    const [ada, bob] = await pair();
+    hide(true);
+    const before = (await inbound(bob, ada)).framesDecoded;
+    await until(async () => (await inbound(bob, ada)).framesDecoded > before + 10, 'frames keep coming');
+    expect(remoteTile(bob, ada)!.part.contains('camera-off')).to.equal(false);
   });
 });
 

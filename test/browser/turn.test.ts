@@ -42,7 +42,7 @@ describe('TURN relay (real coturn)', () => {
     // What the page sees: the tile says relayed.
     await until(() => remoteTile(a, b)?.dataset['path'] === 'relay', 'the tile shows the relayed path');
     expect(remoteTile(a, b)!.part.contains('relayed')).to.equal(true);
-    expect(parts(a, 'quality')[0]!.textContent).to.contain('Relayed');
+    expect(parts(a, 'quality')[0]!.getAttribute('aria-label')).to.contain('Relayed');
 
     // An ICE restart goes through the relay too.
     a.call!.link(b.clientId!)!.restartIce();

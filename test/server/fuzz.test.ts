@@ -44,6 +44,11 @@ function messageArbitrary(ids: string[], room: string): fc.Arbitrary<string> {
       candidateType: fc.constantFrom('host', 'srflx', 'prflx', 'relay', 'bogus'),
     }),
     fc.record({ type: fc.constantFrom('AUDIO_TOGGLE', 'VIDEO_TOGGLE'), enabled: fc.oneof(fc.boolean(), anything) }),
+    fc.record({
+      type: fc.constant('VIDEO_TOGGLE'),
+      enabled: fc.boolean(),
+      background: fc.oneof(fc.boolean(), anything),
+    }),
     fc.record({ type: fc.constant('CHAT_MESSAGE'), text: fc.string({ maxLength: 2100 }) }),
     fc.record({
       type: fc.constant('CONNECTION_STATE'),

@@ -159,6 +159,27 @@ describe('AUDIO_TOGGLE and VIDEO_TOGGLE', () => {
   });
 });
 
+describe('VIDEO_TOGGLE in the background', () => {
+  it('forwards background with a paused camera only, and refuses a background that is not true', async () => {
+    const [a, b] = await joinAll(srv.wsUrl, room(), 2);
+    a!.send({ type: 'VIDEO_TOGGLE', enabled: false, background: true });
+    assert.deepEqual(await b!.next('VIDEO_TOGGLE'), {
+      type: 'VIDEO_TOGGLE',
+      enabled: false,
+      background: true,
+      from: a!.clientId,
+    });
+    // Back: a camera that is on is never "in the background".
+    a!.send({ type: 'VIDEO_TOGGLE', enabled: true, background: true });
+    assert.deepEqual(await b!.next('VIDEO_TOGGLE'), { type: 'VIDEO_TOGGLE', enabled: true, from: a!.clientId });
+    for (const background of [false, 'yes', 1, null]) {
+      await a!.expectError({ type: 'VIDEO_TOGGLE', enabled: false, background }, 'bad-message');
+    }
+    assert.deepEqual(await b!.drain(100), [], 'nothing invalid was forwarded');
+    await Promise.all([a!.close(), b!.close()]);
+  });
+});
+
 describe('CHAT_MESSAGE', () => {
   it('reaches everyone, the sender included, with server id, seq, ts and name', async () => {
     const [a, b] = await joinAll(srv.wsUrl, room(), 2);

@@ -3,7 +3,6 @@ import type { MeetingRoomStrings } from '../strings.js';
 
 export const de: MeetingRoomStrings = {
   join: 'Beitreten',
-  lobbyHint: 'Sie können Kamera und Mikrofon vor dem Beitreten prüfen.',
   joinAgain: 'Erneut beitreten',
   joining: 'Beitritt läuft …',
   reconnecting: 'Verbindung wird wiederhergestellt …',
@@ -70,6 +69,7 @@ export const de: MeetingRoomStrings = {
   lowerHand: 'Hand senken',
   handInLine: (position) => `Hand gehoben, Nummer ${position} in der Reihe`,
   handRaised: (name) => `${name} hat die Hand gehoben`,
+  inBackground: 'Im Hintergrund',
   joinedNamed: (name) => `${name} ist beigetreten`,
   leftNamed: (name) => `${name} hat den Raum verlassen`,
   peopleJoined: (count) => `${count} Personen sind beigetreten`,
@@ -97,7 +97,6 @@ export const de: MeetingRoomStrings = {
   connectTimeout: 'Noch keine Verbindung zu dieser Person; neuer Versuch läuft.',
   relayUnreachable: 'Keine Verbindung: Kein direkter Weg, und das TURN-Relay ist nicht erreichbar.',
   renegotiating: 'Die Verbindung ist fehlgeschlagen; eine neue wird ausgehandelt.',
-  unreachable: 'Der Meeting-Server ist nicht erreichbar.',
   loadFailed: 'Das Meeting konnte nicht geladen werden. Bitte Verbindung prüfen und erneut versuchen.',
 };
 

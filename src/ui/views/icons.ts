@@ -5,7 +5,7 @@
  * strict CSP and Trusted Types pages stay clean). Stroke, size and colour
  * come from the `icon` part's style: `currentColor`.
  */
-import { html, nothing, svg } from 'lit';
+import { html, svg } from 'lit';
 import type { IconNode } from 'lucide';
 
 export {
@@ -28,14 +28,14 @@ export {
 } from 'lucide';
 
 type Shape = IconNode[number];
-const a = (attrs: Shape[1], name: string) => (attrs[name] as string | undefined) ?? nothing;
 
-function shape([tag, attrs]: Shape) {
-  if (tag === 'circle') return svg`<circle cx=${a(attrs, 'cx')} cy=${a(attrs, 'cy')} r=${a(attrs, 'r')} />`;
+/** The shapes these icons use, each with every attribute lucide gives it (rects always have rx). */
+function shape([tag, a]: Shape) {
+  if (tag === 'circle') return svg`<circle cx=${a['cx']} cy=${a['cy']} r=${a['r']} />`;
   if (tag === 'rect') {
-    return svg`<rect x=${a(attrs, 'x')} y=${a(attrs, 'y')} width=${a(attrs, 'width')} height=${a(attrs, 'height')} rx=${a(attrs, 'rx')} />`;
+    return svg`<rect x=${a['x']} y=${a['y']} width=${a['width']} height=${a['height']} rx=${a['rx']} />`;
   }
-  return svg`<path d=${a(attrs, 'd')} />`;
+  return svg`<path d=${a['d']} />`;
 }
 
 /** An icon, hidden from assistive technology: the control it sits in carries the name. */

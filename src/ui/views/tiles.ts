@@ -144,7 +144,7 @@ export function remoteTile(
       t,
       p.audioEnabled,
       p.videoEnabled,
-      problem || (connecting ? t.connecting : failed ? t.connectionLost : ''),
+      problem || (connecting ? t.connecting : failed ? t.connectionLost : p.background ? t.inBackground : ''),
     )}
     ${p.quality && !failed ? quality(t, p.quality) : nothing} ${extras(t, x, label)}
   </div>`;
@@ -210,6 +210,6 @@ function quality(t: MeetingRoomStrings, q: LinkQuality) {
   const text = `${label} · ${details}`;
   // Signal bars; path, quality and the numbers on hover or focus.
   return html`<span part="quality" data-level=${q.level} tabindex="0" role="img" aria-label=${text} data-tip=${text}
-    ><i></i><i></i><i></i><span part="quality-text">${label}</span></span
-  >`;
+    ><i></i><i></i><i></i
+  ></span>`;
 }
