@@ -58,11 +58,7 @@ export function openPip(
 
 async function windowPip(
   api: DocumentPictureInPicture,
-  host: HTMLElement,
-  t: MeetingRoomStrings,
-  cssText: string,
-  view: PipView,
-  on: PipActions,
+  ...[host, t, cssText, view, on]: Parameters<typeof openPip>
 ): Promise<Pip> {
   const win = await api.requestWindow({ width: 360, height: 270 });
   const doc = win.document;

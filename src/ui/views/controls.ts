@@ -7,23 +7,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { IconNode } from 'lucide';
 import type { MeetingRoomStrings } from '../strings.js';
-import {
-  Ellipsis,
-  Hand,
-  icon,
-  Maximize2,
-  MessageSquare,
-  Mic,
-  MicOff,
-  MonitorUp,
-  PhoneOff,
-  PictureInPicture2,
-  Settings2,
-  Smile,
-  Users,
-  Video,
-  VideoOff,
-} from './icons.js';
+import * as icons from './icons.js';
 
 export interface ControlsState {
   micOn: boolean;
@@ -100,7 +84,7 @@ export function iconButton(
     @pointerenter=${o.prepare}
     @focus=${o.prepare}
   >
-    ${icon(glyph)}${o.text ? html`<span part="button-label">${label}</span>` : nothing}${
+    ${icons.icon(glyph)}${o.text ? html`<span part="button-label">${label}</span>` : nothing}${
       o.unread ? html`<span part="unread-badge" aria-hidden="true">${o.unread}</span>` : nothing
     }
   </button>`;
@@ -112,11 +96,11 @@ export function mediaToggles(
   s: { micOn: boolean; cameraOn: boolean; hasMic: boolean; hasCamera: boolean },
   toggle: (kind: 'mic' | 'camera') => void,
 ) {
-  return html`${iconButton('mic-button', t.microphone, s.micOn ? Mic : MicOff, () => toggle('mic'), {
+  return html`${iconButton('mic-button', t.microphone, s.micOn ? icons.Mic : icons.MicOff, () => toggle('mic'), {
     pressed: s.micOn,
     disabled: !s.hasMic,
   })}
-  ${iconButton('camera-button', t.camera, s.cameraOn ? Video : VideoOff, () => toggle('camera'), {
+  ${iconButton('camera-button', t.camera, s.cameraOn ? icons.Video : icons.VideoOff, () => toggle('camera'), {
     pressed: s.cameraOn,
     disabled: !s.hasCamera,
   })}`;
@@ -125,42 +109,47 @@ export function mediaToggles(
 /** The controls a narrow box moves into the "More" menu; `text` when they are shown there. */
 function secondary(t: MeetingRoomStrings, s: ControlsState, on: ControlsActions, text: boolean) {
   return html`${
-    s.canShare ? iconButton('share-button', t.share, MonitorUp, on.toggleShare, { pressed: s.sharing, text }) : nothing
+    s.canShare
+      ? iconButton('share-button', t.share, icons.MonitorUp, on.toggleShare, { pressed: s.sharing, text })
+      : nothing
   }
-  ${iconButton('hand-button', t.raiseHand, Hand, on.toggleHand, { pressed: s.handRaised, text })}
-  ${iconButton('reaction-button', t.reactions, Smile, on.toggleReactions, { expanded: s.reactionsOpen, text })}
-  ${iconButton('participants-button', t.participantsCount(s.people), Users, on.toggleParticipants, {
+  ${iconButton('hand-button', t.raiseHand, icons.Hand, on.toggleHand, { pressed: s.handRaised, text })}
+  ${iconButton('reaction-button', t.reactions, icons.Smile, on.toggleReactions, { expanded: s.reactionsOpen, text })}
+  ${iconButton('participants-button', t.participantsCount(s.people), icons.Users, on.toggleParticipants, {
     pressed: s.participantsOpen,
     text,
   })}
   ${
     document.fullscreenEnabled
-      ? iconButton('fullscreen-button', t.fullscreen, Maximize2, on.toggleFullscreen, { pressed: s.fullscreen, text })
+      ? iconButton('fullscreen-button', t.fullscreen, icons.Maximize2, on.toggleFullscreen, {
+          pressed: s.fullscreen,
+          text,
+        })
       : nothing
   }
   ${
     s.canPip
-      ? iconButton('pip-button', t.pictureInPicture, PictureInPicture2, on.togglePip, {
+      ? iconButton('pip-button', t.pictureInPicture, icons.PictureInPicture2, on.togglePip, {
           pressed: s.pip,
           prepare: on.preparePip,
           text,
         })
       : nothing
   }
-  ${iconButton('settings-button', t.settings, Settings2, on.toggleSettings, { pressed: s.settingsOpen, text })}`;
+  ${iconButton('settings-button', t.settings, icons.Settings2, on.toggleSettings, { pressed: s.settingsOpen, text })}`;
 }
 
 export function controls(t: MeetingRoomStrings, s: ControlsState, on: ControlsActions) {
   return html`<div part="controls" role="toolbar" aria-label=${t.controls}>
       ${mediaToggles(t, s, on.toggle)}
-      ${iconButton('chat-button', t.chat, MessageSquare, on.toggleChat, {
+      ${iconButton('chat-button', t.chat, icons.MessageSquare, on.toggleChat, {
         pressed: s.chatOpen,
         name: s.unread > 0 ? t.chatUnread(s.unread) : t.chat,
         unread: s.unread,
       })}
       <span part="secondary">${secondary(t, s, on, false)}</span>
-      ${iconButton('more-button', t.more, Ellipsis, on.toggleMore, { expanded: s.moreOpen })}
-      ${iconButton('leave-button', t.leave, PhoneOff, on.leave)}
+      ${iconButton('more-button', t.more, icons.Ellipsis, on.toggleMore, { expanded: s.moreOpen })}
+      ${iconButton('leave-button', t.leave, icons.PhoneOff, on.leave)}
     </div>
     ${
       s.moreOpen
