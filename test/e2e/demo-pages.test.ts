@@ -115,6 +115,35 @@ describe('demo pages', () => {
     await page.close();
   });
 
+  it('on a touch screen (a coarse pointer) every control is at least 44×44 px', async () => {
+    const { page, errors } = await visit('/cms.html');
+    const cdp = await page.createCDPSession();
+    // Touch emulation (as DevTools' device mode) makes the primary pointer coarse.
+    await cdp.send('Emulation.setTouchEmulationEnabled', { enabled: true, maxTouchPoints: 5 });
+    await page.reload({ waitUntil: 'networkidle0' });
+    assert.equal(await page.evaluate(() => matchMedia('(pointer: coarse)').matches), true);
+    const small = await page.evaluate(async () => {
+      const el = document.querySelector('meeting-room') as HTMLElement & { join(): Promise<void> };
+      el.setAttribute('skip-prejoin', '');
+      await el.join();
+      const root = el.shadowRoot!;
+      for (let i = 0; i < 200 && !root.querySelector('[part~="local"]'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      root.querySelector<HTMLElement>('[part~="settings-button"]')!.click();
+      for (let i = 0; i < 100 && !root.querySelector('[part~="settings"]'); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      (root.querySelector('[part~="pin-button"]') as HTMLElement).style.opacity = '1';
+      return [...root.querySelectorAll<HTMLElement>('button')]
+        .filter((b) => b.offsetParent !== null)
+        .map((b) => [b.getAttribute('part'), b.getBoundingClientRect()] as const)
+        .filter(([, box]) => box.width < 44 || box.height < 44)
+        .map(([part, box]) => `${part} ${box.width}×${box.height}`);
+    });
+    assert.deepEqual(small, []);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('the theming page themes from outside: light theme with an accent, own dark colours, German, the dark default', async () => {
     const { page, errors } = await visit('/theming.html');
     const looks = await page.evaluate(() =>
