@@ -6,7 +6,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 import type { MeetingRoomErrorEvent } from '../../src/ui/events.js';
-import { expectLiveMedia, fullyConnected, joinedVia, remoteTile } from './call-helpers.js';
+import { inbound, fullyConnected, joinedVia, remoteTile } from './call-helpers.js';
 import { parts, server, uniqueRoom, until } from './helpers.js';
 
 interface Graph {
@@ -44,9 +44,41 @@ describe('TURN relay (real coturn)', () => {
     expect(remoteTile(a, b)!.part.contains('relayed')).to.equal(true);
     expect(parts(a, 'quality')[0]!.getAttribute('aria-label')).to.contain('Relayed');
 
-    // An ICE restart goes through the relay too.
+    // An ICE restart goes through the relay too: wait until it really happened (new ICE credentials on both
+    // sides, negotiation settled, the same connection), then require media that arrived after it, on a relay pair.
+    const ufrag = (pc: RTCPeerConnection, side: 'localDescription' | 'remoteDescription') =>
+      /a=ice-ufrag:(\S+)/.exec(pc[side]?.sdp ?? '')?.[1];
+    const pcA = a.call!.link(b.clientId!)!.connection;
+    const pcB = b.call!.link(a.clientId!)!.connection;
+    const old = [ufrag(pcA, 'localDescription'), ufrag(pcB, 'localDescription')];
     a.call!.link(b.clientId!)!.restartIce();
-    await expectLiveMedia(b, a);
+    await until(
+      () =>
+        ufrag(pcA, 'localDescription') !== old[0] &&
+        ufrag(pcB, 'localDescription') !== old[1] &&
+        ufrag(pcA, 'remoteDescription') === ufrag(pcB, 'localDescription') &&
+        pcA.signalingState === 'stable' &&
+        pcB.signalingState === 'stable' &&
+        pcA.connectionState === 'connected',
+      'the ICE restart completed (new ufrags on both sides, stable)',
+      15_000,
+    );
+    expect(a.call!.link(b.clientId!)!.connection === pcA, 'restarted, not replaced').to.equal(true);
+    expect(b.call!.link(a.clientId!)!.connection === pcB, 'restarted, not replaced').to.equal(true);
+    const framesAfterRestart = (await inbound(b, a)).framesDecoded;
+    await until(async () => (await inbound(b, a)).framesDecoded > framesAfterRestart + 10, 'frames after the restart');
+    const selected = await until(async () => {
+      let pair: string | undefined;
+      const stats = await pcB.getStats();
+      stats.forEach((r: { type: string; selectedCandidatePairId?: string }) => {
+        if (r.type === 'transport' && r.selectedCandidatePairId) {
+          const p = stats.get(r.selectedCandidatePairId) as { localCandidateId: string; remoteCandidateId: string };
+          pair = `${stats.get(p.localCandidateId).candidateType}/${stats.get(p.remoteCandidateId).candidateType}`;
+        }
+      });
+      return pair;
+    }, 'the selected pair after the restart');
+    expect(selected, 'after the restart, relay on both ends').to.equal('relay/relay');
 
     const after = await until(async () => {
       const text = (await executeServerCommand('meeting-server', { server: 'turn', action: 'metrics' })) as string;
