@@ -18,6 +18,8 @@ interface Graph {
 
 const command = (payload: Record<string, unknown>) => executeServerCommand('meeting-server', payload);
 
+const metric = (text: string, line: RegExp) => Number(line.exec(text)?.[1] ?? 0);
+
 /** Every element's links to the others, by element. */
 const linksOf = (els: MeetingRoom[]) =>
   els.map((el) => els.filter((peer) => peer !== el).map((peer) => connection(el, peer)));
@@ -117,18 +119,39 @@ describe('faults', () => {
     );
   });
 
-  it('network blip shorter than the resume window: no LEAVE or JOIN, no renegotiation', async function () {
+  it('network blip shorter than the resume window: each noticed, resumed its seat; no LEAVE or JOIN, no renegotiation', async function () {
     this.timeout(60_000);
     const els = await joinedVia(server().signalUrl, uniqueRoom('blip'), ['Ada', 'Bob', 'Cy']);
     await fullyConnected(els);
     const links = linksOf(els);
     const offers = countOffers(els);
     const membership = countMembershipEvents(els);
+    // Every state each element shows from now on (the drop may be over between two polls).
+    const states = new Map(els.map((el) => [el, [] as string[]]));
+    const observers = els.map((el) => {
+      const o = new MutationObserver(() => states.get(el)!.push(el.state));
+      o.observe(el, { attributes: true, attributeFilter: ['state'] });
+      return o;
+    });
+    const joins = async (kind: string) =>
+      metric(
+        (await command({ action: 'metrics' })) as string,
+        new RegExp(`^meeting_joins_total\\{kind="${kind}"\\} (\\d+)`, 'm'),
+      );
+    const [resumesBefore, newBefore] = [await joins('resume'), await joins('new')];
     const { dropped } = (await command({ action: 'drop-connections' })) as { dropped: number };
     expect(dropped).to.be.at.least(3);
     const droppedAt = performance.now();
-    await until(() => els.every((el) => el.state === 'joined'), 'everyone resumed', 15_000);
+    await until(
+      () => els.every((el) => states.get(el)!.includes('reconnecting') && el.state === 'joined'),
+      'everyone noticed the drop, then was back',
+      15_000,
+    );
     const resumedAt = performance.now();
+    for (const o of observers) o.disconnect();
+    // Back on the same seats: the server counted three resumes and no new member.
+    expect(await joins('resume'), 'resumed seats').to.equal(resumesBefore + 3);
+    expect(await joins('new'), 'fresh seats').to.equal(newBefore);
     await new Promise((r) => setTimeout(r, 1500)); // room for a storm to show
     expect(offers(), 'offers').to.equal(0);
     expect(membership(), 'participant joined/left events').to.equal(0);
@@ -166,6 +189,9 @@ describe('faults', () => {
       'ice-transport-policy': 'relay',
     })) as [MeetingRoom, MeetingRoom];
     await fullyConnected([a, b]);
+    const pc = connection(a, b);
+    const ufrag = () => /a=ice-ufrag:(\S+)/.exec(pc.localDescription?.sdp ?? '')?.[1];
+    const oldUfrag = ufrag();
     const { downMs } = (await command({ action: 'restart-coturn', downMs: 1000 })) as { downMs: number };
     const restartedAt = performance.now();
     // The relay lost every allocation: media stops, the links notice and restart ICE through the new coturn.
@@ -177,6 +203,9 @@ describe('faults', () => {
       40_000,
     );
     await until(() => connection(a, b).connectionState === 'connected', 'connected again', 60_000);
+    // Through the ICE-restart path: the same connection with new ICE credentials, not a replacement.
+    expect(connection(a, b) === pc, 'the same RTCPeerConnection').to.equal(true);
+    expect(ufrag(), 'new ICE credentials').to.not.equal(oldUfrag);
     await expectLiveMedia(b, a, 30_000);
     await expectLiveMedia(a, b, 30_000);
     const back = performance.now() - restartedAt;
