@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
+import { Redis } from 'ioredis';
 import { createMeetingServer } from '../../server/app.js';
 import { createLogger } from '../../server/log.js';
 import { Metrics } from '../../server/metrics.js';
@@ -294,31 +295,42 @@ describe('Redis store: one room across servers', () => {
   it('a killed process: its members are announced gone by the others after the resume window, no ghost stays', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [new URL('../../dist/server/index.js', import.meta.url).pathname], {
-      env: { ...process.env, PORT: String(port), REDIS_URL: redis.url, RESUME_WINDOW_MS: '1000', LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), REDIS_URL: redis.url, RESUME_WINDOW_MS: '3000', LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });
     try {
       await healthy(port, { exited: () => child.exitCode !== null }); // the built server: is dist/ there?
-      const b = await node({ limits: { resumeWindowMs: 1000 } }, 'mr:'); // the process's default prefix
+      const b = await node({ limits: { resumeWindowMs: 3000 } }, 'mr:'); // the process's default prefix
       const room = `r-${newId()}`;
       const ada = await TestClient.connect(`ws://127.0.0.1:${port}/ws`);
       await ada.join(room, { name: 'Ada' });
       const bob = await TestClient.connect(b.wsUrl);
       await bob.join(room, { name: 'Bob' });
+      // The killed process is noticed when its heartbeat key expires: measure from there, not from the kill.
+      const keys = new Redis(redis.url);
+      const procKey = (await keys.keys('mr:proc:*')).find((k) => k !== `mr:proc:${b.store.id}`)!;
+      assert.ok(procKey, 'the process has a heartbeat key');
       const killedAt = Date.now();
       child.kill('SIGKILL');
-      // Its heartbeat key expires (5 s), then the resume window (1 s), then a sweep (1 s).
-      const leave = await bob.next('LEAVE', (m) => m['from'] === ada.clientId, 12_000);
+      const expiresAt = killedAt + (await keys.pttl(procKey));
+      keys.disconnect();
+      // Then its members get the resume window (3 s), then a sweep (every second) announces them gone.
+      const leave = await bob.next('LEAVE', (m) => m['from'] === ada.clientId, 15_000);
       assert.ok(leave);
       const waited = Date.now() - killedAt;
-      assert.ok(waited >= 1000, `not before the resume window (${waited} ms)`);
+      const afterExpiry = Date.now() - expiresAt;
+      assert.ok(afterExpiry >= 3000 - 100, `not before the resume window after the key expired (${afterExpiry} ms)`);
+      assert.ok(afterExpiry <= 3000 + 1000 + 1500, `within a sweep after the window (${afterExpiry} ms)`);
       assert.equal(await b.store.get(room, ada.clientId), undefined, 'no ghost in Redis');
       assert.deepEqual(
         (await b.store.graph(room))?.members.map((m) => m.clientId),
         [bob.clientId],
       );
       assert.deepEqual(await bob.drain(1500, 'LEAVE'), [], 'announced once');
-      console.log(`[reliability] redis: members of a killed process announced gone ${waited} ms after the kill`);
+      console.log(
+        `[reliability] redis: members of a killed process announced gone ${waited} ms after the kill, ` +
+          `${afterExpiry} ms after its heartbeat expired (resume window 3000 ms)`,
+      );
       bob.ws.close();
     } finally {
       child.kill('SIGKILL');
