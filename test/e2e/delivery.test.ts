@@ -190,6 +190,23 @@ describe('two-stage loading', () => {
     for (const { page } of visits) await page.close();
   });
 
+  it('a German page whose deploy lacks locales/ gets the English strings, with no error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'no-locales-'));
+    cpSync(BUILT, dir, { recursive: true, filter: (src) => !src.includes('/locales') });
+    assert.ok(!existsSync(join(dir, 'locales')), 'no locales/ in the copy');
+    const page = pageHtml('/meeting-room.js', `room="no-locales-${process.pid}"`).replace('lang="en"', 'lang="de"');
+    const { page: tab, violations } = await visit(await staticSite(dir, page));
+    await new Promise((r) => setTimeout(r, 500)); // the German strings were asked for and did not come
+    const label = await tab.evaluate(() =>
+      document.querySelector('meeting-room')!.shadowRoot!.querySelector('[part~="join-button"]')!.textContent!.trim(),
+    );
+    assert.equal(label, 'Join');
+    assert.deepEqual(violations, [], 'no page error');
+    await clickJoin(tab);
+    await waitFor(async () => (await state(tab)) === 'prejoin', 'the pre-join view, in English');
+    await tab.close();
+  });
+
   it('a chunk that cannot be fetched is a visible error and a load-failed event; Join stays usable', async () => {
     // Only the embed file was copied to the site: the call's chunk answers 404.
     const dir = mkdtempSync(join(tmpdir(), 'entry-only-'));
