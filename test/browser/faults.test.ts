@@ -119,6 +119,46 @@ describe('faults', () => {
     );
   });
 
+  it('after a server restart, a member still connected to us that never rejoins goes after the 20 s grace', async function () {
+    this.timeout(90_000);
+    const room = uniqueRoom('no-rejoin');
+    const url = server().process.signalUrl;
+    const [ada, bob] = await joinedVia(url, room, ['Ada', 'Bob']);
+    // Cy's socket URL carries a mark, so that only Cy can be kept from coming back.
+    const [cy] = await joinedVia(`${url}?who=cy`, room, ['Cy']);
+    await fullyConnected([ada!, bob!, cy!]);
+    const RealWebSocket = window.WebSocket;
+    window.WebSocket = class extends RealWebSocket {
+      constructor(target: string | URL, protocols?: string | string[]) {
+        super(String(target).includes('who=cy') ? 'ws://127.0.0.1:9/ws' : target, protocols);
+      }
+    };
+    let gone = 0;
+    ada!.addEventListener('meeting-room-participant-left', (e) => {
+      if (e.participant.clientId === cy!.clientId) gone = performance.now();
+    });
+    try {
+      await command({ server: 'process', action: 'kill' });
+      await command({ server: 'process', action: 'start' });
+      await until(() => ada!.state === 'joined' && bob!.state === 'joined', 'Ada and Bob back', 20_000);
+      const backAt = performance.now();
+      // Cy is still connected to them peer to peer: the tile stays through the grace...
+      await new Promise((r) => setTimeout(r, 15_000));
+      expect(
+        remoteTiles(ada!).some((t) => t.dataset['clientId'] === cy!.clientId),
+        'kept within the grace',
+      ).to.equal(true);
+      expect(gone, 'no participant-left yet').to.equal(0);
+      // ...and goes when it ends, at both.
+      await until(() => gone > 0, "Cy announced gone at Ada's", 10_000);
+      expect(gone - backAt, 'not before the grace').to.be.at.least(19_000);
+      await until(() => !remoteTiles(bob!).some((t) => t.dataset['clientId'] === cy!.clientId), "gone at Bob's");
+      expectExactTiles([ada!, bob!]);
+    } finally {
+      window.WebSocket = RealWebSocket;
+    }
+  });
+
   it('network blip shorter than the resume window: each noticed, resumed its seat; no LEAVE or JOIN, no renegotiation', async function () {
     this.timeout(60_000);
     const els = await joinedVia(server().signalUrl, uniqueRoom('blip'), ['Ada', 'Bob', 'Cy']);
