@@ -300,11 +300,6 @@ export class Call extends Emitter<CallEvents> {
   }
 
   /**
-   * Turns the camera on or off. Off stops the camera (its light goes out) and
-   * sends no video on any link (replaceTrack(null): no renegotiation, no
-   * bytes); on captures it again. Resolves true when the camera is as asked.
-   */
-  /**
    * The page went into the background (or came back): the camera's picture
    * pauses for everyone (replaceTrack(null): no offer; the track is kept, so
    * coming back needs no new capture) and the room hears `VIDEO_TOGGLE`
@@ -322,6 +317,11 @@ export class Call extends Emitter<CallEvents> {
     this.#emitLocalMedia();
   }
 
+  /**
+   * Turns the camera on or off. Off stops the camera (its light goes out) and
+   * sends no video on any link (replaceTrack(null): no renegotiation, no
+   * bytes); on captures it again. Resolves true when the camera is as asked.
+   */
   async setVideoEnabled(enabled: boolean): Promise<boolean> {
     const devices = this.#devices;
     if (!devices || this.#state === 'left') return false;

@@ -1,8 +1,9 @@
 /**
  * The signaling client: one reconnecting WebSocket to the meeting-room
  * server (redialled with jittered, growing delays; a dial that does not open
- * within 5 s is abandoned and tried again). It JOINs on every (re)connect with the same clientId
- * and its resumeToken, so a dropped socket resumes the same seat. While away
+ * within 5 s is abandoned and tried again). It JOINs on every (re)connect
+ * with the same clientId and its resumeToken, so a dropped socket resumes the
+ * same seat. While away
  * it keeps only what stays meaningful after a reconnect: chat lines (in a
  * bounded queue) and the latest media toggles. SDP, ICE candidates and
  * reports are never replayed; the call layer renegotiates instead.

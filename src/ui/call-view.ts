@@ -556,7 +556,6 @@ export class CallView {
     this.#host.dispatchEvent(new MeetingRoomReactionEvent(clientId, emoji));
   };
 
-  /** Queues a text for the polite live region; texts within a second are read together. */
   /**
    * Queues a text for the polite live region; texts within a second are read
    * together, and several joins (kind 1) or leaves (kind 2) as one count: "3 people joined".
@@ -665,12 +664,15 @@ export class CallView {
     this.#update();
   };
 
-  /** Closes something, then focuses the (first visible) button with `part`. */
+  /**
+   * Closes something, then focuses the first visible button with `part`, or
+   * "More" when a narrow box moved that button into its menu.
+   */
   #closeTo(part: string, close: () => void): void {
     close();
     this.#update();
     void this.#host.updateComplete.then(() => {
-      const buttons = this.#host.renderRoot.querySelectorAll<HTMLElement>(`[part~="${part}"]`);
+      const buttons = this.#host.renderRoot.querySelectorAll<HTMLElement>(`[part~="${part}"],[part~="more-button"]`);
       [...buttons].find((b) => b.offsetParent !== null)?.focus();
     });
   }

@@ -238,6 +238,7 @@ describe('phone width', () => {
       await expect(ada).to.be.accessible();
       part(ada, 'close-button')!.click();
       await until(() => !part(ada, 'participants'), 'closed');
+      await until(() => ada.shadowRoot!.activeElement === part(ada, 'more-button'), 'focus back on More');
     }
   });
 });
