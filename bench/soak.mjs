@@ -60,7 +60,16 @@ export async function startProbedServer(port, env = {}) {
 }
 
 /** Runs the soak against `url`; resolves with the counts and latencies. */
-export async function runSoak({ url, sockets, seconds, roomSize = 5, stats, resetLag, log = () => {} }) {
+export async function runSoak({
+  url,
+  sockets,
+  seconds,
+  roomSize = 5,
+  stats,
+  resetLag,
+  log = () => {},
+  sampleMs = 5000,
+}) {
   const clients = [];
   const tag = Math.random().toString(36).slice(2, 8);
   for (let i = 0; i < sockets; i++) {
@@ -170,7 +179,7 @@ export async function runSoak({ url, sockets, seconds, roomSize = 5, stats, rese
   const memory = [];
   const started = performance.now();
   while (performance.now() - started < seconds * 1000) {
-    await sleep(Math.min(5000, seconds * 1000));
+    await sleep(Math.min(sampleMs, seconds * 1000));
     const s = await stats?.();
     if (s) memory.push(Math.round(s.rss / 1048576));
     log(`${Math.round((performance.now() - started) / 1000)} s: ${counts.received} received, rss ${memory.at(-1)} MB`);
