@@ -292,7 +292,7 @@ describe('Redis store: one room across servers', () => {
     }
   });
 
-  it('a killed process: its members are announced gone by the others after the resume window, no ghost stays', async () => {
+  it('a killed process: its members are announced gone once (two processes sweep) after the resume window, no ghost stays', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, [new URL('../../dist/server/index.js', import.meta.url).pathname], {
       env: { ...process.env, PORT: String(port), REDIS_URL: redis.url, RESUME_WINDOW_MS: '3000', LOG_LEVEL: 'warn' },
@@ -306,9 +306,15 @@ describe('Redis store: one room across servers', () => {
       await ada.join(room, { name: 'Ada' });
       const bob = await TestClient.connect(b.wsUrl);
       await bob.join(room, { name: 'Bob' });
+      // A second live process in the room: both sweep the dead one's members; only one may announce each.
+      const c = await node({ limits: { resumeWindowMs: 3000 } }, 'mr:');
+      const carol = await TestClient.connect(c.wsUrl);
+      await carol.join(room, { name: 'Carol' });
       // The killed process is noticed when its heartbeat key expires: measure from there, not from the kill.
       const keys = new Redis(redis.url);
-      const procKey = (await keys.keys('mr:proc:*')).find((k) => k !== `mr:proc:${b.store.id}`)!;
+      const procKey = (await keys.keys('mr:proc:*')).find(
+        (k) => k !== `mr:proc:${b.store.id}` && k !== `mr:proc:${c.store.id}`,
+      )!;
       assert.ok(procKey, 'the process has a heartbeat key');
       const killedAt = Date.now();
       child.kill('SIGKILL');
@@ -322,16 +328,19 @@ describe('Redis store: one room across servers', () => {
       assert.ok(afterExpiry >= 3000 - 100, `not before the resume window after the key expired (${afterExpiry} ms)`);
       assert.ok(afterExpiry <= 3000 + 1000 + 1500, `within a sweep after the window (${afterExpiry} ms)`);
       assert.equal(await b.store.get(room, ada.clientId), undefined, 'no ghost in Redis');
+      assert.ok(await carol.next('LEAVE', (m) => m['from'] === ada.clientId, 3000), 'Carol told too');
       assert.deepEqual(
-        (await b.store.graph(room))?.members.map((m) => m.clientId),
-        [bob.clientId],
+        (await b.store.graph(room))?.members.map((m) => m.clientId).sort(),
+        [bob.clientId, carol.clientId].sort(),
       );
-      assert.deepEqual(await bob.drain(1500, 'LEAVE'), [], 'announced once');
+      assert.deepEqual(await bob.drain(1500, 'LEAVE'), [], 'announced once to Bob');
+      assert.deepEqual(await carol.drain(100, 'LEAVE'), [], 'announced once to Carol');
       console.log(
         `[reliability] redis: members of a killed process announced gone ${waited} ms after the kill, ` +
           `${afterExpiry} ms after its heartbeat expired (resume window 3000 ms)`,
       );
       bob.ws.close();
+      carol.ws.close();
     } finally {
       child.kill('SIGKILL');
     }
