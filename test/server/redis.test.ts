@@ -150,6 +150,43 @@ describe('Redis store: one room across servers', () => {
     second.ws.close();
   });
 
+  it('under a race (JOINs sent at once to two servers): exactly the capacity admitted, one seat per clientId', async () => {
+    const [a, b] = [await node({ limits: { maxParticipants: 4 } }), await node({ limits: { maxParticipants: 4 } })];
+    for (let round = 0; round < 5; round++) {
+      const room = `r-${newId()}`;
+      // Ten newcomers, alternately on each server, all JOINing in the same tick.
+      const clients = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => TestClient.connect((i % 2 ? a : b).wsUrl)),
+      );
+      const results = await Promise.allSettled(clients.map((c) => c.join(room)));
+      const admitted = results.filter((r) => r.status === 'fulfilled').length;
+      const refusals = results.flatMap((r) => (r.status === 'rejected' ? [String(r.reason)] : []));
+      assert.equal(admitted, 4, `round ${round}: admitted`);
+      assert.ok(
+        refusals.every((r) => r.includes('room-full')),
+        `round ${round}: ${refusals.join('; ')}`,
+      );
+      assert.equal((await a.store.graph(room))?.members.length, 4, `round ${round}: four members in Redis`);
+      for (const c of clients) c.ws.close();
+
+      // One clientId on both servers at once: one seat, the other refused as taken.
+      const idRoom = `r-${newId()}`;
+      const twins = await Promise.all([TestClient.connect(a.wsUrl), TestClient.connect(b.wsUrl)]);
+      twins[1]!.clientId = twins[0]!.clientId;
+      const seats = await Promise.allSettled(twins.map((c) => c.join(idRoom)));
+      assert.deepEqual(
+        seats
+          .map((r) =>
+            r.status === 'fulfilled' ? 'seated' : /id-taken/.test(String(r.reason)) ? 'id-taken' : String(r.reason),
+          )
+          .sort(),
+        ['id-taken', 'seated'],
+        `round ${round}: one seat per clientId`,
+      );
+      for (const c of twins) c.ws.close();
+    }
+  });
+
   it('resumes a seat on another server: queued messages follow, no LEAVE or JOIN, none after the old window', async () => {
     const limits = { resumeWindowMs: 800 };
     const [a, b] = [await node({ limits }), await node({ limits })];
