@@ -196,6 +196,12 @@ export function signalingServerPlugin({ env = {} } = {}) {
     },
     async executeCommand({ command, payload }) {
       if (command !== 'meeting-server') return undefined;
+      // Stopped and started by two commands, for outages longer than a command may take (20 s).
+      if (payload?.action === 'stop-coturn') return (await coturn.stop(), true);
+      if (payload?.action === 'start-coturn') {
+        coturn = await startCoturn({ port: coturn.port });
+        return true;
+      }
       if (payload?.action === 'restart-coturn') {
         const { port } = coturn;
         await coturn.stop();

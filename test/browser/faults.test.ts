@@ -223,6 +223,37 @@ describe('faults', () => {
     );
   });
 
+  it('coturn away through three ICE restarts: the link starts afresh on a new connection, and media returns', async function () {
+    this.timeout(180_000);
+    const [a, b] = (await joinedVia(server().turn.signalUrl, uniqueRoom('turn-fresh'), ['Ada', 'Bob'], {
+      'ice-transport-policy': 'relay',
+    })) as [MeetingRoom, MeetingRoom];
+    await fullyConnected([a, b]);
+    const [pcA, pcB] = [connection(a, b), connection(b, a)];
+    const renegotiations = async () =>
+      metric(
+        (await command({ server: 'turn', action: 'metrics' })) as string,
+        /^meeting_link_failures_total\{event="renegotiate"\} (\d+)/m,
+      );
+    const before = await renegotiations();
+    // Away for as long as three restarts take (lost, 3 s grace, then 3 × 10 s without success).
+    await command({ action: 'stop-coturn' });
+    try {
+      await until(() => connection(a, b) !== pcA && connection(b, a) !== pcB, 'new connections on both sides', 90_000);
+    } finally {
+      await command({ action: 'start-coturn' });
+    }
+    const replacedAt = performance.now();
+    await until(() => connection(a, b).connectionState === 'connected', 'the new connection connected', 60_000);
+    await expectLiveMedia(b, a, 30_000);
+    await expectLiveMedia(a, b, 30_000);
+    await until(async () => (await renegotiations()) > before, 'the renegotiation reached the metrics');
+    expectExactTiles([a, b]);
+    console.log(
+      `[reliability] turn-fresh: new connections after three failed restarts; media back ${Math.round(performance.now() - replacedAt)} ms after`,
+    );
+  });
+
   it('coturn restarted under a relay-only call: the ICE restart path brings media back', async function () {
     this.timeout(120_000);
     const [a, b] = (await joinedVia(server().turn.signalUrl, uniqueRoom('turn-restart'), ['Ada', 'Bob'], {
