@@ -17,7 +17,16 @@ export default {
   testFramework: { config: { timeout: 30000 } },
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: new URL('./tsconfig.json', import.meta.url).pathname, target: 'es2022' }),
-    signalingServerPlugin({ env: { ADMIN_TOKEN: 'browser-test-admin-token', RESUME_WINDOW_MS: '10000' } }),
+    signalingServerPlugin({
+      env: {
+        ADMIN_TOKEN: 'browser-test-admin-token',
+        RESUME_WINDOW_MS: '10000',
+        // Every page of the suite joins from 127.0.0.1: no per-address allowances (tested in test/server/addresses.test.ts).
+        ADDRESS_SOCKETS: '0',
+        ADDRESS_JOINS_PER_MINUTE: '0',
+        ADDRESS_ROOMS_PER_MINUTE: '0',
+      },
+    }),
   ],
   browsers: [
     chromeLauncher({

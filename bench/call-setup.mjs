@@ -58,6 +58,10 @@ const server = createMeetingServer(
     TURN_URLS: coturn.turnUrl,
     RATE_PER_SECOND: '1000',
     RATE_BURST: '2000',
+    // Every run joins from 127.0.0.1.
+    ADDRESS_SOCKETS: '0',
+    ADDRESS_JOINS_PER_MINUTE: '0',
+    ADDRESS_ROOMS_PER_MINUTE: '0',
   }),
 );
 const { port } = await server.listen();

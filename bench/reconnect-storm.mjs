@@ -30,7 +30,14 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 async function startServer() {
   const child = fork(new URL('../dist/server/index.js', import.meta.url).pathname, [], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ADDRESS_SOCKETS: '0',
+      ADDRESS_JOINS_PER_MINUTE: '0',
+      ADDRESS_ROOMS_PER_MINUTE: '0',
+    },
   });
   for (let i = 0; ; i++) {
     const ok = await new Promise((resolve) => {

@@ -69,6 +69,9 @@ async function startServer(kind) {
             ...process.env,
             PORT: String(port),
             LOG_LEVEL: 'warn',
+            ADDRESS_SOCKETS: '0',
+            ADDRESS_JOINS_PER_MINUTE: '0',
+            ADDRESS_ROOMS_PER_MINUTE: '0',
             // Throughput is measured beyond the per-socket rate limit; everything else uses the defaults.
             RATE_PER_SECOND: kind === 'unlimited' ? '100000' : '50',
             RATE_BURST: kind === 'unlimited' ? '100000' : '200',

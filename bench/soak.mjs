@@ -36,7 +36,16 @@ export async function startProbedServer(port, env = {}) {
       ...(process.env.SOAK_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SOAK_PROFILE}`] : []),
     ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', MAX_CONNECTIONS: '50000', ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      MAX_CONNECTIONS: '50000',
+      ADDRESS_SOCKETS: '0',
+      ADDRESS_JOINS_PER_MINUTE: '0',
+      ADDRESS_ROOMS_PER_MINUTE: '0',
+      ...env,
+    },
   });
   await healthy(port, { exited: () => child.exitCode !== null });
   return {

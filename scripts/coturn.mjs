@@ -108,7 +108,8 @@ export async function startCoturn({
     turnTcpUrl: `turn:${ip}:${port}?transport=tcp`,
     output,
     async stop() {
-      if (child.exitCode === null) {
+      // A process ended by a signal has exitCode null and signalCode set: a second stop() must not wait for it again.
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 3000);

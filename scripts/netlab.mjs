@@ -202,6 +202,10 @@ async function startSignaling(coturn) {
         PORT: String(PORT),
         LOG_LEVEL: 'info',
         ADMIN_TOKEN: ADMIN,
+        // Runs of every case join from the same few addresses.
+        ADDRESS_SOCKETS: '0',
+        ADDRESS_JOINS_PER_MINUTE: '0',
+        ADDRESS_ROOMS_PER_MINUTE: '0',
         TURN_SECRET: coturn.secret,
         TURN_URLS: `${coturn.turnUrl},${coturn.turnTcpUrl}`,
         STUN_URLS: coturn.stunUrl,

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CLOSE_CODES, SIGNAL_PATH } from '../src/protocol/index.js';
+import { AddressLimits, clientAddress } from './addresses.js';
 import { TokenVerifier } from './auth.js';
 import type { ServerConfig } from './config.js';
 import { Connection } from './connection.js';
@@ -16,6 +17,7 @@ import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { RoomManager } from './rooms.js';
 import { MemoryStore, type RoomStore } from './store.js';
+import { TurnProbe } from './turn-probe.js';
 import { iceServersFor } from './turn.js';
 
 /** How long shutdown waits for clients to answer the close handshake. */
@@ -52,16 +54,21 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
   const metrics = deps.metrics ?? new Metrics();
   const store = deps.store ?? new MemoryStore();
   const { limits } = config;
+  const addresses = new AddressLimits(limits, metrics, log);
   const rooms = new RoomManager({
+    addresses,
     store,
     limits,
     metrics,
     log,
     verifier: config.authSecret ? new TokenVerifier(config.authSecret) : undefined,
     iceServersFor: (clientId) => iceServersFor(config, clientId),
+    ...(config.turn ? { iceRefreshMs: (config.turn.ttlSeconds * 1000) / 2 } : {}),
   });
+  const relays = config.turn ? new TurnProbe(config.turn.urls) : undefined;
   const connections = new Set<Connection>();
   let accepting = true;
+  let untrustedForwardLogged = false;
 
   const wss = new WebSocketServer({
     noServer: true,
@@ -75,6 +82,8 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
       metrics,
       store,
       adminToken: config.adminToken,
+      metricsToken: config.metricsToken,
+      ...(relays ? { relays: () => relays.states() } : {}),
       staticDir: config.staticDir,
       accepting: () => accepting,
     }),
@@ -92,8 +101,25 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
       log.warn({ origin }, 'WebSocket refused: origin not allowed');
       return refuseUpgrade(socket, 403, 'Forbidden');
     }
+    const forwarded = req.headers['x-forwarded-for'];
+    if (forwarded !== undefined && !config.trustProxy && !untrustedForwardLogged) {
+      untrustedForwardLogged = true;
+      log.warn(
+        { from: req.socket.remoteAddress },
+        'X-Forwarded-For ignored: set TRUST_PROXY to the proxy address, or every client counts as the proxy',
+      );
+    }
+    const address = clientAddress(req.socket.remoteAddress, forwarded, config.trustProxy);
+    if (!addresses.openSocket(address)) return refuseUpgrade(socket, 429, 'Too Many Requests');
+    // The upgrade may still fail (a bad handshake): the count is given back when the socket goes either way.
+    let counted = true;
+    const release = () => {
+      if (counted) addresses.closeSocket(address);
+      counted = false;
+    };
+    socket.once('close', release);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const connection = new Connection(ws, { rooms, limits, metrics, log });
+      const connection = new Connection(ws, { rooms, limits, metrics, log }, address);
       connections.add(connection);
       ws.once('close', () => connections.delete(connection));
     });
@@ -115,6 +141,7 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
       new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
+          relays?.start();
           http.off('error', reject);
           const address = http.address() as AddressInfo;
           log.info({ host: address.address, port: address.port }, 'listening');
@@ -137,6 +164,8 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
       for (const client of wss.clients) client.terminate();
       http.closeAllConnections();
       rooms.close();
+      addresses.close();
+      relays?.close();
       await closed;
       await store.close();
       log.info('stopped');

@@ -3,9 +3,11 @@
  * variables or `--kebab-case` flags (a flag wins over the variable). Invalid
  * values are refused at start with a message naming the variable.
  */
+import type { BlockList } from 'node:net';
+import { parseTrustedProxies, type AddressLimitSettings } from './addresses.js';
 import { LOG_LEVELS } from './log.js';
 
-export interface Limits {
+export interface Limits extends AddressLimitSettings {
   /** Largest accepted text frame, in bytes. */
   maxFrameBytes: number;
   /** Sustained messages per second per socket. */
@@ -43,6 +45,10 @@ export interface ServerConfig {
   authSecret?: string;
   /** Bearer token for the admin API; the API answers 404 when absent. */
   adminToken?: string;
+  /** Bearer token /metrics requires; open when absent. */
+  metricsToken?: string;
+  /** Proxies whose `X-Forwarded-For` names the client (per-address limits, logs); none when absent. */
+  trustProxy?: BlockList;
   /** Allowed `Origin` values for the WebSocket; `undefined` allows any. */
   allowedOrigins?: string[];
   turn?: TurnConfig;
@@ -68,37 +74,106 @@ export const DEFAULT_LIMITS: Limits = {
   resumeQueueLength: 256,
   heartbeatMs: 30_000,
   chatHistory: 50,
+  addressSockets: 100,
+  addressJoinsPerMinute: 120,
+  addressRoomsPerMinute: 30,
 };
 
-/** One documented setting: its variable, flag and parser. */
+/** Default TURN credential lifetime: members get fresh ones at half of it, so it only has to cover one ICE gathering. */
+export const DEFAULT_TURN_TTL = 600;
+
+/** One documented setting: its variable (the flag is the key in kebab-case), what it does, its default. */
 interface Setting {
   env: string;
   describe: string;
+  default?: string | number;
 }
 
 export const SETTINGS: Record<string, Setting> = {
-  port: { env: 'PORT', describe: 'HTTP and WebSocket port (0 picks a free one)' },
-  host: { env: 'HOST', describe: 'interface to listen on' },
-  authSecret: { env: 'MEETING_AUTH_SECRET', describe: 'HS256 secret; JOIN then needs a JWT' },
-  adminToken: { env: 'ADMIN_TOKEN', describe: 'bearer token for GET /api/rooms/:room' },
-  allowedOrigins: { env: 'ALLOWED_ORIGINS', describe: 'comma-separated Origin allow-list, or *' },
-  turnSecret: { env: 'TURN_SECRET', describe: 'coturn static-auth-secret' },
-  turnUrls: { env: 'TURN_URLS', describe: 'comma-separated turn:/turns: URLs' },
-  turnTtl: { env: 'TURN_TTL', describe: 'TURN credential lifetime in seconds' },
+  port: { env: 'PORT', describe: 'HTTP and WebSocket port (0 picks a free one)', default: 8787 },
+  host: { env: 'HOST', describe: 'interface to listen on', default: '127.0.0.1' },
+  authSecret: { env: 'MEETING_AUTH_SECRET', describe: 'HS256 secret (16+ chars); JOIN then needs a JWT' },
+  adminToken: { env: 'ADMIN_TOKEN', describe: 'bearer token (16+ chars) for GET /api/rooms/:room; unset: 404' },
+  metricsToken: { env: 'METRICS_TOKEN', describe: 'bearer token (16+ chars) GET /metrics requires; unset: open' },
+  allowedOrigins: { env: 'ALLOWED_ORIGINS', describe: 'comma-separated Origin allow-list, or *', default: '*' },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    describe: 'comma-separated proxy addresses/CIDRs (or "loopback") whose X-Forwarded-For names the client',
+  },
+  turnSecret: { env: 'TURN_SECRET', describe: 'coturn static-auth-secret (16+ chars)' },
+  turnUrls: { env: 'TURN_URLS', describe: 'comma-separated turn:/turns: URLs (with TURN_SECRET)' },
+  turnTtl: {
+    env: 'TURN_TTL',
+    describe: 'TURN credential lifetime in seconds; members get fresh ones at half of it',
+    default: DEFAULT_TURN_TTL,
+  },
   stunUrls: { env: 'STUN_URLS', describe: 'comma-separated stun: URLs' },
-  staticDir: { env: 'STATIC_DIR', describe: 'folder served as static files' },
-  redisUrl: { env: 'REDIS_URL', describe: 'redis:// or rediss:// URL shared by several processes' },
-  logLevel: { env: 'LOG_LEVEL', describe: 'pino log level' },
-  maxFrameBytes: { env: 'MAX_FRAME_BYTES', describe: 'largest text frame' },
-  messagesPerSecond: { env: 'RATE_PER_SECOND', describe: 'messages per second per socket' },
-  messageBurst: { env: 'RATE_BURST', describe: 'burst of messages per socket' },
-  maxParticipants: { env: 'MAX_PARTICIPANTS', describe: 'participants per room' },
-  maxRooms: { env: 'MAX_ROOMS', describe: 'rooms per server' },
-  maxConnections: { env: 'MAX_CONNECTIONS', describe: 'sockets per server' },
-  resumeWindowMs: { env: 'RESUME_WINDOW_MS', describe: 'seat kept after a socket drops' },
-  heartbeatMs: { env: 'HEARTBEAT_MS', describe: 'ping interval' },
-  chatHistory: { env: 'CHAT_HISTORY', describe: 'chat messages kept for late joiners (0: none)' },
+  staticDir: { env: 'STATIC_DIR', describe: 'folder served as static files', default: 'the built demo' },
+  redisUrl: { env: 'REDIS_URL', describe: 'redis:// or rediss:// URL shared by several processes; unset: memory' },
+  logLevel: { env: 'LOG_LEVEL', describe: `log level: ${LOG_LEVELS.join(', ')}`, default: 'info' },
+  maxFrameBytes: {
+    env: 'MAX_FRAME_BYTES',
+    describe: 'largest text frame, bytes',
+    default: DEFAULT_LIMITS.maxFrameBytes,
+  },
+  messagesPerSecond: {
+    env: 'RATE_PER_SECOND',
+    describe: 'messages per second per socket',
+    default: DEFAULT_LIMITS.messagesPerSecond,
+  },
+  messageBurst: { env: 'RATE_BURST', describe: 'burst of messages per socket', default: DEFAULT_LIMITS.messageBurst },
+  maxParticipants: {
+    env: 'MAX_PARTICIPANTS',
+    describe: 'participants per room',
+    default: DEFAULT_LIMITS.maxParticipants,
+  },
+  maxRooms: { env: 'MAX_ROOMS', describe: 'rooms per server', default: DEFAULT_LIMITS.maxRooms },
+  maxConnections: { env: 'MAX_CONNECTIONS', describe: 'sockets per server', default: DEFAULT_LIMITS.maxConnections },
+  addressSockets: {
+    env: 'ADDRESS_SOCKETS',
+    describe: 'open sockets per client address (IPv6: per /64); 0: no limit',
+    default: DEFAULT_LIMITS.addressSockets,
+  },
+  addressJoinsPerMinute: {
+    env: 'ADDRESS_JOINS_PER_MINUTE',
+    describe: 'JOINs per client address per minute; 0: no limit',
+    default: DEFAULT_LIMITS.addressJoinsPerMinute,
+  },
+  addressRoomsPerMinute: {
+    env: 'ADDRESS_ROOMS_PER_MINUTE',
+    describe: 'new rooms per client address per minute; 0: no limit',
+    default: DEFAULT_LIMITS.addressRoomsPerMinute,
+  },
+  resumeWindowMs: {
+    env: 'RESUME_WINDOW_MS',
+    describe: 'ms a seat is kept after its socket drops',
+    default: DEFAULT_LIMITS.resumeWindowMs,
+  },
+  heartbeatMs: { env: 'HEARTBEAT_MS', describe: 'ping interval, ms', default: DEFAULT_LIMITS.heartbeatMs },
+  chatHistory: {
+    env: 'CHAT_HISTORY',
+    describe: 'chat messages kept for late joiners (0: none)',
+    default: DEFAULT_LIMITS.chatHistory,
+  },
 };
+
+/** `--help`: every setting, its flag, variable and default. */
+export function usage(): string {
+  const rows = Object.entries(SETTINGS).map(([key, s]) => {
+    const left = `  --${kebab(key)} / ${s.env}`;
+    const tail = s.default === undefined ? '' : ` (default: ${s.default})`;
+    return `${left.padEnd(48)} ${s.describe}${tail}`;
+  });
+  return [
+    'Usage: meeting-room-server [--flag value ...]',
+    '',
+    'Every setting is an environment variable or a flag (a flag wins).',
+    '',
+    ...rows,
+    '',
+    'Docs: docs/DEPLOY.md (set-up), docs/PROTOCOL.md (the wire), docs/SCALING.md (several processes).',
+  ].join('\n');
+}
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -167,6 +242,16 @@ export function loadConfig(
     return value;
   };
 
+  const proxies = (): BlockList | undefined => {
+    const value = raw('trustProxy');
+    if (value === undefined) return undefined;
+    try {
+      return parseTrustedProxies(list(value));
+    } catch (error) {
+      throw new ConfigError(`TRUST_PROXY: ${(error as Error).message}`);
+    }
+  };
+
   const origins = raw('allowedOrigins');
   const turnSecret = secret('turnSecret');
   const turnUrls = list(raw('turnUrls'));
@@ -197,11 +282,13 @@ export function loadConfig(
     host: raw('host') ?? '127.0.0.1',
     authSecret: secret('authSecret'),
     adminToken: secret('adminToken'),
+    metricsToken: secret('metricsToken'),
+    trustProxy: proxies(),
     allowedOrigins: origins === undefined || origins === '*' ? undefined : list(origins),
     turn:
       turnSecret === undefined
         ? undefined
-        : { secret: turnSecret, urls: turnUrls, ttlSeconds: int('turnTtl', 3600, 60, 86_400) },
+        : { secret: turnSecret, urls: turnUrls, ttlSeconds: int('turnTtl', DEFAULT_TURN_TTL, 10, 86_400) },
     stunUrls,
     staticDir: raw('staticDir'),
     redisUrl,
@@ -217,6 +304,9 @@ export function loadConfig(
       resumeWindowMs: int('resumeWindowMs', d.resumeWindowMs, 0, 600_000),
       heartbeatMs: int('heartbeatMs', d.heartbeatMs, 100, 600_000),
       chatHistory: int('chatHistory', d.chatHistory, 0, 1000),
+      addressSockets: int('addressSockets', d.addressSockets, 0, 1_000_000),
+      addressJoinsPerMinute: int('addressJoinsPerMinute', d.addressJoinsPerMinute, 0, 1_000_000),
+      addressRoomsPerMinute: int('addressRoomsPerMinute', d.addressRoomsPerMinute, 0, 1_000_000),
     },
   };
   return config;

@@ -43,7 +43,12 @@ export class Connection implements ClientSocket {
   /** Set while the socket is not read because it went over its rate (see OVER_RATE_PAUSE_MS). */
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(ws: WebSocket, ctx: ConnectionContext) {
+  constructor(
+    ws: WebSocket,
+    ctx: ConnectionContext,
+    /** The client's address (see addresses.ts), for per-address limits. */
+    readonly address = 'unknown',
+  ) {
     this.#ws = ws;
     this.#ctx = ctx;
     this.#bucket = new TokenBucket(

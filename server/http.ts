@@ -7,12 +7,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import sirv from 'sirv';
 import type { Metrics } from './metrics.js';
 import type { RoomStore } from './store.js';
+import type { RelayState } from './turn-probe.js';
 
 export interface HttpContext {
   metrics: Metrics;
   store: RoomStore;
   adminToken?: string;
+  /** When set, /metrics answers only `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
   staticDir?: string;
+  /** The last probe of each configured TURN URL (absent: no TURN configured). */
+  relays?: () => Record<string, RelayState>;
   /** False once shutdown began: /healthz then answers 503. */
   accepting: () => boolean;
 }
@@ -80,15 +85,28 @@ export function createHttpHandler(ctx: HttpContext): Handler {
       return;
     }
     if (path === '/healthz') {
+      // 503 only for what breaks this process (shutting down, its shared store gone): a TURN server down is
+      // every process's problem, so it degrades the answer without taking processes out of a balancer.
       const store = ctx.store.healthy ?? true;
-      const ok = ctx.accepting() && store;
-      json(res, ok ? 200 : 503, {
-        status: !ctx.accepting() ? 'shutting-down' : store ? 'ok' : 'store-unreachable',
+      const relays = ctx.relays?.();
+      const relaysDown = relays !== undefined && Object.values(relays).some((state) => state === 'down');
+      const status = !ctx.accepting() ? 'shutting-down' : !store ? 'store-unreachable' : relaysDown ? 'degraded' : 'ok';
+      json(res, status === 'ok' || status === 'degraded' ? 200 : 503, {
+        status,
         ...ctx.store.counts(),
+        dependencies: {
+          store: ctx.store.healthy === undefined ? 'memory' : store ? 'up' : 'down',
+          ...(relays ? { turn: relays } : {}),
+        },
       });
       return;
     }
     if (path === '/metrics') {
+      if (ctx.metricsToken && !bearerMatches(req.headers.authorization, ctx.metricsToken)) {
+        res.setHeader('www-authenticate', 'Bearer');
+        json(res, 401, { error: 'unauthorized' });
+        return;
+      }
       ctx.metrics.registry.metrics().then(
         (text) => {
           res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType });

@@ -6,15 +6,19 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createMeetingServer } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, usage } from './config.js';
 import { RedisStore } from './redis-store.js';
 
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  console.log(usage());
+  process.exit(0);
+}
 let config;
 try {
   config = loadConfig(process.env, process.argv.slice(2));
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  console.error(`meeting-room: ${error.message}`);
+  console.error(`meeting-room: ${error.message} (--help lists every setting)`);
   process.exit(2);
 }
 if (config.staticDir === undefined) {

@@ -69,6 +69,12 @@ export class Metrics {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly addressLimited = new Counter({
+    name: 'meeting_address_limited_total',
+    help: 'Refusals of one client address over its allowance, by limit (sockets, joins, rooms)',
+    labelNames: ['limit'],
+    registers: [this.registry],
+  });
   readonly joins = new Counter({
     name: 'meeting_joins_total',
     help: 'Successful JOINs, by kind (new or resume)',

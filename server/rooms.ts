@@ -26,6 +26,7 @@ import type {
   ServerMessage,
 } from '../src/protocol/index.js';
 import { CLOSE_CODES, REACTION_LIMIT } from '../src/protocol/index.js';
+import type { AddressLimits } from './addresses.js';
 import type { TokenVerifier } from './auth.js';
 import type { Limits } from './config.js';
 import type { Logger } from './log.js';
@@ -38,6 +39,8 @@ export interface ClientSocket {
   session: Session | undefined;
   /** False once the socket closed; a JOIN that completes after that starts the resume window. */
   readonly open: boolean;
+  /** The client's address, for per-address limits (absent: not limited). */
+  readonly address?: string;
   send(message: ServerMessage): void;
   close(code: number, reason: string): void;
 }
@@ -128,6 +131,10 @@ export interface RoomManagerOptions {
   verifier?: TokenVerifier;
   /** ICE servers (e.g. TURN credentials) handed to a member in WELCOME. */
   iceServersFor?: (clientId: string) => IceServerConfig[] | undefined;
+  /** How often members get fresh ICE servers (ICE_SERVERS), e.g. half the TURN credentials' lifetime. */
+  iceRefreshMs?: number;
+  /** Per-address allowances of JOINs and new rooms. */
+  addresses?: AddressLimits;
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -152,6 +159,7 @@ export class RoomManager {
   readonly #rooms = new Map<string, Map<string, Session>>();
   readonly #unsubscribe: () => void;
   readonly #sweepTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #iceTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: RoomManagerOptions) {
     this.#options = options;
@@ -165,6 +173,21 @@ export class RoomManager {
     if (this.#store.orphans) {
       this.#sweepTimer = setInterval(() => void this.#sweep().catch(() => {}), ORPHAN_SWEEP_MS);
       this.#sweepTimer.unref();
+    }
+    const { iceServersFor, iceRefreshMs } = options;
+    if (iceServersFor && iceRefreshMs) {
+      this.#iceTimer = setInterval(() => {
+        for (const sessions of this.#rooms.values()) {
+          for (const session of sessions.values()) {
+            const iceServers = iceServersFor(session.clientId);
+            // A member away now gets fresh ones in the WELCOME of its resume.
+            if (iceServers && session.socket && !session.holding) {
+              session.socket.send({ type: 'ICE_SERVERS', iceServers });
+            }
+          }
+        }
+      }, iceRefreshMs);
+      this.#iceTimer.unref();
     }
   }
 
@@ -358,6 +381,7 @@ export class RoomManager {
   /** Ends every local session without announcing (the process is going away). */
   close(): void {
     clearInterval(this.#sweepTimer);
+    clearInterval(this.#iceTimer);
     for (const sessions of this.#rooms.values()) {
       for (const session of sessions.values()) clearTimeout(session.resumeTimer);
     }
@@ -366,6 +390,18 @@ export class RoomManager {
   }
 
   async #join(socket: ClientSocket, join: JoinMessage): Promise<void> {
+    const { addresses } = this.#options;
+    const address = socket.address;
+    if (addresses && address !== undefined) {
+      if (!addresses.takeJoin(address)) {
+        throw new Refusal('rate-limited', 'too many JOINs from your address; try again in a minute');
+      }
+      // Only a JOIN that would create a room is refused over the room allowance; the store is asked only then.
+      if (!addresses.hasRoomAllowance(address) && !(await this.#store.graph(join.room))) {
+        addresses.refusedRoom(address);
+        throw new Refusal('rate-limited', 'too many new rooms from your address; try again in a minute');
+      }
+    }
     let identity: { name?: string; role?: string } = {};
     if (this.#options.verifier) {
       const result = await this.#options.verifier.verify(join.token, join.room);
@@ -384,6 +420,7 @@ export class RoomManager {
     };
     const added = await this.#store.add(join.room, member, this.#limits);
     if (added.ok) {
+      if (added.peers.length === 0 && address !== undefined) addresses?.roomCreated(address);
       const session = this.#attach(socket, join.room, member);
       this.#metrics.joins.inc({ kind: 'new' });
       this.#log.info({ room: join.room, clientId: member.clientId, role: member.role }, 'member joined');

@@ -8,7 +8,7 @@ import type { IceServerConfig } from '../src/protocol/index.js';
 import type { TurnConfig } from './config.js';
 
 export function turnCredentials(turn: TurnConfig, clientId: string, nowMs: number = Date.now()): IceServerConfig {
-  const expiry = Math.floor(nowMs / 1000) + turn.ttlSeconds;
+  const expiry = Math.floor(nowMs / 1000 + turn.ttlSeconds);
   const username = `${expiry}:${clientId}`;
   const credential = createHmac('sha1', turn.secret).update(username).digest('base64');
   return { urls: turn.urls, username, credential };

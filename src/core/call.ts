@@ -9,7 +9,7 @@
  */
 import { Emitter } from './emitter.js';
 import { LocalDevices, type DeviceChange, type DeviceFailure, type DeviceKind, type TrackChange } from './devices.js';
-import { mediaMessage, type MediaDevice } from './messages.js';
+import { deviceOf, mediaMessage, type MediaDevice } from './messages.js';
 import { LocalSpeech, receiverLevel, SpeakerDetector, type SpeakerSource } from './speakers.js';
 import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
 import { REACTIONS, type Reaction } from '../protocol/constants.js';
@@ -510,8 +510,7 @@ export class Call extends Emitter<CallEvents> {
   }
 
   #mediaError(failure: DeviceFailure): void {
-    const device: MediaDevice =
-      failure.kinds.length === 2 ? 'both' : failure.kinds[0] === 'videoinput' ? 'camera' : 'microphone';
+    const device = deviceOf(failure);
     this.emit('error', { code: 'media', message: mediaMessage(failure.problem, device), cause: failure.name, device });
   }
 
@@ -556,6 +555,12 @@ export class Call extends Emitter<CallEvents> {
   };
 
   #handleMessage = (message: SignalingEvents['message']): void => {
+    if (message.type === 'ICE_SERVERS') {
+      // Fresh TURN credentials, before the ones we have expire: for new links and ICE restarts.
+      this.#serverIceServers = message.iceServers;
+      for (const link of this.#links.values()) link.setIceServers(this.#iceServers());
+      return;
+    }
     // Our own chat, hand and reactions come back from the server, and so does the end of our share when someone
     // else's took over; anything else "from" us would be a server bug.
     const echo =

@@ -28,6 +28,10 @@ export function mediaProblemOf(name: string): MediaProblem {
   return 'failed';
 }
 
+/** Which devices a capture failure is about, from the kinds it asked for. */
+export const deviceOf = ({ kinds }: { kinds: readonly string[] }): MediaDevice =>
+  kinds.length === 2 ? 'both' : kinds[0] === 'videoinput' ? 'camera' : 'microphone';
+
 const DEVICE = { camera: 'camera', microphone: 'microphone', both: 'camera and microphone' };
 
 /** The English text of a media problem (the element shows its own localized text for the same problem). */

@@ -233,6 +233,12 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.removeAllListeners();
   }
 
+  /** Fresh ICE servers (TURN credentials): the next gathering (an ICE restart, a fresh connection) uses them. */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    this.#options.iceServers = iceServers;
+    if (!this.#closed) this.#pc.setConfiguration({ ...this.#pc.getConfiguration(), iceServers });
+  }
+
   #createConnection(offerNow: boolean): void {
     const generation = ++this.#generation;
     const { iceServers, iceTransportPolicy, tracks } = this.#options;

@@ -35,6 +35,8 @@ const iceServer = (s: unknown) => {
   return str(urls, 2048) || (Array.isArray(urls) && urls.every((u) => str(u, 2048)));
 };
 
+const iceServers = (v: unknown) => Array.isArray(v) && v.every(iceServer);
+
 const CHECKS: Record<ServerMessage['type'], Check> = {
   WELCOME: (m) =>
     id(m['clientId']) &&
@@ -42,7 +44,7 @@ const CHECKS: Record<ServerMessage['type'], Check> = {
     str(m['resumeToken'], 256) &&
     Array.isArray(m['peers']) &&
     m['peers'].every(peer) &&
-    optional(m['iceServers'], (v) => Array.isArray(v) && v.every(iceServer)) &&
+    optional(m['iceServers'], iceServers) &&
     optional(
       m['chat'],
       (v) => Array.isArray(v) && v.every((c) => typeof c === 'object' && c !== null && chat(c as never)),
@@ -62,6 +64,7 @@ const CHECKS: Record<ServerMessage['type'], Check> = {
   REACTION: (m) => id(m['from']) && (REACTIONS as readonly unknown[]).includes(m['emoji']),
   SCREEN_SHARE: (m) => id(m['from']) && bool(m['enabled']) && optional(m['by'], id),
   LEAVE: (m) => id(m['from']),
+  ICE_SERVERS: (m) => iceServers(m['iceServers']),
   ERROR: (m) => str(m['code'], 64) && str(m['message'], 10_000),
 };
 

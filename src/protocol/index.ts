@@ -252,6 +252,16 @@ export interface PeerLeftMessage {
   from: string;
 }
 
+/**
+ * Fresh ICE servers (new TURN credentials), sent to every member well before
+ * the ones it has expire: they replace WELCOME.iceServers for new links and
+ * ICE restarts.
+ */
+export interface IceServersMessage {
+  type: 'ICE_SERVERS';
+  iceServers: IceServerConfig[];
+}
+
 export const ERROR_CODES = [
   'bad-json',
   'bad-message',
@@ -290,6 +300,7 @@ export type ServerMessage =
   | ReactionBroadcast
   | ChatBroadcast
   | PeerLeftMessage
+  | IceServersMessage
   | ErrorMessage;
 
 // ---------------------------------------------------------------------------

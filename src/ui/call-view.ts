@@ -24,7 +24,7 @@ import {
   type DeviceInfo,
   type DeviceKind,
 } from '../core/devices.js';
-import { mediaMessage, mediaProblemOf, type MediaDevice, type MediaProblem } from '../core/messages.js';
+import { deviceOf, mediaMessage, mediaProblemOf, type MediaProblem } from '../core/messages.js';
 import type { Reaction } from '../protocol/index.js';
 import { callStyles } from './call-view.styles.js';
 import {
@@ -52,6 +52,7 @@ import { controls } from './views/controls.js';
 import { devicePickers } from './views/devices.js';
 import { participantsPanel } from './views/participants.js';
 import { prejoin } from './views/prejoin.js';
+import { pipWindow } from './views/pip-window.js';
 import { reactionMenu } from './views/reactions.js';
 import { gridGeometry } from './layout.js';
 import { localTile, presentingTile, remoteTile, screenTile, type TileExtras } from './views/tiles.js';
@@ -115,9 +116,6 @@ const errorCode = (problem: MediaProblem) =>
   (problem === 'insecure' || problem === 'failed'
     ? 'media'
     : `media-${problem.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`) as MeetingRoomErrorCode;
-
-const deviceOf = (failure: DeviceFailure): MediaDevice =>
-  failure.kinds.length === 2 ? 'both' : failure.kinds[0] === 'videoinput' ? 'camera' : 'microphone';
 
 /** The devices a person can see in a list: the browser's, or, before any permission, none. */
 export async function listDevices(preferred: Partial<Record<DeviceKind, DeviceChoice>>): Promise<DeviceInfo[]> {
@@ -611,19 +609,17 @@ export class CallView {
       const { openPip } = await this.#preparePip();
       const host = this.#host.constructor as typeof ReactiveElement;
       const sheets = [...host.elementStyles, callStyles].map((s) => ('cssText' in s ? s.cssText : ''));
-      const pip = await openPip(
-        this.#host,
-        this.#hooks.strings(),
-        sheets.join('').replace(/:host/g, 'body'),
-        this.#pipView(),
-        {
-          toggle: this.#toggle,
-          leave: this.#hooks.leave,
-          closed: () => {
-            if (this.#pip === pip) this.#pip = undefined;
-            this.#update();
-          },
+      const t = this.#hooks.strings();
+      const on = {
+        toggle: this.#toggle,
+        leave: this.#hooks.leave,
+        closed: () => {
+          if (this.#pip === pip) this.#pip = undefined;
+          this.#update();
         },
+      };
+      const pip = await openPip(this.#host, t, sheets.join('').replace(/:host/g, 'body'), this.#pipView(), on, (v) =>
+        pipWindow(t, v, on),
       );
       if (this.#phase === 'left') return pip.close();
       this.#pip = pip;

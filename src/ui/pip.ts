@@ -8,12 +8,8 @@
  * the browser's own video picture-in-picture, and the Media Session actions
  * `togglemicrophone`, `togglecamera` and `hangup` drive the call.
  */
-import { html, render } from 'lit';
+import { render, type TemplateResult } from 'lit';
 import type { MeetingRoomStrings } from './strings.js';
-import { avatar } from './views/avatar.js';
-import { iconButton, mediaToggles } from './views/controls.js';
-import { fresh } from './views/fresh.js';
-import { PhoneOff } from './views/icons.js';
 
 /** What the small window shows, and the local media state for its controls. */
 export interface PipView {
@@ -44,21 +40,28 @@ interface DocumentPictureInPicture {
   requestWindow(options: { width: number; height: number }): Promise<Window>;
 }
 
-/** Opens picture-in-picture; must run within a click's user activation. */
+/**
+ * Opens picture-in-picture; must run within a click's user activation.
+ * `content` draws the small window (views/pip-window.ts): the call hands it
+ * over, so this chunk imports nothing from the call's.
+ */
 export function openPip(
   host: HTMLElement,
   t: MeetingRoomStrings,
   cssText: string,
   view: PipView,
   on: PipActions,
+  content: (view: PipView) => TemplateResult,
 ): Promise<Pip> {
   const documentPip = (window as { documentPictureInPicture?: DocumentPictureInPicture }).documentPictureInPicture;
-  return documentPip && window === window.top ? windowPip(documentPip, host, t, cssText, view, on) : videoPip(view, on);
+  return documentPip && window === window.top
+    ? windowPip(documentPip, host, t, cssText, view, on, content)
+    : videoPip(view, on);
 }
 
 async function windowPip(
   api: DocumentPictureInPicture,
-  ...[host, t, cssText, view, on]: Parameters<typeof openPip>
+  ...[host, t, cssText, view, on, content]: Parameters<typeof openPip>
 ): Promise<Pip> {
   const win = await api.requestWindow({ width: 360, height: 270 });
   const doc = win.document;
@@ -73,29 +76,7 @@ async function windowPip(
     if (name.startsWith('--meeting-room-')) doc.body.style.setProperty(name, computed.getPropertyValue(name));
   }
   win.addEventListener('pagehide', on.closed, { once: true });
-  const draw = (v: PipView) =>
-    render(
-      // The tile's own parts and styles: a large tile (`focus`: the picture is not cropped) over the controls.
-      html`<div part="tile focus pip-stage">
-          ${
-            v.video && v.stream
-              ? html`<video
-                  part="video pip-video"
-                  data-ready
-                  autoplay
-                  playsinline
-                  .muted=${true}
-                  .srcObject=${fresh(v.stream)}
-                ></video>`
-              : avatar(v.label)
-          }
-          <span part="name pip-name">${v.label}</span>
-        </div>
-        <div part="controls" role="toolbar" aria-label=${t.controls}>
-          ${mediaToggles(t, v, on.toggle)} ${iconButton('leave-button', t.leave, PhoneOff, on.leave)}
-        </div>`,
-      doc.body,
-    );
+  const draw = (v: PipView) => render(content(v), doc.body);
   draw(view);
   return { update: draw, close: () => win.close() };
 }

@@ -32,6 +32,10 @@ const GARBAGE: unknown[] = [
   { type: 'REACTION', from: 'peer-0001', emoji: '<img src=x onerror=alert(1)>' },
   { type: 'REACTION', from: 'peer-0001', emoji: '💩' },
   { type: 'SCREEN_SHARE', from: 'peer-0001' },
+  { type: 'ICE_SERVERS' },
+  { type: 'ICE_SERVERS', iceServers: 'turn:evil' },
+  { type: 'ICE_SERVERS', iceServers: [{ urls: 42 }] },
+  { type: 'ICE_SERVERS', iceServers: [null] },
   { type: 'WELCOME', clientId: 'abcdefgh', room: 'r', resumeToken: 't', peers: [], chat: 'all of it' },
   { type: 'WELCOME', clientId: 'abcdefgh', room: 'r', resumeToken: 't', peers: [], chat: [{ text: 'no sender' }] },
   {
@@ -52,6 +56,12 @@ describe('isServerMessage', () => {
     assert.ok(isServerMessage({ type: 'SCREEN_SHARE', from: 'peer-0001', enabled: false }));
     assert.ok(
       isServerMessage({
+        type: 'ICE_SERVERS',
+        iceServers: [{ urls: ['turn:192.0.2.1:3478?transport=udp'], username: '1:a', credential: 'c' }],
+      }),
+    );
+    assert.ok(
+      isServerMessage({
         type: 'WELCOME',
         clientId: 'abcdefgh',
         room: 'r',
@@ -69,7 +79,17 @@ describe('isServerMessage', () => {
     );
     fc.assert(
       fc.property(
-        fc.constantFrom('WELCOME', 'JOIN', 'OFFER', 'CHAT_MESSAGE', 'ERROR', 'HAND', 'REACTION', 'SCREEN_SHARE'),
+        fc.constantFrom(
+          'WELCOME',
+          'JOIN',
+          'OFFER',
+          'CHAT_MESSAGE',
+          'ERROR',
+          'HAND',
+          'REACTION',
+          'SCREEN_SHARE',
+          'ICE_SERVERS',
+        ),
         fc.dictionary(fc.string(), fc.jsonValue()),
         (type, rest) => typeof isServerMessage({ ...rest, type }) === 'boolean',
       ),

@@ -7,61 +7,11 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { describe, it } from 'node:test';
-import { WebSocket } from 'ws';
-// @ts-expect-error: a plain ES module of the benchmarks, without types
-import { join } from '../../bench/clients.mjs';
 // @ts-expect-error: a plain ES module of the benchmarks, without types
 import { startProbedServer } from '../../bench/soak.mjs';
 import { freePort, newId, sleep } from './helpers.js';
-
-interface Pair {
-  a: WebSocket;
-  b: WebSocket;
-  ids: [string, string];
-}
-
-async function joinPair(url: string, room: string): Promise<Pair> {
-  const ids: [string, string] = [`p-${newId()}`, `p-${newId()}`];
-  const sockets = (await Promise.all(ids.map((clientId) => join(url, room, clientId)))) as WebSocket[];
-  return { a: sockets[0]!, b: sockets[1]!, ids };
-}
-
-/** Each side of every pair sends `rate` CANDIDATE/s to the other for `ms`; returns the latency samples. */
-async function exchange(pairs: Pair[], ms: number, rate = 20): Promise<number[]> {
-  const samples: number[] = [];
-  const timers: ReturnType<typeof setInterval>[] = [];
-  const listeners: [WebSocket, (data: Buffer) => void][] = [];
-  for (const { a, b, ids } of pairs) {
-    for (const [from, to] of [
-      [a, ids[1]],
-      [b, ids[0]],
-    ] as const) {
-      const onMessage = (data: Buffer) => {
-        const mark = / t=([\d.]+)/.exec(String(data));
-        if (mark) samples.push(performance.now() - Number(mark[1]));
-      };
-      from.on('message', onMessage);
-      listeners.push([from, onMessage]);
-      timers.push(
-        setInterval(() => {
-          const candidate = `candidate:1 1 udp 2122260223 192.0.2.1 9 typ host t=${performance.now().toFixed(3)}`;
-          from.send(JSON.stringify({ type: 'CANDIDATE', to, candidate: { candidate, sdpMid: '0' } }));
-        }, 1000 / rate),
-      );
-    }
-  }
-  await sleep(ms);
-  for (const t of timers) clearInterval(t);
-  await sleep(200);
-  for (const [ws, listener] of listeners) ws.off('message', listener);
-  return samples;
-}
-
-const pct = (xs: number[], p: number) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length * p)]!;
-const p95 = (xs: number[]) => pct(xs, 0.95);
-const p99 = (xs: number[]) => pct(xs, 0.99);
+import { exchange, joinPair, p95, p99 } from './latency.js';
 
 describe('flood', () => {
   it('cuts off the offender, and the others relay within 2× of their quiet latency', async () => {

@@ -24,7 +24,14 @@ export function testConfig(overrides: ConfigOverrides = {}): ServerConfig {
     stunUrls: [],
     logLevel: 'silent',
     ...overrides,
-    limits: { ...DEFAULT_LIMITS, ...overrides.limits },
+    // Tests connect from 127.0.0.1 by the hundred: per-address allowances only where a test asks for them.
+    limits: {
+      ...DEFAULT_LIMITS,
+      addressSockets: 0,
+      addressJoinsPerMinute: 0,
+      addressRoomsPerMinute: 0,
+      ...overrides.limits,
+    },
   };
 }
 

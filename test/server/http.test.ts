@@ -15,7 +15,7 @@ describe('GET /healthz', () => {
     await joinAll(srv.wsUrl, `r-${newId()}`, 2);
     const res = await fetch(`${srv.url}/healthz`);
     assert.equal(res.status, 200);
-    assert.deepEqual(await res.json(), { status: 'ok', rooms: 1, members: 2 });
+    assert.deepEqual(await res.json(), { status: 'ok', rooms: 1, members: 2, dependencies: { store: 'memory' } });
   });
 });
 

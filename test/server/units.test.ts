@@ -37,7 +37,7 @@ describe('loadConfig', () => {
     assert.deepEqual(config.allowedOrigins, ['https://a.example', 'https://b.example']);
     assert.equal(config.limits.maxParticipants, 4);
     assert.equal(config.limits.resumeWindowMs, 0);
-    assert.deepEqual(config.turn, { secret: 's'.repeat(16), urls: ['turn:127.0.0.1:3478'], ttlSeconds: 3600 });
+    assert.deepEqual(config.turn, { secret: 's'.repeat(16), urls: ['turn:127.0.0.1:3478'], ttlSeconds: 600 });
   });
 
   const bad: [Record<string, string>, string[], RegExp][] = [
