@@ -239,6 +239,9 @@ export function loadConfig(
     if (value !== undefined && value.length < 16) {
       throw new ConfigError(`${SETTINGS[key]!.env} must be at least 16 characters`);
     }
+    if (value?.startsWith('replace-with')) {
+      throw new ConfigError(`${SETTINGS[key]!.env} still has the example value: use \`openssl rand -base64 32\``);
+    }
     return value;
   };
 
