@@ -30,6 +30,7 @@ import { loadConfig } from '../dist/server/config.js';
 import { turnCredentials } from '../dist/server/turn.js';
 import { CHROMIUM, CHROMIUM_ARGS } from '../scripts/chromium.mjs';
 import { startCoturn } from '../scripts/coturn.mjs';
+import { NO_ADDRESS_LIMITS } from './clients.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -59,9 +60,7 @@ const server = createMeetingServer(
     RATE_PER_SECOND: '1000',
     RATE_BURST: '2000',
     // Every run joins from 127.0.0.1.
-    ADDRESS_SOCKETS: '0',
-    ADDRESS_JOINS_PER_MINUTE: '0',
-    ADDRESS_ROOMS_PER_MINUTE: '0',
+    ...NO_ADDRESS_LIMITS,
   }),
 );
 const { port } = await server.listen();

@@ -4,6 +4,12 @@
  */
 import { WebSocket } from 'ws';
 
+/**
+ * Server settings for load generators: every client connects from 127.0.0.1, so the per-address allowances
+ * (tested on their own) are off.
+ */
+export const NO_ADDRESS_LIMITS = { ADDRESS_SOCKETS: '0', ADDRESS_JOINS_PER_MINUTE: '0', ADDRESS_ROOMS_PER_MINUTE: '0' };
+
 /** Opens a socket to `url` (no compression, as browsers send signaling). */
 export function open(url) {
   return new Promise((resolve, reject) => {

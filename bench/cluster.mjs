@@ -12,7 +12,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { freePort } from '../scripts/coturn.mjs';
-import { healthy, join } from './clients.mjs';
+import { healthy, join, NO_ADDRESS_LIMITS } from './clients.mjs';
 import { startRedis } from '../scripts/redis.mjs';
 
 const { values: flags } = parseArgs({
@@ -33,9 +33,7 @@ async function startProcess(env) {
       ...env,
       PORT: String(port),
       LOG_LEVEL: 'warn',
-      ADDRESS_SOCKETS: '0',
-      ADDRESS_JOINS_PER_MINUTE: '0',
-      ADDRESS_ROOMS_PER_MINUTE: '0',
+      ...NO_ADDRESS_LIMITS,
     },
     stdio: 'ignore',
   });

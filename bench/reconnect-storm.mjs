@@ -16,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
 import { SignalingClient } from '../dist/src/core/signaling-client.js';
+import { NO_ADDRESS_LIMITS } from './clients.mjs';
 
 const { values: flags } = parseArgs({
   options: { clients: { type: 'string', default: '1000' }, json: { type: 'boolean', default: false } },
@@ -34,9 +35,7 @@ async function startServer() {
       ...process.env,
       PORT: String(port),
       LOG_LEVEL: 'warn',
-      ADDRESS_SOCKETS: '0',
-      ADDRESS_JOINS_PER_MINUTE: '0',
-      ADDRESS_ROOMS_PER_MINUTE: '0',
+      ...NO_ADDRESS_LIMITS,
     },
   });
   for (let i = 0; ; i++) {

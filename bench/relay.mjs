@@ -26,7 +26,7 @@ import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { join, open } from './clients.mjs';
+import { join, NO_ADDRESS_LIMITS, open } from './clients.mjs';
 
 const { values: flags } = parseArgs({
   options: {
@@ -69,9 +69,7 @@ async function startServer(kind) {
             ...process.env,
             PORT: String(port),
             LOG_LEVEL: 'warn',
-            ADDRESS_SOCKETS: '0',
-            ADDRESS_JOINS_PER_MINUTE: '0',
-            ADDRESS_ROOMS_PER_MINUTE: '0',
+            ...NO_ADDRESS_LIMITS,
             // Throughput is measured beyond the per-socket rate limit; everything else uses the defaults.
             RATE_PER_SECOND: kind === 'unlimited' ? '100000' : '50',
             RATE_BURST: kind === 'unlimited' ? '100000' : '200',

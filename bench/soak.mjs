@@ -20,7 +20,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
-import { healthy } from './clients.mjs';
+import { healthy, NO_ADDRESS_LIMITS } from './clients.mjs';
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,9 +41,7 @@ export async function startProbedServer(port, env = {}) {
       PORT: String(port),
       LOG_LEVEL: 'warn',
       MAX_CONNECTIONS: '50000',
-      ADDRESS_SOCKETS: '0',
-      ADDRESS_JOINS_PER_MINUTE: '0',
-      ADDRESS_ROOMS_PER_MINUTE: '0',
+      ...NO_ADDRESS_LIMITS,
       ...env,
     },
   });

@@ -153,6 +153,8 @@ export function signalingServerPlugin({ env = {} } = {}) {
       const variants = {
         default: {},
         turn: { TURN_SECRET: coturn.secret, TURN_URLS: coturn.turnUrl, STUN_URLS: coturn.stunUrl, TURN_TTL: '600' },
+        // Credentials that expire within a test: members must live on the fresh ones (ICE_SERVERS).
+        turnShort: { TURN_SECRET: coturn.secret, TURN_URLS: coturn.turnUrl, TURN_TTL: '10' },
         fast: { HEARTBEAT_MS: '1000', RESUME_WINDOW_MS: '2000' },
       };
       info = { coturn: { stunUrl: coturn.stunUrl, turnUrl: coturn.turnUrl, realm: coturn.realm } };

@@ -50,16 +50,19 @@ function isAnswer(data: Buffer, id: Buffer): boolean {
 export function probe(target: Target, timeoutMs = 2000): Promise<boolean> {
   const { packet, id } = bindingRequest();
   return new Promise((resolve) => {
-    let settle: (up: boolean) => void;
+    let release = () => {};
+    let done = false;
+    const settle = (up: boolean) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      release();
+      resolve(up);
+    };
     const timer = setTimeout(() => settle(false), timeoutMs);
     if (target.transport === 'udp') {
       const socket = createSocket(target.host.includes(':') ? 'udp6' : 'udp4');
-      settle = (up) => {
-        clearTimeout(timer);
-        socket.close();
-        resolve(up);
-        settle = () => {};
-      };
+      release = () => socket.close();
       socket.on('error', () => settle(false));
       socket.on('message', (data) => isAnswer(data, id) && settle(true));
       socket.send(packet, target.port, target.host);
@@ -69,13 +72,8 @@ export function probe(target: Target, timeoutMs = 2000): Promise<boolean> {
       target.transport === 'tls'
         ? connectTls({ host: target.host, port: target.port, servername: target.host, rejectUnauthorized: false })
         : connectTcp({ host: target.host, port: target.port });
+    release = () => socket.destroy();
     let received = Buffer.alloc(0);
-    settle = (up) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(up);
-      settle = () => {};
-    };
     socket.on('error', () => settle(false));
     socket.once(target.transport === 'tls' ? 'secureConnect' : 'connect', () => socket.write(packet));
     socket.on('data', (data: Buffer) => {

@@ -11,6 +11,7 @@ declare global {
       adminToken: string;
       default: { signalUrl: string; httpUrl: string };
       turn: { signalUrl: string; httpUrl: string };
+      turnShort: { signalUrl: string; httpUrl: string };
       coturn: { stunUrl: string; turnUrl: string; realm: string };
       hostile: { signalUrl: string };
       fast: { signalUrl: string; httpUrl: string };

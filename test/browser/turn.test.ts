@@ -120,4 +120,43 @@ describe('TURN relay (real coturn)', () => {
       return metric(text, /^meeting_link_failures_total\{event="ice-failed"\} (\d+)/m) > failuresBefore;
     }, 'ice-failed counted in /metrics');
   });
+
+  it('a member whose first TURN credentials expired lives on fresh ones: a newcomer after expiry connects through the relay', async function () {
+    this.timeout(60_000);
+    // The server gives credentials for 10 s and fresh ones every 5 s (ICE_SERVERS).
+    const room = uniqueRoom('turn-refresh');
+    const via = server().turnShort.signalUrl;
+    const [a] = (await joinedVia(via, room, ['Ada'], { 'ice-transport-policy': 'relay' })) as [MeetingRoom];
+    const joinedAt = Date.now();
+    await new Promise((r) => setTimeout(r, 12_000)); // the credentials of Ada's WELCOME have expired
+    const [b] = (await joinedVia(via, room, ['Bob'], { 'ice-transport-policy': 'relay' })) as [MeetingRoom];
+    // Ada's side of the new link gathers relay candidates with credentials made after she joined; coturn accepts them.
+    await fullyConnected([a, b]);
+    const username = a.call!.link(b.clientId!)!.connection.getConfiguration().iceServers?.[0]?.username ?? '';
+    const expiry = Number(username.split(':')[0]) * 1000;
+    expect(expiry).to.be.above(joinedAt + 10_000, `Ada's credentials (${username}) are fresher than her WELCOME's`);
+    expect(expiry).to.be.above(Date.now(), 'and still valid');
+    const pair = await until(async () => {
+      let found: { local?: string; remote?: string } | undefined;
+      const stats = await a.call!.link(b.clientId!)!.connection.getStats();
+      stats.forEach(
+        (r: {
+          type: string;
+          nominated?: boolean;
+          state?: string;
+          localCandidateId?: string;
+          remoteCandidateId?: string;
+        }) => {
+          if (r.type === 'candidate-pair' && r.state === 'succeeded' && r.nominated) {
+            found = {
+              local: (stats.get(r.localCandidateId!) as { candidateType?: string }).candidateType,
+              remote: (stats.get(r.remoteCandidateId!) as { candidateType?: string }).candidateType,
+            };
+          }
+        },
+      );
+      return found;
+    }, 'a nominated pair');
+    expect([pair.local, pair.remote]).to.deep.equal(['relay', 'relay']);
+  });
 });

@@ -13,7 +13,8 @@ import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
+import { CHROMIUM } from '../../scripts/chromium.mjs';
+import { CALL_ARGS, framesDecoded, state, waitFor } from './pages.js';
 import { startServer, type TestServer } from '../server/helpers.js';
 // @ts-expect-error: a plain ES module of the scripts, without types
 import { assertFreshBuild } from '../../scripts/fresh-build.mjs';
@@ -82,38 +83,12 @@ async function visit(url: string): Promise<Visit> {
   return { page, scripts, violations };
 }
 
-const state = (page: Page) => page.evaluate(() => document.querySelector('meeting-room')!.getAttribute('state'));
-
 /** Clicks the Join button with real input (the pointer moves onto it first, as a person's does). */
 async function clickJoin(page: Page): Promise<void> {
   const button = await page.evaluateHandle(() =>
     document.querySelector('meeting-room')!.shadowRoot!.querySelector('[part~="join-button"]'),
   );
   await (button as unknown as { click(): Promise<void> }).click();
-}
-
-/** Frames of the remote video decoded by the page (read from the element's call). */
-const framesDecoded = (page: Page) =>
-  page.evaluate(async () => {
-    const el = document.querySelector('meeting-room') as unknown as {
-      call?: { participants: { clientId: string }[]; link(id: string): { connection: RTCPeerConnection } | undefined };
-    };
-    const peer = el.call?.participants[0];
-    const link = peer && el.call?.link(peer.clientId);
-    if (!link) return 0;
-    let frames = 0;
-    (await link.connection.getStats()).forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
-    });
-    return frames;
-  });
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 /** Two visitors of `url` join by clicking; both decode the other's video. */
@@ -139,14 +114,8 @@ before(async () => {
   closers.push(() => signaling.close());
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
-    args: [
-      ...CHROMIUM_ARGS,
-      '--allow-loopback-in-peer-connection',
-      // Two people are two tabs of one window: the one behind must not be throttled.
-      '--disable-background-timer-throttling',
-      '--disable-backgrounding-occluded-windows',
-      '--disable-renderer-backgrounding',
-    ],
+    // Two people are two tabs of one window.
+    args: CALL_ARGS,
   });
   closers.push(() => browser.close());
 });

@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { WebSocket } from 'ws';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
+import { CHROMIUM } from '../../scripts/chromium.mjs';
+import { CALL_ARGS, framesDecoded, state, waitFor } from './pages.js';
 // @ts-expect-error: a plain ES module of the scripts, without types
 import { assertFreshBuild } from '../../scripts/fresh-build.mjs';
 import { freePort } from '../server/helpers.js';
@@ -179,11 +180,7 @@ http {
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
     args: [
-      ...CHROMIUM_ARGS,
-      '--allow-loopback-in-peer-connection',
-      '--disable-background-timer-throttling',
-      '--disable-backgrounding-occluded-windows',
-      '--disable-renderer-backgrounding',
+      ...CALL_ARGS,
       // Trust exactly the test's certificate, by the hash of its public key.
       `--ignore-certificate-errors-spki-list=${createHash('sha256')
         .update(new X509Certificate(readFileSync(cert)).publicKey.export({ type: 'spki', format: 'der' }))
@@ -197,32 +194,6 @@ after(async () => {
   if (existsSync(join(dir, 'nginx.pid'))) spawnSync(NGINX, ['-p', dir, '-c', join(dir, 'nginx.conf'), '-s', 'stop']);
   if (server) await stopServer(server);
 });
-
-const state = (page: Page) => page.evaluate(() => document.querySelector('meeting-room')!.getAttribute('state'));
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** Frames of the other person's video this page decoded. */
-const framesDecoded = (page: Page) =>
-  page.evaluate(async () => {
-    const el = document.querySelector('meeting-room') as unknown as {
-      call?: { participants: { clientId: string }[]; link(id: string): { connection: RTCPeerConnection } | undefined };
-    };
-    const peer = el.call?.participants[0];
-    const link = peer && el.call?.link(peer.clientId);
-    if (!link) return 0;
-    let frames = 0;
-    (await link.connection.getStats()).forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
-    });
-    return frames;
-  });
 
 async function joinCall(page: Page): Promise<void> {
   const click = () =>

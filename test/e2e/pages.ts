@@ -1,0 +1,39 @@
+/** What the page tests read from a page with one <meeting-room> (puppeteer). */
+import type { Page } from 'puppeteer-core';
+import { CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
+
+/** Chromium's flags for a call between tabs of one window: loopback ICE, and the tab behind not throttled. */
+export const CALL_ARGS = [
+  ...CHROMIUM_ARGS,
+  '--allow-loopback-in-peer-connection',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+];
+
+/** The element's `state` attribute. */
+export const state = (page: Page) => page.evaluate(() => document.querySelector('meeting-room')!.getAttribute('state'));
+
+/** Frames of the first other participant's video that the page decoded (read from the element's call). */
+export const framesDecoded = (page: Page) =>
+  page.evaluate(async () => {
+    const el = document.querySelector('meeting-room') as unknown as {
+      call?: { participants: { clientId: string }[]; link(id: string): { connection: RTCPeerConnection } | undefined };
+    };
+    const peer = el.call?.participants[0];
+    const link = peer && el.call?.link(peer.clientId);
+    if (!link) return 0;
+    let frames = 0;
+    (await link.connection.getStats()).forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
+    });
+    return frames;
+  });
+
+export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
