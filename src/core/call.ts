@@ -354,8 +354,10 @@ export class Call extends Emitter<CallEvents> {
   /**
    * Shares a screen, window or tab (the browser asks which). Every link sends
    * it on its third transceiver with replaceTrack: no offer. Resolves false
-   * when the person cancelled or the browser refused. Someone else sharing
-   * after us takes over: ours stops.
+   * when the person cancelled or the browser refused (`NotAllowedError`);
+   * rejects with the browser's error when there is nothing it can share
+   * (headless Firefox: `NotFoundError`) or the capture failed. Someone else
+   * sharing after us takes over: ours stops.
    */
   async startShare(contentHint: 'detail' | 'text' | 'motion' = 'detail'): Promise<boolean> {
     if (this.#tracks.screen) return true;
@@ -363,8 +365,9 @@ export class Call extends Emitter<CallEvents> {
     let track: MediaStreamTrack | undefined;
     try {
       track = (await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false })).getVideoTracks()[0];
-    } catch {
-      return false; // cancelled in the picker, or not allowed
+    } catch (error) {
+      if ((error as Error).name === 'NotAllowedError') return false; // cancelled in the picker, or not allowed
+      throw error;
     }
     if (!track || (this.#state as CallState) === 'left' || this.#tracks.screen) {
       track?.stop();

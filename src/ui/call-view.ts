@@ -817,7 +817,12 @@ export class CallView {
       call.stopShare();
       return false;
     }
-    return call.startShare(this.#options.shareHint);
+    return call.startShare(this.#options.shareHint).catch((error: Error) => {
+      // Not a cancel: the browser has nothing to share, or the capture failed. Said, not swallowed.
+      this.#showToast(this.#hooks.strings().shareFailed);
+      this.#host.dispatchEvent(new MeetingRoomErrorEvent('share', error.message, error.name));
+      return false;
+    });
   };
 
   #react = (emoji: Reaction): void => {

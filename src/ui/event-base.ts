@@ -23,6 +23,7 @@ export class MeetingRoomLeftEvent extends MeetingRoomEvent {
  * Camera and microphone: `media-denied` (permission), `media-not-found` (no such device), `media-busy`
  * (in use by another application), `media-overconstrained` (the chosen device cannot be used; the default
  * is tried), `media` (anything else, e.g. a page without https).
+ * `share`: a screen share could not start for another reason than a cancel (the browser has nothing to share).
  */
 export type MeetingRoomErrorCode =
   | 'invalid-attribute'
@@ -34,7 +35,8 @@ export type MeetingRoomErrorCode =
   | 'media-busy'
   | 'media-overconstrained'
   | 'connectivity'
-  | 'refused';
+  | 'refused'
+  | 'share';
 
 export class MeetingRoomErrorEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-error';

@@ -85,6 +85,8 @@ export interface MeetingRoomStrings {
   screenOf: (name: string) => string;
   startedSharing: (name: string) => string;
   shareTakenOver: (name: string) => string;
+  /** Sharing could not start (not a cancel). */
+  shareFailed: string;
   /** Pinning a tile, and the whole element in fullscreen. */
   pin: (name: string) => string;
   fullscreen: string;
@@ -171,6 +173,7 @@ export const en: MeetingRoomStrings = {
   screenOf: (name) => `${name}'s screen`,
   startedSharing: (name) => `${name} is presenting`,
   shareTakenOver: (name) => `${name} is presenting now; your share ended.`,
+  shareFailed: 'This browser could not share a screen.',
   youAreMuted: 'You are muted. Turn on your microphone to be heard.',
   pin: (name) => `Pin ${name}`,
   fullscreen: 'Full screen',

@@ -85,6 +85,7 @@ export const de: MeetingRoomStrings = {
   screenOf: (name) => `Bildschirm von ${name}`,
   startedSharing: (name) => `${name} präsentiert`,
   shareTakenOver: (name) => `${name} präsentiert jetzt; Ihre Freigabe wurde beendet.`,
+  shareFailed: 'Dieser Browser konnte keinen Bildschirm teilen.',
   youAreMuted: 'Sie sind stummgeschaltet. Schalten Sie das Mikrofon ein, um gehört zu werden.',
   pin: (name) => `${name} anheften`,
   fullscreen: 'Vollbild',
