@@ -90,6 +90,16 @@ const hasPart = (page: Page, part: string) =>
     part,
   );
 
+async function waitForValue<T>(read: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function join(page: Page): Promise<void> {
   await page.bringToFront();
   await click(page, 'join-button');
@@ -235,6 +245,47 @@ describe('Firefox', () => {
     assert.equal(await hasPart(cr, 'screen'), false, 'no screen tile at the other side');
     const frames = await framesDecoded(cr);
     await waitFor(async () => (await framesDecoded(cr)) > frames + 10, "Firefox's camera still decoded in Chromium");
+    await Promise.all([cr.close(), ff.close()]);
+    assert.deepEqual(errors, []);
+  });
+
+  it('picture-in-picture in Firefox: the Document PiP window shows the other person and its leave button leaves', async () => {
+    const room = `ff-pip-${process.pid}`;
+    const cr = await open(chromium, room, 'Chromium');
+    const ff = await open(firefox, room, 'Firefox');
+    await join(cr);
+    await join(ff);
+    await mediaBothWays([cr, ff]);
+    assert.equal(await hasPart(ff, 'pip-button'), true);
+    await ff.bringToFront();
+    await ff.locator('meeting-room >>> [part~="pip-button"]').click();
+    const shown = await waitForValue(() =>
+      ff.evaluate(() => {
+        const win = (window as unknown as { documentPictureInPicture: { window: Window | null } })
+          .documentPictureInPicture.window;
+        const video = win?.document.querySelector('video');
+        return video && video.readyState >= 2
+          ? { name: win!.document.querySelector('[part~="pip-name"]')?.textContent }
+          : undefined;
+      }),
+    );
+    assert.deepEqual(shown, { name: 'Chromium' }, "the window plays Chromium's video under its name");
+    await ff.evaluate(() => {
+      const win = (window as unknown as { documentPictureInPicture: { window: Window } }).documentPictureInPicture
+        .window;
+      (win.document.querySelector('[part~="leave-button"]') as HTMLElement).click();
+    });
+    await waitFor(async () => (await state(ff)) === 'left', 'left from the window');
+    await waitFor(
+      () =>
+        ff.evaluate(
+          () =>
+            (window as unknown as { documentPictureInPicture: { window: Window | null } }).documentPictureInPicture
+              .window === null,
+        ),
+      'the window closed',
+    );
+    await waitFor(async () => (await remoteTile(cr)) === undefined, "Firefox's tile gone in Chromium");
     await Promise.all([cr.close(), ff.close()]);
     assert.deepEqual(errors, []);
   });
