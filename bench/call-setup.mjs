@@ -13,12 +13,15 @@
  * element run and the floor run), 2 participants relay-only, and 2 with a
  * cold click (the newcomer in a fresh document with the HTTP cache off, so
  * `join()` fetches the call's chunk; the other cases have it, as after the
- * prefetch on hover or focus; socket phases are not recorded there). Runs
+ * prefetch on hover or focus; socket phases are not recorded there), and 2
+ * and 4 with a camera that takes 800 ms to start (getUserMedia wrapped in the
+ * page, for the newcomer only, in the floor too; the goal there is the first
+ * remote frame within 10 % of the longer of camera start and network setup). Runs
  * alternate floor / element so that noise hits both; medians are reported,
  * with the newcomer's phases (media, socket open, WELCOME, first OFFER
  * received, ANSWER sent, connected, first frame).
  *
- * Usage: npm run build && node bench/call-setup.mjs [--runs 10] [--cases 2,3,4,relay] [--trace] [--profile file.cpuprofile] [--json]
+ * Usage: npm run build && node bench/call-setup.mjs [--runs 10] [--cases 2,3,4,relay,cold,slow,slow4] [--trace] [--profile file.cpuprofile] [--json]
  * `--trace` prints each run's timeline (WebSocket messages, RTCPeerConnection events, renders of the element).
  */
 import { writeFileSync } from 'node:fs';
@@ -35,7 +38,7 @@ import { NO_ADDRESS_LIMITS } from './clients.mjs';
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: '10' },
-    cases: { type: 'string', default: '2,3,4,relay,cold' },
+    cases: { type: 'string', default: '2,3,4,relay,cold,slow,slow4' },
     trace: { type: 'boolean', default: false },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -84,6 +87,15 @@ const browser = await puppeteer.launch({
 
 /** Runs in the page: helpers on window for the two kinds of run. */
 function pageHelpers() {
+  // `slow` cases: the newcomer's camera takes `window.cameraDelayMs` to start, as a first getUserMedia on a real
+  // device does (0.5-1.5 s); the fake camera starts in about 10 ms.
+  const capture = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const delay = window.cameraDelayMs ?? 0;
+    const stream = await capture(constraints);
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay));
+    return stream;
+  };
   const firstFrame = (video) =>
     new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now())));
 
@@ -227,7 +239,8 @@ function pageHelpers() {
      * The newcomer as a <meeting-room>; times relative to join(). `cold`: in a document that has not fetched
      * the call's chunk (join() fetches it); otherwise the chunk is loaded already, as after a prefetch on hover.
      */
-    async element(room, others, policy, cold) {
+    async element(room, others, policy, cold, cameraMs = 0) {
+      window.cameraDelayMs = cameraMs;
       const sockets = recordSockets();
       const restorePc = window.benchTrace ? recordPeerConnections(sockets.log) : () => {};
       if (window.benchTrace) window.benchLog = sockets.log;
@@ -254,6 +267,7 @@ function pageHelpers() {
       const frame = framesFromTiles(el, others);
       await joining;
       const last = await frame;
+      window.cameraDelayMs = 0;
       sockets.restore();
       restorePc();
       const first = (what) => sockets.log.find((e) => e.what === what)?.at - t0;
@@ -272,9 +286,10 @@ function pageHelpers() {
     },
 
     /** The floor: the newcomer's getUserMedia, then one directly wired pair per member, in parallel. */
-    async floor(others, config) {
+    async floor(others, config, cameraMs = 0) {
       const peers = [];
       const member = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      window.cameraDelayMs = cameraMs; // the newcomer's camera only
       const t0 = performance.now();
       const phases = {};
       const own = await navigator.mediaDevices.getUserMedia({
@@ -282,6 +297,7 @@ function pageHelpers() {
         video: { width: { ideal: 1280 }, height: { ideal: 720 } },
       });
       phases.media = performance.now() - t0;
+      window.cameraDelayMs = 0;
       const frames = [];
       for (let i = 0; i < others; i++) {
         const a = new RTCPeerConnection(config);
@@ -343,6 +359,8 @@ const cases = [
   { key: '4', name: '4 participants', others: 3 },
   { key: 'relay', name: '2 participants, relay only (coturn)', others: 1, relay: true },
   { key: 'cold', name: '2 participants, cold click (the call chunk fetched by join())', others: 1, cold: true },
+  { key: 'slow', name: '2 participants, camera starting in 800 ms', others: 1, cameraMs: 800 },
+  { key: 'slow4', name: '4 participants, camera starting in 800 ms', others: 3, cameraMs: 800 },
 ].filter((c) => flags.cases.split(',').includes(c.key));
 const results = [];
 for (const c of cases) {
@@ -360,7 +378,8 @@ for (const c of cases) {
     for (let i = 0; i < c.others; i++) {
       await page.evaluate((r, name, n, p) => window.bench.member(r, name, n, p), room, `member-${i}`, i, policy);
     }
-    const runFloor = () => page.evaluate((n, cfg) => window.bench.floor(n, cfg), c.others, floorConfig);
+    const runFloor = () =>
+      page.evaluate((n, cfg, ms) => window.bench.floor(n, cfg, ms), c.others, floorConfig, c.cameraMs ?? 0);
     const runElement = async () => {
       // --profile: a V8 CPU profile of the newcomer's page during the last element run.
       const cdp = flags.profile && run === RUNS ? await page.createCDPSession() : undefined;
@@ -372,11 +391,12 @@ for (const c of cases) {
       // Cold: nothing cached, so join() fetches the chunk over HTTP as on a first visit.
       if (c.cold) await page.setCacheEnabled(false);
       const phases = await page.evaluate(
-        (r, n, p, cold) => window.bench.element(r, n, p, cold),
+        (r, n, p, cold, ms) => window.bench.element(r, n, p, cold, ms),
         room,
         c.others,
         policy,
         Boolean(c.cold),
+        c.cameraMs ?? 0,
       );
       if (c.cold) await page.setCacheEnabled(true);
       if (cdp) {
@@ -416,6 +436,12 @@ for (const c of cases) {
     floorFrames: floor.map((r) => Math.round(r.frame)),
   };
   row.ratio = row.element.frame / row.floor.frame;
+  if (c.cameraMs) {
+    // The floor waits for its camera, then connects: its network setup is what follows the camera. The goal:
+    // the first remote frame no later than the longer of the two (they can run side by side), plus 10 %.
+    row.network = Math.round(median(floor.map((r) => r.frame - r.media)));
+    row.goal = Math.round(1.1 * Math.max(c.cameraMs, row.network));
+  }
   results.push(row);
   if (!flags.json) console.error(`${c.name}: element ${row.element.frame} ms, floor ${row.floor.frame} ms`);
 }
@@ -443,6 +469,11 @@ if (flags.json) {
     );
     console.log(
       `| ${r.case} | element | ${ms(e.chunk)} | ${ms(e.media)} | ${ms(e.open)} | ${ms(e.welcome)} | ${ms(e.offer)} | ${ms(e.answer)} | ${ms(e.connected)} | ${ms(e.frame)} | ${r.ratio.toFixed(2)}× |`,
+    );
+  }
+  for (const r of results.filter((x) => x.goal)) {
+    console.log(
+      `\n${r.case}: network setup after the camera ${r.network} ms; goal max(camera, network) + 10 % = ${r.goal} ms; element ${r.element.frame} ms (${r.element.frame <= r.goal ? 'met' : 'missed'})`,
     );
   }
 }

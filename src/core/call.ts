@@ -14,7 +14,7 @@ import { LocalSpeech, receiverLevel, SpeakerDetector, type SpeakerSource } from 
 import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
 import { REACTIONS, type Reaction } from '../protocol/constants.js';
 import type { ChatBroadcast, IceServerConfig, PeerInfo } from '../protocol/index.js';
-import { SignalingClient, type MediaState, type SignalingEvents, type SignalingState } from './signaling-client.js';
+import { SignalingClient, type SignalingEvents, type SignalingState } from './signaling-client.js';
 
 export type CallState = 'idle' | 'joining' | 'joined' | 'reconnecting' | 'left';
 
@@ -146,6 +146,8 @@ export class Call extends Emitter<CallEvents> {
   #speakers: SpeakerDetector | undefined;
   #localSpeech: LocalSpeech | undefined;
   #joinSentAt = 0;
+  /** From join() until the microphone and camera delivered (or failed): see `audioEnabled`. */
+  #starting = false;
   #off: (() => void)[] = [];
   /** Members kept, still connected, after a fresh WELCOME that did not list them (see #handleWelcome). */
   #rejoining = new Set<string>();
@@ -195,13 +197,19 @@ export class Call extends Emitter<CallEvents> {
     return this.#devices;
   }
 
+  /**
+   * The microphone is on: captured and sent, unmuted. While it starts (from
+   * join() until the capture delivers) it is the state we start it in: that is
+   * what JOIN and the first answers tell the room, and a capture that fails
+   * is followed by AUDIO_TOGGLE false.
+   */
   get audioEnabled(): boolean {
-    return this.#audioEnabled && this.#tracks.audio !== undefined;
+    return this.#audioEnabled && (this.#tracks.audio !== undefined || this.#starting);
   }
 
-  /** The camera is on: captured and sent (off stops it). */
+  /** The camera is on: captured and sent (off stops it). While it starts: as for `audioEnabled`. */
   get videoEnabled(): boolean {
-    return this.#tracks.video !== undefined;
+    return this.#tracks.video !== undefined || (this.#starting && this.#options.videoEnabled);
   }
 
   get hasAudio(): boolean {
@@ -253,35 +261,43 @@ export class Call extends Emitter<CallEvents> {
       this.#signaling.on('state', this.#handleSignalingState),
       this.#signaling.on('error', this.#handleSignalingError),
     ];
-    // The socket opens while the camera starts (on a real network that is a few round trips saved); JOIN
-    // waits for the media, so it announces what we really have, and no offer can arrive before our tracks.
-    let mediaKnown!: (state: MediaState) => void;
-    this.#joinSentAt = performance.now();
-    this.#signaling.connect(new Promise<MediaState>((resolve) => (mediaKnown = resolve)));
+    // JOIN goes out as soon as the socket is open, saying the microphone and camera we are starting (see
+    // audioEnabled). Members offer at once; our answers have sendrecv transceivers (tracks.send), which the
+    // capture's tracks join by replaceTrack when it delivers: the room is seen and heard while our camera warms up.
     const given = this.#options.devices;
-    if (given || this.#options.requestMedia !== false) {
-      const devices = (this.#devices = given ?? new LocalDevices({ video: this.#options.videoEnabled }));
-      const failures: DeviceFailure[] = [];
-      this.#off.push(
-        devices.on('track', this.#handleTrack),
-        devices.on('change', (change) => this.emit('device-change', change)),
-        devices.on('failure', (failure) => {
-          if (this.#state === 'joining') failures.push(failure);
-          else this.#mediaError(failure);
-        }),
-      );
-      await devices.start(); // done already when a preview started them
-      if ((this.#state as CallState) !== 'joining') return; // left while the permission prompt was open
-      this.#tracks.send = true;
-      this.#tracks.audio = devices.audioTrack;
-      this.#tracks.video = devices.videoTrack;
-      if (this.#tracks.audio) this.#tracks.audio.enabled = this.#audioEnabled;
-      this.#tracks.stream = streamOf(this.#tracks);
-      this.#emitLocalMedia();
-      // After the tracks are known, so that listeners can tell audio-only from receive-only.
-      for (const failure of failures) this.#mediaError(failure);
+    const media = given !== undefined || this.#options.requestMedia !== false;
+    this.#tracks.send = this.#starting = media;
+    this.#joinSentAt = performance.now();
+    this.#signaling.connect(media ? undefined : Promise.resolve({ audioEnabled: false, videoEnabled: false }));
+    if (!media) return;
+    const devices = (this.#devices = given ?? new LocalDevices({ video: this.#options.videoEnabled }));
+    const failures: DeviceFailure[] = [];
+    this.#off.push(
+      devices.on('track', this.#handleTrack),
+      devices.on('change', (change) => this.emit('device-change', change)),
+      devices.on('failure', (failure) => {
+        if (this.#starting) failures.push(failure);
+        else this.#mediaError(failure);
+      }),
+    );
+    await devices.start(); // done already when a preview started them
+    if ((this.#state as CallState) === 'left') return; // left while the permission prompt was open
+    const said = [this.audioEnabled, this.videoEnabled];
+    this.#starting = false;
+    this.#tracks.audio = devices.audioTrack;
+    this.#tracks.video = devices.videoTrack;
+    if (this.#tracks.audio) this.#tracks.audio.enabled = this.#audioEnabled;
+    this.#tracks.stream = streamOf(this.#tracks);
+    for (const link of this.#links.values()) {
+      void link.setTrack('audio', this.#tracks.audio);
+      void link.setTrack('video', this.#tracks.video);
     }
-    mediaKnown({ audioEnabled: this.audioEnabled, videoEnabled: this.videoEnabled });
+    this.#emitLocalMedia();
+    // What JOIN (or an answer) said while starting, corrected when a capture failed.
+    if (said[0] !== this.audioEnabled) this.#signaling.send({ type: 'AUDIO_TOGGLE', enabled: this.audioEnabled });
+    if (said[1] !== this.videoEnabled) this.#signaling.send({ type: 'VIDEO_TOGGLE', enabled: this.videoEnabled });
+    // After the tracks are known, so that listeners can tell audio-only from receive-only.
+    for (const failure of failures) this.#mediaError(failure);
   }
 
   /** Switches the microphone, camera or speaker (captures the new device; links get it without an offer). */

@@ -360,11 +360,12 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     try {
       await pc.setRemoteDescription(description);
     } catch (error) {
-      // An offer from a peer that replaced its connection (new DTLS identity)
-      // cannot apply to ours: start afresh and take it on a new connection.
-      if (description.type !== 'offer') throw error;
+      // A description from a peer that replaced its connection (new DTLS identity) cannot apply to ours: start
+      // afresh too. An offer is taken on the new connection; an answer (the peer, fresh, took our ICE-restart
+      // offer while we ignored its own in the collision) means offering again from the new connection.
       this.#analytics('renegotiate', { detail: 'remote reset' });
-      this.#replaceConnection(false);
+      this.#replaceConnection(description.type === 'answer');
+      if (description.type === 'answer') return;
       pc = this.#pc;
       await pc.setRemoteDescription(description);
     }

@@ -1,0 +1,106 @@
+/**
+ * Joining does not wait for the camera: a newcomer whose camera takes 2 s to
+ * start sees and hears the room before its own camera is ready; its camera
+ * then reaches the others without a new offer; a capture that fails after
+ * JOIN is told to the room.
+ */
+import { expect } from '@open-wc/testing';
+import type { MeetingRoom } from '../../src/ui/meeting-room.js';
+import { connection, inbound, remoteTile } from './call-helpers.js';
+import { meetingRoom, uniqueRoom, until } from './helpers.js';
+
+const CAMERA_MS = 2000;
+
+/** Makes the next getUserMedia calls take `ms` longer (or fail with `failWith`); returns the undo. */
+function slowCamera(ms: number, failWith?: string): () => void {
+  const devices = navigator.mediaDevices;
+  const capture = devices.getUserMedia.bind(devices);
+  devices.getUserMedia = async (constraints) => {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    if (failWith) throw new DOMException('the camera went away', failWith);
+    return capture(constraints);
+  };
+  return () => {
+    devices.getUserMedia = capture;
+  };
+}
+
+/** OFFERs sent to `to` from this page (the members offer to a newcomer; it should not need to offer back). */
+function countOffers(to: string): { offers: number; restore(): void } {
+  const counter = { offers: 0, restore: () => {} };
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    if (typeof data === 'string' && data.startsWith('{"type":"OFFER"') && data.includes(`"to":"${to}"`)) {
+      counter.offers++;
+    }
+    return send.call(this, data);
+  };
+  counter.restore = () => (WebSocket.prototype.send = send);
+  return counter;
+}
+
+describe('joining before the camera is ready', () => {
+  let undo: (() => void) | undefined;
+  afterEach(() => undo?.());
+
+  it('a newcomer with a slow camera sees and hears the room first; its camera then reaches the room without an offer', async function () {
+    this.timeout(30_000);
+    const room = uniqueRoom('fast');
+    const ada = await meetingRoom(room, { name: 'Ada', 'skip-prejoin': true });
+    await ada.join();
+    await until(() => ada.state === 'joined', 'Ada joined');
+
+    undo = slowCamera(CAMERA_MS);
+    const offers = countOffers(ada.clientId!);
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
+    let ownMediaAt = 0;
+    const started = performance.now();
+    void bob.join();
+    await until(() => bob.call, "Bob's call");
+    bob.call!.on('local-media', (m) => {
+      if (m.stream?.getVideoTracks().length) ownMediaAt ||= performance.now();
+    });
+    // Before his camera: Ada's video decoded and her audio received on Bob's side.
+    await until(
+      async () => bob.call?.link(ada.clientId!) && (await inbound(bob, ada)).framesDecoded > 5,
+      "Ada's frames at Bob",
+    );
+    const seenAt = performance.now();
+    expect((await inbound(bob, ada)).audioPackets).to.be.above(0);
+    expect(ownMediaAt, "Bob's camera was not ready yet").to.equal(0);
+    expect(seenAt - started).to.be.below(CAMERA_MS);
+    // Ada sees Bob's microphone and camera as on from the start (what he is starting), not off then on.
+    const tile = await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
+    expect(tile.part.contains('muted'), 'not shown muted while his microphone starts').to.equal(false);
+
+    // His camera arrives: Ada decodes it on the same connection, and Bob never offered.
+    await until(() => ownMediaAt > 0, "Bob's camera ready", CAMERA_MS + 3000);
+    const pc = connection(ada, bob);
+    await until(async () => (await inbound(ada, bob)).framesDecoded > 5, "Bob's frames at Ada");
+    expect(connection(ada, bob)).to.equal(pc);
+    expect((await inbound(ada, bob)).audioPackets).to.be.above(0);
+    expect(offers.offers, 'Bob sent no OFFER').to.equal(0);
+    offers.restore();
+    console.log(
+      `[join-fast] room seen ${Math.round(seenAt - started)} ms after join(); own camera ${Math.round(ownMediaAt - started)} ms`,
+    );
+  });
+
+  it('a capture that fails after JOIN is told to the room: the newcomer shows as muted with the camera off', async function () {
+    this.timeout(30_000);
+    const room = uniqueRoom('fast-fail');
+    const ada: MeetingRoom = await meetingRoom(room, { name: 'Ada', 'skip-prejoin': true });
+    await ada.join();
+    await until(() => ada.state === 'joined', 'Ada joined');
+    undo = slowCamera(1000, 'NotAllowedError');
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
+    void bob.join();
+    const tile = await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
+    await until(() => tile.part.contains('muted') && tile.part.contains('camera-off'), 'Bob muted, camera off at Ada');
+    expect(bob.state).to.equal('joined');
+    expect(ada.call!.participants.find((p) => p.clientId === bob.clientId)).to.include({
+      audioEnabled: false,
+      videoEnabled: false,
+    });
+  });
+});
