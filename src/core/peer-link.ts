@@ -359,7 +359,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
 
     try {
       await pc.setRemoteDescription(description);
-    } catch (error) {
+    } catch {
       // A description from a peer that replaced its connection (new DTLS identity) cannot apply to ours: start
       // afresh too. An offer is taken on the new connection; an answer (the peer, fresh, took our ICE-restart
       // offer while we ignored its own in the collision) means offering again from the new connection.
