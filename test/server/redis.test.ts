@@ -386,13 +386,20 @@ describe('Redis store: one room across servers', () => {
   it('reports 503 on /healthz while Redis is unreachable, and a clear error at start', async () => {
     const other = await startRedis();
     const n = await node({}, 'health:', other.url);
-    assert.equal((await fetch(`${n.url}/healthz`)).status, 200);
+    const up = await fetch(`${n.url}/healthz`);
+    assert.equal(up.status, 200);
+    assert.deepEqual(((await up.json()) as { dependencies: unknown }).dependencies, { store: 'up' });
     await other.stop();
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(n.store.healthy, false, 'the store knows Redis is gone');
     const res = await fetch(`${n.url}/healthz`);
     assert.equal(res.status, 503);
-    assert.equal(((await res.json()) as { status: string }).status, 'store-unreachable');
+    assert.deepEqual((await res.json()) as { status: string; dependencies: unknown }, {
+      status: 'store-unreachable',
+      rooms: 0,
+      members: 0,
+      dependencies: { store: 'down' },
+    });
     // A JOIN meanwhile gets an answer, not a hang.
     const client = await TestClient.connect(n.wsUrl);
     await assert.rejects(client.join(`r-${newId()}`), /join refused|no WELCOME/);
