@@ -18,16 +18,17 @@ import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import puppeteer from 'puppeteer-core';
 import { CHROMIUM, CHROMIUM_ARGS } from './chromium.mjs';
 import { readyWhen, startCoturn } from './coturn.mjs';
 
-const PUB_IP = '203.0.113.1';
-const PORT = 8787;
-const TURN_PORT = 3478;
+export const PUB_IP = '203.0.113.1';
+export const PORT = 8787;
+export const TURN_PORT = 3478;
 const ADMIN = 'netlab-admin-token-0123456789';
 const P = `mr${process.pid % 100000}`; // short: interface names have at most 15 characters
-const PUB = `${P}-pub`;
+export const PUB = `${P}-pub`;
 const args = process.argv.slice(2);
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1].split(',') : undefined;
@@ -46,7 +47,7 @@ const log = (...m) => console.log('[netlab]', ...m);
 const NFQ_DELAY = new URL('../.cache/nfq-delay', import.meta.url).pathname;
 
 /** Builds the NFQUEUE delay/loss helper (needs cc and libnetfilter-queue-dev). */
-function buildHelper() {
+export function buildHelper() {
   const source = new URL('../netlab/nfq-delay.c', import.meta.url).pathname;
   mkdirSync(new URL('../.cache/', import.meta.url), { recursive: true });
   run('cc', '-O2', '-Wall', '-o', NFQ_DELAY, source, '-lnetfilter_queue');
@@ -71,7 +72,7 @@ function removeNamespace(name) {
   created.namespaces.delete(name);
 }
 
-function buildPublic() {
+export function buildPublic() {
   addNamespace(PUB);
   inNs(PUB, 'ip', 'link', 'add', 'br0', 'type', 'bridge');
   inNs(PUB, 'ip', 'addr', 'add', `${PUB_IP}/24`, 'dev', 'br0');
@@ -89,7 +90,7 @@ function buildPublic() {
  * One side: host `h` behind router `r`. nat: 'none' | 'cone' | 'symmetric'; blockUdp drops forwarded UDP;
  * blockTurn drops everything to coturn's port.
  */
-function buildSide(index, { nat, blockUdp = false, blockTurn = false, impair }) {
+export function buildSide(index, { nat, blockUdp = false, blockTurn = false, impair }) {
   const tag = String.fromCharCode(97 + index); // a, b
   const router = `${P}-r${tag}`;
   const host = `${P}-h${tag}`;
@@ -168,7 +169,7 @@ function buildSide(index, { nat, blockUdp = false, blockTurn = false, impair }) 
   return { router, host, wanIp, lanHost, lanNet, nat };
 }
 
-function removeSide(side) {
+export function removeSide(side) {
   if (side.nat === 'none') tryRun('ip', 'netns', 'exec', PUB, 'ip', 'route', 'del', side.lanNet);
   removeNamespace(side.host);
   removeNamespace(side.router);
@@ -176,7 +177,7 @@ function removeSide(side) {
   for (const tag of ['a', 'b']) tryRun('ip', 'netns', 'exec', PUB, 'ip', 'link', 'del', `${P}${tag}p`);
 }
 
-function teardown() {
+export function teardown() {
   for (const child of created.processes) {
     try {
       child.kill('SIGKILL');
@@ -191,7 +192,7 @@ function teardown() {
 // ---------------------------------------------------------------------------
 // Servers in the public namespace
 
-async function startSignaling(coturn) {
+export async function startSignaling(coturn) {
   const child = spawn(
     'ip',
     ['netns', 'exec', PUB, process.execPath, new URL('../dist/server/index.js', import.meta.url).pathname],
@@ -231,7 +232,7 @@ const metric = (text, re) => Number(re.exec(text)?.[1] ?? 0);
 // ---------------------------------------------------------------------------
 // Browsers, one per host namespace
 
-async function launchIn(hostNs) {
+export async function launchIn(hostNs) {
   const dir = mkdtempSync(join(tmpdir(), 'netlab-'));
   created.files.add(dir);
   const wrapper = join(dir, 'chromium');
@@ -488,17 +489,25 @@ async function main() {
   return results.length - passed;
 }
 
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, () => {
-    teardown();
-    process.exit(130);
-  });
+/** Removes everything the lab made when this process ends, however it ends. */
+export function cleanUpOnExit() {
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.on(signal, () => {
+      teardown();
+      process.exit(130);
+    });
+  }
+  process.on('exit', teardown);
 }
-process.on('exit', teardown);
-main().then(
-  (failed) => process.exit(failed === 0 ? 0 : 1),
-  (error) => {
-    console.error('[netlab]', error);
-    process.exit(1);
-  },
-);
+
+// Run as a script (the matrix); imported (bench/join-netlab.mjs), it only lends its topology.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  cleanUpOnExit();
+  main().then(
+    (failed) => process.exit(failed === 0 ? 0 : 1),
+    (error) => {
+      console.error('[netlab]', error);
+      process.exit(1);
+    },
+  );
+}

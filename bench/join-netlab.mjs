@@ -1,0 +1,333 @@
+#!/usr/bin/env node
+/**
+ * Joining on a real network (issue 22): the newcomer on a host whose router
+ * adds 20 ms each way (40 ms of round trip to everything: the signaling
+ * server, coturn and the members, through the lab's NFQUEUE helper), the
+ * members on another host, and a camera that takes 800 ms to start
+ * (getUserMedia wrapped in the newcomer's page, said here as in the loopback
+ * bench). From `join()`: the newcomer's own preview and the first frame of
+ * every member.
+ *
+ * Floor, in the same lab and the same run: the same browsers with bare
+ * RTCPeerConnections and a raw WebSocket through the same signaling server
+ * (JOIN, then each member offers; the newcomer answers and adds its camera
+ * when it arrives), the same camera. Goal: the first remote frame no later
+ * than max(camera start, the floor's network setup) + 10 %.
+ *
+ * Needs root (network namespaces), like `npm run netlab`.
+ * Usage: npm run build && node bench/join-netlab.mjs [--runs 5] [--members 1,3]
+ */
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import { startCoturn } from '../scripts/coturn.mjs';
+import {
+  buildHelper,
+  buildPublic,
+  buildSide,
+  cleanUpOnExit,
+  launchIn,
+  PORT,
+  PUB,
+  PUB_IP,
+  removeSide,
+  startSignaling,
+  TURN_PORT,
+} from '../scripts/netlab.mjs';
+
+const { values: flags } = parseArgs({
+  options: { runs: { type: 'string', default: '5' }, members: { type: 'string', default: '1,3' } },
+});
+const RUNS = Number(flags.runs);
+const CAMERA_MS = 800;
+const ONE_WAY_MS = 20;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+/** Page helpers, in both browsers. */
+function pageHelpers(cameraMs) {
+  const capture = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = async (constraints) => {
+    const stream = await capture(constraints);
+    if (window.slowCamera) await new Promise((resolve) => setTimeout(resolve, cameraMs));
+    return stream;
+  };
+  const firstFrame = (video) =>
+    new Promise((resolve) => video.requestVideoFrameCallback(() => resolve(performance.now())));
+  const until = (predicate) =>
+    new Promise((resolve) => {
+      const tick = () => (predicate() ? resolve() : setTimeout(tick, 10));
+      tick();
+    });
+  const signalUrl = `ws://${location.host}/ws`;
+  const members = [];
+
+  window.bench = {
+    /** A member element, joined and connected to the `others` members before it. */
+    async member(room, name, others) {
+      const el = document.createElement('meeting-room');
+      Object.entries({ room, name, 'signal-url': signalUrl, 'skip-prejoin': '' }).forEach(([k, v]) =>
+        el.setAttribute(k, v),
+      );
+      document.body.append(el);
+      members.push(el);
+      await el.join();
+      await until(() => el.call?.participants.filter((p) => p.connectionState === 'connected').length === others);
+    },
+
+    /** The newcomer element: own preview and the first frame of `count` members, in ms from join(). */
+    async element(room, count) {
+      window.slowCamera = true;
+      const el = document.createElement('meeting-room');
+      Object.entries({ room, name: 'newcomer', 'signal-url': signalUrl, 'skip-prejoin': '' }).forEach(([k, v]) =>
+        el.setAttribute(k, v),
+      );
+      document.body.append(el);
+      const t0 = performance.now();
+      const result = {};
+      const joining = el.join();
+      await until(() => el.call);
+      el.call.on('local-media', (m) => {
+        if (m.stream?.getVideoTracks().length) result.preview ??= performance.now() - t0;
+      });
+      const seen = new Map();
+      await new Promise((resolve) => {
+        const check = () => {
+          for (const video of el.shadowRoot.querySelectorAll('[part~="remote"] video')) {
+            if (!seen.has(video)) seen.set(video, firstFrame(video));
+          }
+          if (seen.size >= count) {
+            observer.disconnect();
+            resolve();
+          }
+        };
+        const observer = new MutationObserver(check);
+        observer.observe(el.shadowRoot, { subtree: true, childList: true });
+        check();
+      });
+      result.frame = Math.max(...(await Promise.all(seen.values()))) - t0;
+      await joining;
+      await until(() => result.preview !== undefined);
+      window.slowCamera = false;
+      el.remove();
+      return result;
+    },
+
+    /** Floor, member side: a raw socket in `room`; offers its camera to whoever joins after it. */
+    async floorMember(room, id, iceServers) {
+      const media = await capture({ audio: true, video: true });
+      const ws = new WebSocket(signalUrl);
+      const pcs = new Map();
+      await new Promise((resolve) => (ws.onopen = resolve));
+      const chains = new Map();
+      // Each peer's messages in arrival order (a candidate never before the answer it belongs to).
+      ws.onmessage = (event) => {
+        const m = JSON.parse(event.data);
+        const from = m.from ?? '';
+        chains.set(
+          from,
+          (chains.get(from) ?? Promise.resolve()).then(() => handle(m)),
+        );
+      };
+      const handle = async (m) => {
+        if (m.type === 'JOIN') {
+          const pc = new RTCPeerConnection({ iceServers });
+          pcs.set(m.from, pc);
+          for (const track of media.getTracks()) pc.addTrack(track, media);
+          pc.onicecandidate = (e) =>
+            e.candidate && ws.send(JSON.stringify({ type: 'CANDIDATE', to: m.from, candidate: e.candidate }));
+          await pc.setLocalDescription();
+          ws.send(
+            JSON.stringify({
+              type: 'OFFER',
+              to: m.from,
+              sdp: pc.localDescription.sdp,
+              audioEnabled: true,
+              videoEnabled: true,
+            }),
+          );
+        } else if (m.type === 'ANSWER') await pcs.get(m.from)?.setRemoteDescription({ type: 'answer', sdp: m.sdp });
+        else if (m.type === 'CANDIDATE' && m.candidate) await pcs.get(m.from)?.addIceCandidate(m.candidate);
+      };
+      ws.send(JSON.stringify({ type: 'JOIN', room, clientId: id, audioEnabled: true, videoEnabled: true }));
+      window.floorMembers = [...(window.floorMembers ?? []), { ws, pcs, media }];
+    },
+
+    /**
+     * Floor, newcomer side: its camera starts while a raw socket joins; each member's offer is answered at
+     * once and the camera is added by replaceTrack when it arrives. `frame`: the first frame of every member;
+     * `camera`: when the camera delivered.
+     */
+    async floorNewcomer(room, id, count, iceServers) {
+      window.slowCamera = true;
+      const t0 = performance.now();
+      const result = {};
+      const camera = navigator.mediaDevices.getUserMedia({ audio: true, video: true }).then((stream) => {
+        result.camera = performance.now() - t0;
+        return stream;
+      });
+      const ws = new WebSocket(signalUrl);
+      const frames = [];
+      const pcs = [];
+      await new Promise((resolve) => (ws.onopen = resolve));
+      const chains = new Map();
+      ws.onmessage = (event) => {
+        const m = JSON.parse(event.data);
+        const from = m.from ?? '';
+        chains.set(
+          from,
+          (chains.get(from) ?? Promise.resolve()).then(() => handle(m)),
+        );
+      };
+      const handle = async (m) => {
+        if (m.type === 'OFFER') {
+          const pc = new RTCPeerConnection({ iceServers });
+          pc.byPeer = m.from;
+          pcs.push(pc);
+          pc.onicecandidate = (e) =>
+            e.candidate && ws.send(JSON.stringify({ type: 'CANDIDATE', to: m.from, candidate: e.candidate }));
+          const video = document.createElement('video');
+          video.muted = video.autoplay = video.playsInline = true;
+          document.body.append(video);
+          pc.ontrack = (e) => (video.srcObject = e.streams[0]);
+          frames.push(
+            (async () => {
+              await until(() => video.srcObject);
+              const at = await firstFrame(video);
+              video.remove();
+              return at;
+            })(),
+          );
+          await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
+          for (const t of pc.getTransceivers()) t.direction = 'sendrecv';
+          await pc.setLocalDescription();
+          ws.send(
+            JSON.stringify({
+              type: 'ANSWER',
+              to: m.from,
+              sdp: pc.localDescription.sdp,
+              audioEnabled: true,
+              videoEnabled: true,
+            }),
+          );
+          void camera.then((stream) => {
+            const [audio, video] = pc.getTransceivers();
+            void audio.sender.replaceTrack(stream.getAudioTracks()[0]);
+            void video.sender.replaceTrack(stream.getVideoTracks()[0]);
+          });
+        } else if (m.type === 'CANDIDATE' && m.candidate) {
+          await pcs.find((pc) => pc.byPeer === m.from)?.addIceCandidate(m.candidate);
+        }
+      };
+      ws.send(JSON.stringify({ type: 'JOIN', room, clientId: id, audioEnabled: true, videoEnabled: true }));
+      await until(() => frames.length === count);
+      result.frame = Math.max(...(await Promise.all(frames))) - t0;
+      await camera;
+      window.slowCamera = false;
+      ws.close();
+      for (const pc of pcs) pc.close();
+      return result;
+    },
+
+    leave() {
+      for (const el of members.splice(0)) el.remove();
+      for (const { ws, pcs, media } of window.floorMembers ?? []) {
+        ws.close();
+        for (const pc of pcs.values()) pc.close();
+        for (const t of media.getTracks()) t.stop();
+      }
+      window.floorMembers = [];
+    },
+  };
+}
+
+async function openPage(browser) {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => console.error('page error:', error.message));
+  await page.goto(`http://${PUB_IP}:${PORT}/healthz`, { timeout: 15_000 });
+  await page.setContent('<!doctype html><html lang="en"><body></body></html>');
+  await page.addScriptTag({ url: '/meeting-room.js', type: 'module' });
+  await page.waitForFunction(() => customElements.get('meeting-room'));
+  await page.evaluate(pageHelpers, CAMERA_MS);
+  return page;
+}
+
+if (process.getuid?.() !== 0) throw new Error('the network lab needs root (network namespaces, iptables)');
+cleanUpOnExit();
+buildHelper();
+buildPublic();
+const coturn = await startCoturn({ ip: PUB_IP, port: TURN_PORT, netns: PUB });
+const signaling = await startSignaling(coturn);
+const newcomerSide = buildSide(0, { nat: 'none', impair: { delayMs: ONE_WAY_MS, lossPercent: 0 } });
+const memberSide = buildSide(1, { nat: 'none' });
+const browsers = [await launchIn(newcomerSide.host), await launchIn(memberSide.host)];
+const [newcomerPage, memberPage] = [await openPage(browsers[0]), await openPage(browsers[1])];
+const rows = [];
+try {
+  for (const count of flags.members.split(',').map(Number)) {
+    const element = [];
+    const floor = [];
+    for (let run = 0; run <= RUNS; run++) {
+      const room = `jn-${count}-${run}-${Date.now()}`;
+      for (let i = 0; i < count; i++) {
+        await memberPage.evaluate((r, n, o) => window.bench.member(r, n, o), room, `member-${i}`, i);
+      }
+      const e = await newcomerPage.evaluate((r, c) => window.bench.element(r, c), room, count);
+      await memberPage.evaluate(() => window.bench.leave());
+      const floorRoom = `${room}-floor`;
+      for (let i = 0; i < count; i++) {
+        await memberPage.evaluate(
+          (r, id) => window.bench.floorMember(r, id, []),
+          floorRoom,
+          `floor-member-${i}-${run}-${count}`,
+        );
+      }
+      const f = await newcomerPage.evaluate(
+        (r, id, c) => window.bench.floorNewcomer(r, id, c, []),
+        floorRoom,
+        `floor-newcomer-${run}-${count}`,
+        count,
+      );
+      await memberPage.evaluate(() => window.bench.leave());
+      await new Promise((r) => setTimeout(r, 300));
+      console.error(`${count + 1} participants, run ${run}: element ${JSON.stringify(e)}, floor ${JSON.stringify(f)}`);
+      if (run === 0) continue; // warm-up
+      element.push(e);
+      floor.push(f);
+    }
+    const network = Math.round(median(floor.map((f) => f.frame)));
+    const camera = Math.round(median(floor.map((f) => f.camera)));
+    const goal = Math.round(1.1 * Math.max(camera, network));
+    rows.push({
+      participants: count + 1,
+      floorFrame: network,
+      camera,
+      goal,
+      preview: Math.round(median(element.map((e) => e.preview))),
+      frame: Math.round(median(element.map((e) => e.frame))),
+    });
+  }
+} finally {
+  await Promise.all(browsers.map((b) => b.close().catch(() => {})));
+  removeSide(newcomerSide);
+  removeSide(memberSide);
+  signaling.kill('SIGTERM');
+  await coturn.stop();
+}
+
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
+console.log(
+  `Joining over ${2 * ONE_WAY_MS} ms RTT with a ${CAMERA_MS} ms camera, ${new Date().toISOString().slice(0, 10)}, ${machine}, median of ${RUNS} runs (ms from join())\n`,
+);
+console.log(
+  '| participants | camera (floor) | floor: first remote frame | goal | element: own preview | element: first remote frame | result |',
+);
+console.log('| --- | --- | --- | --- | --- | --- | --- |');
+for (const r of rows) {
+  console.log(
+    `| ${r.participants} | ${r.camera} | ${r.floorFrame} | ≤ ${r.goal} | ${r.preview} | ${r.frame} | ${r.frame <= r.goal ? 'met' : 'missed'} |`,
+  );
+}
+process.exit(0);
