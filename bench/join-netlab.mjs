@@ -11,7 +11,7 @@
  * Floor, in the same lab and the same run: the same browsers with bare
  * RTCPeerConnections and a raw WebSocket through the same signaling server
  * (JOIN, then each member offers; the newcomer answers and adds its camera
- * when it arrives), the same camera. Goal: the first remote frame no later
+ * when it arrives), the same camera and the same STUN and TURN servers. Goal: the first remote frame no later
  * than max(camera start, the floor's network setup) + 10 %.
  *
  * Needs root (network namespaces), like `npm run netlab`.
@@ -19,6 +19,7 @@
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { turnCredentials } from '../dist/server/turn.js';
 import { startCoturn } from '../scripts/coturn.mjs';
 import {
   buildHelper,
@@ -63,6 +64,26 @@ function pageHelpers(cameraMs) {
     });
   const signalUrl = `ws://${location.host}/ws`;
   const members = [];
+  /** When each socket made from now on opened, and its first WELCOME, OFFER in and ANSWER out (ms from t0). */
+  const recordSockets = (t0, phases) => {
+    const Native = window.WebSocket;
+    const at = (key) => (phases[key] ??= Math.round(performance.now() - t0));
+    window.WebSocket = class extends Native {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('open', () => at('open'));
+        this.addEventListener('message', (event) => {
+          const type = JSON.parse(event.data).type;
+          if (type === 'WELCOME' || type === 'OFFER') at(type.toLowerCase());
+        });
+      }
+      send(data) {
+        if (JSON.parse(data).type === 'ANSWER') at('answer');
+        super.send(data);
+      }
+    };
+    return () => (window.WebSocket = Native);
+  };
 
   window.bench = {
     /** A member element, joined and connected to the `others` members before it. */
@@ -87,6 +108,7 @@ function pageHelpers(cameraMs) {
       document.body.append(el);
       const t0 = performance.now();
       const result = {};
+      const restore = recordSockets(t0, result);
       const joining = el.join();
       await until(() => el.call);
       el.call.on('local-media', (m) => {
@@ -111,6 +133,7 @@ function pageHelpers(cameraMs) {
       await joining;
       await until(() => result.preview !== undefined);
       window.slowCamera = false;
+      restore();
       el.remove();
       return result;
     },
@@ -164,6 +187,7 @@ function pageHelpers(cameraMs) {
       window.slowCamera = true;
       const t0 = performance.now();
       const result = {};
+      const restore = recordSockets(t0, result);
       const camera = navigator.mediaDevices.getUserMedia({ audio: true, video: true }).then((stream) => {
         result.camera = performance.now() - t0;
         return stream;
@@ -226,6 +250,7 @@ function pageHelpers(cameraMs) {
       result.frame = Math.max(...(await Promise.all(frames))) - t0;
       await camera;
       window.slowCamera = false;
+      restore();
       ws.close();
       for (const pc of pcs) pc.close();
       return result;
@@ -262,6 +287,11 @@ const coturn = await startCoturn({ ip: PUB_IP, port: TURN_PORT, netns: PUB });
 const signaling = await startSignaling(coturn);
 const newcomerSide = buildSide(0, { nat: 'none', impair: { delayMs: ONE_WAY_MS, lossPercent: 0 } });
 const memberSide = buildSide(1, { nat: 'none' });
+// The floor gets the ICE servers the signaling server hands the element: the same STUN and TURN, the same gathering.
+const iceServers = (id) => [
+  { urls: coturn.stunUrl },
+  turnCredentials({ secret: coturn.secret, urls: [coturn.turnUrl, coturn.turnTcpUrl], ttlSeconds: 600 }, id),
+];
 const browsers = [await launchIn(newcomerSide.host), await launchIn(memberSide.host)];
 const [newcomerPage, memberPage] = [await openPage(browsers[0]), await openPage(browsers[1])];
 const rows = [];
@@ -278,17 +308,16 @@ try {
       await memberPage.evaluate(() => window.bench.leave());
       const floorRoom = `${room}-floor`;
       for (let i = 0; i < count; i++) {
-        await memberPage.evaluate(
-          (r, id) => window.bench.floorMember(r, id, []),
-          floorRoom,
-          `floor-member-${i}-${run}-${count}`,
-        );
+        const id = `floor-member-${i}-${run}-${count}`;
+        await memberPage.evaluate((r, m, ice) => window.bench.floorMember(r, m, ice), floorRoom, id, iceServers(id));
       }
+      const newcomerId = `floor-newcomer-${run}-${count}`;
       const f = await newcomerPage.evaluate(
-        (r, id, c) => window.bench.floorNewcomer(r, id, c, []),
+        (r, id, c, ice) => window.bench.floorNewcomer(r, id, c, ice),
         floorRoom,
-        `floor-newcomer-${run}-${count}`,
+        newcomerId,
         count,
+        iceServers(newcomerId),
       );
       await memberPage.evaluate(() => window.bench.leave());
       await new Promise((r) => setTimeout(r, 300));
@@ -300,8 +329,12 @@ try {
     const network = Math.round(median(floor.map((f) => f.frame)));
     const camera = Math.round(median(floor.map((f) => f.camera)));
     const goal = Math.round(1.1 * Math.max(camera, network));
+    const phases = (runs) =>
+      ['open', 'welcome', 'offer', 'answer'].map((k) => Math.round(median(runs.map((r) => r[k])))).join(' / ');
     rows.push({
       participants: count + 1,
+      floorPhases: phases(floor),
+      elementPhases: phases(element),
       floorFrame: network,
       camera,
       goal,
@@ -322,12 +355,12 @@ console.log(
   `Joining over ${2 * ONE_WAY_MS} ms RTT with a ${CAMERA_MS} ms camera, ${new Date().toISOString().slice(0, 10)}, ${machine}, median of ${RUNS} runs (ms from join())\n`,
 );
 console.log(
-  '| participants | camera (floor) | floor: first remote frame | goal | element: own preview | element: first remote frame | result |',
+  '| participants | camera (floor) | floor: socket open / WELCOME / OFFER in / ANSWER out | floor: first remote frame | goal | element: socket open / WELCOME / OFFER in / ANSWER out | element: own preview | element: first remote frame | result |',
 );
-console.log('| --- | --- | --- | --- | --- | --- | --- |');
+console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
   console.log(
-    `| ${r.participants} | ${r.camera} | ${r.floorFrame} | ≤ ${r.goal} | ${r.preview} | ${r.frame} | ${r.frame <= r.goal ? 'met' : 'missed'} |`,
+    `| ${r.participants} | ${r.camera} | ${r.floorPhases} | ${r.floorFrame} | ≤ ${r.goal} | ${r.elementPhases} | ${r.preview} | ${r.frame} | ${r.frame <= r.goal ? 'met' : 'missed'} |`,
   );
 }
 process.exit(0);
