@@ -288,7 +288,12 @@ function pageHelpers() {
     /** The floor: the newcomer's getUserMedia, then one directly wired pair per member, in parallel. */
     async floor(others, config, cameraMs = 0) {
       const peers = [];
-      const member = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      // The members' camera as the element captures it (1280×720 where the camera has it): a first key frame of
+      // the same size. (Until 2026-11-27 it was 640×480, which made the floor faster by a smaller frame.)
+      const member = await navigator.mediaDevices.getUserMedia({
+        audio: true,
+        video: { width: { ideal: 1280 }, height: { ideal: 720 } },
+      });
       window.cameraDelayMs = cameraMs; // the newcomer's camera only
       const t0 = performance.now();
       const phases = {};

@@ -140,7 +140,8 @@ function pageHelpers(cameraMs) {
 
     /** Floor, member side: a raw socket in `room`; offers its camera to whoever joins after it. */
     async floorMember(room, id, iceServers) {
-      const media = await capture({ audio: true, video: true });
+      // As the element captures: 1280×720 where the camera has it.
+      const media = await capture({ audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
       const ws = new WebSocket(signalUrl);
       const pcs = new Map();
       await new Promise((resolve) => (ws.onopen = resolve));
