@@ -64,6 +64,34 @@ function pageHelpers(cameraMs) {
     });
   const signalUrl = `ws://${location.host}/ws`;
   const members = [];
+  /** A raw socket joining `room` as `id`; each peer's messages go to `handle` in arrival order (a candidate never
+   * before the description it belongs to). Resolves the socket once JOIN is sent. */
+  const rawSocket = async (room, id, handle) => {
+    const ws = new WebSocket(signalUrl);
+    await new Promise((resolve) => (ws.onopen = resolve));
+    const chains = new Map();
+    ws.onmessage = (event) => {
+      const m = JSON.parse(event.data);
+      const from = m.from ?? '';
+      chains.set(
+        from,
+        (chains.get(from) ?? Promise.resolve()).then(() => handle(m, ws)),
+      );
+    };
+    ws.send(JSON.stringify({ type: 'JOIN', room, clientId: id, audioEnabled: true, videoEnabled: true }));
+    return ws;
+  };
+  /** A bare connection to `peer` that trickles its candidates over `ws`. */
+  const bareConnection = (ws, peer, iceServers) => {
+    const pc = new RTCPeerConnection({ iceServers });
+    pc.onicecandidate = (e) =>
+      e.candidate && ws.send(JSON.stringify({ type: 'CANDIDATE', to: peer, candidate: e.candidate }));
+    return pc;
+  };
+  /** Sends our local description to `to`. */
+  const sendDescription = (ws, pc, type, to) =>
+    ws.send(JSON.stringify({ type, to, sdp: pc.localDescription.sdp, audioEnabled: true, videoEnabled: true }));
+
   /** When each socket made from now on opened, and its first WELCOME, OFFER in and ANSWER out (ms from t0). */
   const recordSockets = (t0, phases) => {
     const Native = window.WebSocket;
@@ -142,40 +170,17 @@ function pageHelpers(cameraMs) {
     async floorMember(room, id, iceServers) {
       // As the element captures: 1280×720 where the camera has it.
       const media = await capture({ audio: true, video: { width: { ideal: 1280 }, height: { ideal: 720 } } });
-      const ws = new WebSocket(signalUrl);
       const pcs = new Map();
-      await new Promise((resolve) => (ws.onopen = resolve));
-      const chains = new Map();
-      // Each peer's messages in arrival order (a candidate never before the answer it belongs to).
-      ws.onmessage = (event) => {
-        const m = JSON.parse(event.data);
-        const from = m.from ?? '';
-        chains.set(
-          from,
-          (chains.get(from) ?? Promise.resolve()).then(() => handle(m)),
-        );
-      };
-      const handle = async (m) => {
+      const ws = await rawSocket(room, id, async (m, ws) => {
         if (m.type === 'JOIN') {
-          const pc = new RTCPeerConnection({ iceServers });
+          const pc = bareConnection(ws, m.from, iceServers);
           pcs.set(m.from, pc);
           for (const track of media.getTracks()) pc.addTrack(track, media);
-          pc.onicecandidate = (e) =>
-            e.candidate && ws.send(JSON.stringify({ type: 'CANDIDATE', to: m.from, candidate: e.candidate }));
           await pc.setLocalDescription();
-          ws.send(
-            JSON.stringify({
-              type: 'OFFER',
-              to: m.from,
-              sdp: pc.localDescription.sdp,
-              audioEnabled: true,
-              videoEnabled: true,
-            }),
-          );
+          sendDescription(ws, pc, 'OFFER', m.from);
         } else if (m.type === 'ANSWER') await pcs.get(m.from)?.setRemoteDescription({ type: 'answer', sdp: m.sdp });
         else if (m.type === 'CANDIDATE' && m.candidate) await pcs.get(m.from)?.addIceCandidate(m.candidate);
-      };
-      ws.send(JSON.stringify({ type: 'JOIN', room, clientId: id, audioEnabled: true, videoEnabled: true }));
+      });
       window.floorMembers = [...(window.floorMembers ?? []), { ws, pcs, media }];
     },
 
@@ -193,26 +198,13 @@ function pageHelpers(cameraMs) {
         result.camera = performance.now() - t0;
         return stream;
       });
-      const ws = new WebSocket(signalUrl);
       const frames = [];
       const pcs = [];
-      await new Promise((resolve) => (ws.onopen = resolve));
-      const chains = new Map();
-      ws.onmessage = (event) => {
-        const m = JSON.parse(event.data);
-        const from = m.from ?? '';
-        chains.set(
-          from,
-          (chains.get(from) ?? Promise.resolve()).then(() => handle(m)),
-        );
-      };
-      const handle = async (m) => {
+      const ws = await rawSocket(room, id, async (m, ws) => {
         if (m.type === 'OFFER') {
-          const pc = new RTCPeerConnection({ iceServers });
+          const pc = bareConnection(ws, m.from, iceServers);
           pc.byPeer = m.from;
           pcs.push(pc);
-          pc.onicecandidate = (e) =>
-            e.candidate && ws.send(JSON.stringify({ type: 'CANDIDATE', to: m.from, candidate: e.candidate }));
           const video = document.createElement('video');
           video.muted = video.autoplay = video.playsInline = true;
           document.body.append(video);
@@ -228,15 +220,7 @@ function pageHelpers(cameraMs) {
           await pc.setRemoteDescription({ type: 'offer', sdp: m.sdp });
           for (const t of pc.getTransceivers()) t.direction = 'sendrecv';
           await pc.setLocalDescription();
-          ws.send(
-            JSON.stringify({
-              type: 'ANSWER',
-              to: m.from,
-              sdp: pc.localDescription.sdp,
-              audioEnabled: true,
-              videoEnabled: true,
-            }),
-          );
+          sendDescription(ws, pc, 'ANSWER', m.from);
           void camera.then((stream) => {
             const [audio, video] = pc.getTransceivers();
             void audio.sender.replaceTrack(stream.getAudioTracks()[0]);
@@ -245,8 +229,7 @@ function pageHelpers(cameraMs) {
         } else if (m.type === 'CANDIDATE' && m.candidate) {
           await pcs.find((pc) => pc.byPeer === m.from)?.addIceCandidate(m.candidate);
         }
-      };
-      ws.send(JSON.stringify({ type: 'JOIN', room, clientId: id, audioEnabled: true, videoEnabled: true }));
+      });
       await until(() => frames.length === count);
       result.frame = Math.max(...(await Promise.all(frames))) - t0;
       await camera;

@@ -15,7 +15,7 @@ import { CHROMIUM } from '../../scripts/chromium.mjs';
 // @ts-expect-error: a plain ES module of the scripts, without types
 import { assertFreshBuild } from '../../scripts/fresh-build.mjs';
 import { startServer, type TestServer } from '../server/helpers.js';
-import { CALL_ARGS, framesDecoded, state, waitFor } from './pages.js';
+import { CALL_ARGS, framesDecoded, inbound, state, waitFor } from './pages.js';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -108,22 +108,6 @@ async function join(page: Page): Promise<void> {
   await waitFor(async () => (await state(page)) === 'joined', 'joined');
 }
 
-/** Audio packets received from the first other participant. */
-const audioPackets = (page: Page) =>
-  page.evaluate(async () => {
-    const el = document.querySelector('meeting-room') as unknown as {
-      call?: { participants: { clientId: string }[]; link(id: string): { connection: RTCPeerConnection } | undefined };
-    };
-    const peer = el.call?.participants[0];
-    const link = peer && el.call?.link(peer.clientId);
-    if (!link) return 0;
-    let packets = 0;
-    (await link.connection.getStats()).forEach((r: { type: string; kind?: string; packetsReceived?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'audio') packets += r.packetsReceived ?? 0;
-    });
-    return packets;
-  });
-
 /** What the page shows of the other participant: whether their tile says mic off / camera off, and the hand. */
 const remoteTile = (page: Page) =>
   page.evaluate(() => {
@@ -151,18 +135,21 @@ const chatTexts = (page: Page) =>
 async function mediaBothWays(pages: Page[]): Promise<void> {
   for (const page of pages) {
     await waitFor(async () => (await framesDecoded(page)) > 10, 'remote frames decoded', 20_000);
-    await waitFor(async () => (await audioPackets(page)) > 20, 'remote audio received', 20_000);
+    await waitFor(async () => (await inbound(page, 'audio', 'packetsReceived')) > 20, 'remote audio received', 20_000);
   }
+}
+
+/** Two pages of `browsers` in a fresh room, both joined, with video and audio both ways. */
+async function call(browsers: [Browser, Browser], room: string, names: [string, string]): Promise<[Page, Page]> {
+  const pages: [Page, Page] = [await open(browsers[0], room, names[0]), await open(browsers[1], room, names[1])];
+  for (const page of pages) await join(page);
+  await mediaBothWays(pages);
+  return pages;
 }
 
 describe('Firefox', () => {
   it('Chromium ↔ Firefox: video and audio both ways, Firefox speaking seen, toggles and chat seen across, leave removes the tile', async () => {
-    const room = `ff-cr-${process.pid}`;
-    const cr = await open(chromium, room, 'Chromium');
-    const ff = await open(firefox, room, 'Firefox');
-    await join(cr);
-    await join(ff);
-    await mediaBothWays([cr, ff]);
+    const [cr, ff] = await call([chromium, firefox], `ff-cr-${process.pid}`, ['Chromium', 'Firefox']);
     // Firefox's fake microphone is a steady tone: speech to Chromium's detector. (Chromium's fake one beeps too
     // briefly to count as speech; the Firefox pair below covers Firefox's side of the detection.)
     await waitFor(async () => (await remoteTile(cr))?.speaking === true, 'Firefox speaking, seen in Chromium');
@@ -195,12 +182,7 @@ describe('Firefox', () => {
   });
 
   it('Firefox ↔ Firefox: video and audio both ways, speaking and a raised hand seen across, leave', async () => {
-    const room = `ff-ff-${process.pid}`;
-    const a = await open(firefox, room, 'Ada');
-    const b = await open(firefox, room, 'Bob');
-    await join(a);
-    await join(b);
-    await mediaBothWays([a, b]);
+    const [a, b] = await call([firefox, firefox], `ff-ff-${process.pid}`, ['Ada', 'Bob']);
     // Levels from Firefox's receivers (getSynchronizationSources) drive the speaking outline as in Chromium.
     await waitFor(async () => (await remoteTile(b))?.speaking === true, 'Ada speaking, seen by Bob');
     await click(a, 'hand-button');
@@ -212,12 +194,7 @@ describe('Firefox', () => {
   });
 
   it('a screen share headless Firefox cannot make says so (a toast and a share error), and the call goes on', async () => {
-    const room = `ff-share-${process.pid}`;
-    const cr = await open(chromium, room, 'Chromium');
-    const ff = await open(firefox, room, 'Firefox');
-    await join(cr);
-    await join(ff);
-    await mediaBothWays([cr, ff]);
+    const [cr, ff] = await call([chromium, firefox], `ff-share-${process.pid}`, ['Chromium', 'Firefox']);
     await ff.evaluate(() => {
       const el = document.querySelector('meeting-room')!;
       el.addEventListener('meeting-room-error', (e) => {
@@ -250,12 +227,7 @@ describe('Firefox', () => {
   });
 
   it('picture-in-picture in Firefox: the Document PiP window shows the other person and its leave button leaves', async () => {
-    const room = `ff-pip-${process.pid}`;
-    const cr = await open(chromium, room, 'Chromium');
-    const ff = await open(firefox, room, 'Firefox');
-    await join(cr);
-    await join(ff);
-    await mediaBothWays([cr, ff]);
+    const [cr, ff] = await call([chromium, firefox], `ff-pip-${process.pid}`, ['Chromium', 'Firefox']);
     assert.equal(await hasPart(ff, 'pip-button'), true);
     await ff.bringToFront();
     await ff.locator('meeting-room >>> [part~="pip-button"]').click();

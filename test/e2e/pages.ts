@@ -14,21 +14,31 @@ export const CALL_ARGS = [
 /** The element's `state` attribute. */
 export const state = (page: Page) => page.evaluate(() => document.querySelector('meeting-room')!.getAttribute('state'));
 
-/** Frames of the first other participant's video that the page decoded (read from the element's call). */
-export const framesDecoded = (page: Page) =>
-  page.evaluate(async () => {
-    const el = document.querySelector('meeting-room') as unknown as {
-      call?: { participants: { clientId: string }[]; link(id: string): { connection: RTCPeerConnection } | undefined };
-    };
-    const peer = el.call?.participants[0];
-    const link = peer && el.call?.link(peer.clientId);
-    if (!link) return 0;
-    let frames = 0;
-    (await link.connection.getStats()).forEach((r: { type: string; kind?: string; framesDecoded?: number }) => {
-      if (r.type === 'inbound-rtp' && r.kind === 'video') frames += r.framesDecoded ?? 0;
-    });
-    return frames;
-  });
+/** A counter summed over the page's inbound RTP of `kind` from the first other participant (read from the call). */
+export const inbound = (page: Page, kind: 'audio' | 'video', field: 'framesDecoded' | 'packetsReceived') =>
+  page.evaluate(
+    async (kind, field) => {
+      const el = document.querySelector('meeting-room') as unknown as {
+        call?: {
+          participants: { clientId: string }[];
+          link(id: string): { connection: RTCPeerConnection } | undefined;
+        };
+      };
+      const peer = el.call?.participants[0];
+      const link = peer && el.call?.link(peer.clientId);
+      if (!link) return 0;
+      let total = 0;
+      (await link.connection.getStats()).forEach((r: { type: string; kind?: string } & Record<string, unknown>) => {
+        if (r.type === 'inbound-rtp' && r.kind === kind) total += (r[field] as number | undefined) ?? 0;
+      });
+      return total;
+    },
+    kind,
+    field,
+  );
+
+/** Frames of the first other participant's video that the page decoded. */
+export const framesDecoded = (page: Page) => inbound(page, 'video', 'framesDecoded');
 
 export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
