@@ -72,8 +72,10 @@ describe('join storm', () => {
       );
       assert.equal(welcomed.length, SOCKETS, `every socket welcomed under the default limits: ${[...outcomes]}`);
       assert.ok(quiet.length > 1000 && loud.length > 1000 && after.length > 1000, 'enough samples');
-      // 2× the quiet p99, with a 1 ms floor (a quiet p99 near 1 ms moves by that much with any load on two cores).
-      assert.ok(l <= Math.max(2 * q, q + 1), `p99 during the storm ${l.toFixed(2)} ms > 2 × quiet ${q.toFixed(2)} ms`);
+      // 2× the quiet p99, with a 3 ms floor: a quiet p99 of 1.5 ms doubles with any scheduling noise on two cores
+      // (one run measured 1.63 ms quiet, 3.17 ms in the storm: 1.95×), while a storm that gets through to the
+      // established pairs costs them hundreds of ms (a JOIN made 3 ms slower: 277 ms).
+      assert.ok(l <= Math.max(2 * q, q + 3), `p99 during the storm ${l.toFixed(2)} ms > 2 × quiet ${q.toFixed(2)} ms`);
 
       const rooms = new Map<string, typeof welcomed>();
       for (const c of welcomed) rooms.set(c.room, [...(rooms.get(c.room) ?? []), c]);
