@@ -285,7 +285,7 @@ export class Call extends Emitter<CallEvents> {
     const said = [this.audioEnabled, this.videoEnabled];
     this.#starting = false;
     this.#tracks.audio = devices.audioTrack;
-    this.#tracks.video = devices.videoTrack;
+    this.#tracks.video = this.#background ? undefined : devices.videoTrack; // a page hidden meanwhile stays paused
     if (this.#tracks.audio) this.#tracks.audio.enabled = this.#audioEnabled;
     this.#tracks.stream = streamOf(this.#tracks);
     for (const link of this.#links.values()) {

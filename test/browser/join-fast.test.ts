@@ -103,4 +103,29 @@ describe('joining before the camera is ready', () => {
       videoEnabled: false,
     });
   });
+
+  it('a page hidden while the camera starts keeps the camera paused for the room until it is shown again', async function () {
+    this.timeout(30_000);
+    const room = uniqueRoom('fast-hidden');
+    const ada = await meetingRoom(room, { name: 'Ada', 'skip-prejoin': true });
+    await ada.join();
+    await until(() => ada.state === 'joined', 'Ada joined');
+    undo = slowCamera(1500);
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
+    void bob.join();
+    await until(() => bob.call, "Bob's call");
+    bob.call!.setBackground(true); // a phone switched to another app while the camera starts
+    await until(() => bob.call!.devices?.videoTrack, "Bob's camera started", 5000);
+    const sender = () =>
+      connection(bob, ada)
+        .getTransceivers()
+        .find((t) => t.receiver.track.kind === 'video')!.sender;
+    await until(() => bob.call!.link(ada.clientId!), 'the link');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(sender().track === null, 'no camera picture to the room while hidden').to.equal(true);
+    expect(ada.call!.participants.find((p) => p.clientId === bob.clientId)?.videoEnabled).to.equal(false);
+    bob.call!.setBackground(false);
+    await until(() => sender().track !== null, 'the camera sent once shown again');
+    await until(async () => (await inbound(ada, bob)).framesDecoded > 5, "Bob's frames at Ada");
+  });
 });
