@@ -43,7 +43,7 @@ describe('joining before the camera is ready', () => {
   let undo: (() => void) | undefined;
   afterEach(() => undo?.());
 
-  it('a newcomer with a slow camera sees and hears the room first; its camera then reaches the room without an offer', async function () {
+  it('a newcomer with a slow camera sees and hears the room first (its own tile showing its initials); its camera then reaches the room without an offer', async function () {
     this.timeout(30_000);
     const room = uniqueRoom('fast');
     const ada = await meetingRoom(room, { name: 'Ada', 'skip-prejoin': true });
@@ -68,6 +68,10 @@ describe('joining before the camera is ready', () => {
     const seenAt = performance.now();
     expect((await inbound(bob, ada)).audioPackets).to.be.above(0);
     expect(ownMediaAt, "Bob's camera was not ready yet").to.equal(0);
+    // Meanwhile his own tile shows his initials, not an empty box.
+    const own = bob.shadowRoot!.querySelector('[part~="local"]')!;
+    expect(own.querySelector('[part~="avatar"]')?.textContent?.trim()).to.equal('B');
+    expect((own.querySelector('video') as HTMLVideoElement).hidden).to.equal(true);
     expect(seenAt - started).to.be.below(CAMERA_MS);
     // Ada sees Bob's microphone and camera as on from the start (what he is starting), not off then on.
     const tile = await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
@@ -75,6 +79,7 @@ describe('joining before the camera is ready', () => {
 
     // His camera arrives: Ada decodes it on the same connection, and Bob never offered.
     await until(() => ownMediaAt > 0, "Bob's camera ready", CAMERA_MS + 3000);
+    await until(() => !(own.querySelector('video') as HTMLVideoElement).hidden, 'his own picture instead of initials');
     const pc = connection(ada, bob);
     await until(async () => (await inbound(ada, bob)).framesDecoded > 5, "Bob's frames at Ada");
     expect(connection(ada, bob)).to.equal(pc);

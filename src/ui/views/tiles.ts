@@ -72,6 +72,8 @@ export function localTile(
     local.float ? 'float' : '',
   ].filter(Boolean);
   const label = t.you(local.name || t.guest);
+  // The initials until there is a picture: camera off, or still starting (joining does not wait for it).
+  const picture = local.cameraOn && local.stream?.getVideoTracks().length;
   return html`<div
     part=${parts.join(' ')}
     role="listitem"
@@ -84,12 +86,12 @@ export function localTile(
       data-local
       .srcObject=${fresh(local.stream ?? null)}
       .muted=${true}
-      ?hidden=${!local.cameraOn}
+      ?hidden=${!picture}
       autoplay
       playsinline
       @loadedmetadata=${onMetadata}
     ></video>
-    ${local.cameraOn ? nothing : avatar(local.name)}
+    ${picture ? nothing : avatar(local.name)}
     <span part="name">${label}</span>
     ${indicators(t, local.micOn, local.cameraOn)} ${extras(t, x, label)}
   </div>`;
