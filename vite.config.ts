@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { minifyHTMLLiterals } from 'minify-literals';
+import { minify } from 'terser';
 import { defineConfig, type Plugin } from 'vite';
 
 /**
@@ -16,6 +17,35 @@ function minifyTemplates(): Plugin {
       if (!/\/src\/.+\.ts$/.test(id) || !/(html|css)`/.test(code)) return null;
       const result = await minifyHTMLLiterals(code, { fileName: id });
       return result ? { code: result.code, map: result.map?.toString() } : null;
+    },
+  };
+}
+
+/**
+ * A second pass over the minified chunks with terser's compressor (no
+ * renaming: the first minifier's names, `#private` ones too, stay), which
+ * finds what oxc leaves: ~1 % of the call's bytes. The source maps are chained.
+ */
+function compressAgain(): Plugin {
+  return {
+    name: 'compress-again',
+    apply: 'build',
+    async generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        const mapFile = bundle[`${chunk.fileName}.map`];
+        const link = /\n\/\/# sourceMappingURL=\S+\s*$/.exec(chunk.code)?.[0] ?? '';
+        const result = await minify(chunk.code.slice(0, chunk.code.length - link.length), {
+          module: true,
+          ecma: 2020,
+          compress: { passes: 2 },
+          mangle: false,
+          format: { comments: false },
+          sourceMap: mapFile?.type === 'asset' ? { content: String(mapFile.source) } : false,
+        });
+        chunk.code = result.code! + link;
+        if (mapFile?.type === 'asset' && typeof result.map === 'string') mapFile.source = result.map;
+      }
     },
   };
 }
@@ -59,7 +89,7 @@ function precompress(): Plugin {
  */
 export default defineConfig({
   publicDir: 'demo',
-  plugins: [minifyTemplates(), precompress()],
+  plugins: [minifyTemplates(), compressAgain(), precompress()],
   build: {
     outDir: 'dist/public',
     emptyOutDir: true,
@@ -73,6 +103,8 @@ export default defineConfig({
       preserveEntrySignatures: 'allow-extension',
       output: {
         minify: true,
+        // Tree-shaking annotations (`/* @__PURE__ */`) have done their work by then: ~100 B gzip.
+        comments: false,
         // The chunks fetched on demand carry a content hash (served as immutable); locales in their own folder.
         chunkFileNames: (chunk) =>
           chunk.facadeModuleId?.includes('/src/ui/locales/') ? 'locales/[name]-[hash].js' : '[name]-[hash].js',
