@@ -168,7 +168,9 @@ export class CallView {
   /** The camera's track alone, for the preview (a new stream when the track changes). */
   #preview: MediaStream | undefined;
   #problem = '';
+  /** The camera and microphone of the pre-join view are starting; the camera was asked for. */
   #starting = false;
+  #cameraWanted: boolean;
   #toast = '';
   #toastTimer: ReturnType<typeof setTimeout> | undefined;
   #meter: AudioLevel | undefined;
@@ -217,7 +219,7 @@ export class CallView {
     // The page's no-audio / no-video win; otherwise what the person chose in the pre-join view last time.
     const last = options.prejoin ? remembered : {};
     this.#micOn = options.call.audioEnabled && (last.audio ?? true);
-    const cameraOn = options.call.videoEnabled && (last.video ?? true);
+    const cameraOn = (this.#cameraWanted = options.call.videoEnabled && (last.video ?? true));
     this.#devices = new LocalDevices({
       audio: options.call.requestMedia !== false,
       video: cameraOn,
@@ -248,7 +250,7 @@ export class CallView {
     this.#starting = true;
     this.#started = this.#devices.start().then(async () => {
       this.#starting = false;
-      if (this.#phase === 'left') return;
+      if (this.#phase !== 'prejoin') return; // left, or joined meanwhile: the call took the devices over
       const audio = this.#devices.audioTrack;
       if (audio) audio.enabled = this.#micOn;
       await this.#refreshDevices();
@@ -263,12 +265,12 @@ export class CallView {
   async enter(): Promise<void> {
     if (this.#phase !== 'prejoin') return;
     this.#phase = 'call';
-    if (this.#started) {
-      await this.#started; // a click on "Join now" while the camera still starts
-      if ((this.#phase as string) === 'left') return;
-    } // else (no pre-join view): the call starts without waiting a tick
     this.#stopMeter();
-    const cameraOn = this.#devices.videoTrack !== undefined || !this.#options.prejoin;
+    // "Join now" while the preview's camera still starts: the call joins at once and sends the camera when it
+    // delivers (Call.join), as it does without a pre-join view.
+    const cameraOn = this.#starting
+      ? this.#cameraWanted
+      : this.#devices.videoTrack !== undefined || !this.#options.prejoin;
     if (this.#options.remember) {
       savePreferences({
         ...(this.#nameLocked ? {} : { name: this.#name }),

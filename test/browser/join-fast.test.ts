@@ -7,7 +7,7 @@
 import { expect } from '@open-wc/testing';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 import { connection, inbound, remoteTile } from './call-helpers.js';
-import { meetingRoom, uniqueRoom, until } from './helpers.js';
+import { meetingRoom, parts, uniqueRoom, until } from './helpers.js';
 
 const CAMERA_MS = 2000;
 
@@ -132,5 +132,34 @@ describe('joining before the camera is ready', () => {
     bob.call!.setBackground(false);
     await until(() => sender().track !== null, 'the camera sent once shown again');
     await until(async () => (await inbound(ada, bob)).framesDecoded > 5, "Bob's frames at Ada");
+  });
+
+  it('"Join now" while the pre-join camera still starts joins at once: the room is seen first, the camera follows', async function () {
+    this.timeout(30_000);
+    const room = uniqueRoom('fast-prejoin');
+    const ada = await meetingRoom(room, { name: 'Ada', 'skip-prejoin': true });
+    await ada.join();
+    await until(() => ada.state === 'joined', 'Ada joined');
+    undo = slowCamera(CAMERA_MS);
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': false });
+    void bob.join(); // the pre-join view, its preview starting
+    const joinNow = await until(() => parts(bob, 'join-button')[0], 'the Join now button');
+    await until(() => parts(bob, 'status')[0], 'the preview starting');
+    const clicked = performance.now();
+    joinNow.click();
+    // In the room, and Ada's frames at Bob, before his camera has started.
+    const tile = await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
+    await until(
+      async () => bob.call?.link(ada.clientId!) && (await inbound(bob, ada)).framesDecoded > 5,
+      "Ada's frames at Bob",
+    );
+    const seen = performance.now() - clicked;
+    // (a boolean: chai printing a MediaStreamTrack in a failure takes the test browser down)
+    expect(bob.call!.devices!.videoTrack === undefined, 'his camera had not started yet').to.equal(true);
+    expect(seen).to.be.below(CAMERA_MS - 500);
+    expect(tile.part.contains('camera-off'), 'his camera shown as coming, not off').to.equal(false);
+    // Then his camera reaches Ada.
+    await until(async () => (await inbound(ada, bob)).framesDecoded > 5, "Bob's frames at Ada", CAMERA_MS + 5000);
+    expect(tile.part.contains('camera-off')).to.equal(false);
   });
 });
