@@ -9,8 +9,8 @@
  * loopback, handing out TURN credentials for a real coturn (as a deployment
  * does); the floor gets the same ICE servers. Cases: 2, 3 and 4 participants
  * (the newcomer meets 1, 2, 3 members already in a call with each other, each
- * member in its own browser like a real participant, present during both the
- * element run and the floor run), 2 participants relay-only, and 2 with a
+ * member an element in the newcomer's page (see below), present during both
+ * the element run and the floor run), 2 participants relay-only, and 2 with a
  * cold click (the newcomer in a fresh document with the HTTP cache off, so
  * `join()` fetches the call's chunk; the other cases have it, as after the
  * prefetch on hover or focus; socket phases are not recorded there), and 2
