@@ -24,7 +24,8 @@ function minifyTemplates(): Plugin {
 /**
  * A second pass over the minified chunks with terser's compressor (no
  * renaming: the first minifier's names, `#private` ones too, stay), which
- * finds what oxc leaves: ~1 % of the call's bytes. The source maps are chained.
+ * finds what oxc leaves: 0.6 % of the call's bytes (221 B gzip). The source maps
+ * are chained, and the `sourceMappingURL` line is kept.
  */
 function compressAgain(): Plugin {
   return {
@@ -103,7 +104,7 @@ export default defineConfig({
       preserveEntrySignatures: 'allow-extension',
       output: {
         minify: true,
-        // Tree-shaking annotations (`/* @__PURE__ */`) have done their work by then: ~100 B gzip.
+        // Tree-shaking annotations (`/* @__PURE__ */`) have done their work by then: 65 B gzip.
         comments: false,
         // The chunks fetched on demand carry a content hash (served as immutable); locales in their own folder.
         chunkFileNames: (chunk) =>
