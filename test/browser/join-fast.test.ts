@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
-import { connection, inbound, remoteTile } from './call-helpers.js';
+import { connection, inbound, joined, remoteTile } from './call-helpers.js';
 import { meetingRoom, parts, uniqueRoom, until } from './helpers.js';
 
 const CAMERA_MS = 2000;
@@ -46,9 +46,7 @@ describe('joining before the camera is ready', () => {
   it('a newcomer with a slow camera sees and hears the room first (its own tile showing its initials); its camera then reaches the room without an offer', async function () {
     this.timeout(30_000);
     const room = uniqueRoom('fast');
-    const ada = await meetingRoom(room, { name: 'Ada', 'skip-prejoin': true });
-    await ada.join();
-    await until(() => ada.state === 'joined', 'Ada joined');
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
 
     undo = slowCamera(CAMERA_MS);
     const offers = countOffers(ada.clientId!);
@@ -94,9 +92,7 @@ describe('joining before the camera is ready', () => {
   it('a capture that fails after JOIN is told to the room: the newcomer shows as muted with the camera off', async function () {
     this.timeout(30_000);
     const room = uniqueRoom('fast-fail');
-    const ada: MeetingRoom = await meetingRoom(room, { name: 'Ada', 'skip-prejoin': true });
-    await ada.join();
-    await until(() => ada.state === 'joined', 'Ada joined');
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
     undo = slowCamera(1000, 'NotAllowedError');
     const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
     void bob.join();
@@ -112,9 +108,7 @@ describe('joining before the camera is ready', () => {
   it('a page hidden while the camera starts keeps the camera paused for the room until it is shown again', async function () {
     this.timeout(30_000);
     const room = uniqueRoom('fast-hidden');
-    const ada = await meetingRoom(room, { name: 'Ada', 'skip-prejoin': true });
-    await ada.join();
-    await until(() => ada.state === 'joined', 'Ada joined');
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
     undo = slowCamera(1500);
     const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
     void bob.join();
@@ -137,9 +131,7 @@ describe('joining before the camera is ready', () => {
   it('"Join now" while the pre-join camera still starts joins at once: the room is seen first, the camera follows', async function () {
     this.timeout(30_000);
     const room = uniqueRoom('fast-prejoin');
-    const ada = await meetingRoom(room, { name: 'Ada', 'skip-prejoin': true });
-    await ada.join();
-    await until(() => ada.state === 'joined', 'Ada joined');
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
     undo = slowCamera(CAMERA_MS);
     const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': false });
     void bob.join(); // the pre-join view, its preview starting
