@@ -35,13 +35,15 @@ async function accepting(url, protocol, timeoutMs) {
 
 /**
  * Resolves with `{ url, adminUrl, apiSecret, adminSecret, adminKey, stop() }`
- * once Janus accepts WebSocket connections.
+ * once Janus accepts WebSocket connections. `iceInterface`: the one interface
+ * ICE may use (in a namespace, its non-loopback interface).
  */
 export async function startJanus({
   apiSecret = 'janus-test-api-secret-0123456789',
   adminSecret = 'janus-test-admin-secret-0123456789',
   adminKey = 'janus-test-admin-key-0123456789',
   ip = '127.0.0.1',
+  iceInterface,
 } = {}) {
   if (!existsSync(JANUS)) throw new Error(`${JANUS} is missing: install the Debian package janus (.ci/run does)`);
   const [wsPort, adminPort] = [await freePort(), await freePort()];
@@ -76,7 +78,8 @@ export async function startJanus({
       `  events_folder = "${LIB}/events" loggers_folder = "${LIB}/loggers" debug_level = 4`,
       `  api_secret = "${apiSecret}" admin_secret = "${adminSecret}" session_timeout = 60 }`,
       `media: { rtp_port_range = "${rtpBase}-${rtpBase + 99}" }`,
-      'nat: { ignore_mdns = true }',
+      // In a network namespace: gather on that interface only (Janus skips loopback interfaces anyway).
+      `nat: { ignore_mdns = true${iceInterface ? ` ice_enforce_list = "${iceInterface}"` : ''} }`,
       disabled('plugins'),
       disabled('transports'),
       'loggers: { disable = "libjanus_jsonlog.so" }',

@@ -8,17 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { Janus, JanusError } from '../../server/janus.js';
-// @ts-expect-error: a JavaScript helper without types
-import { startJanus } from '../../scripts/janus.mjs';
-
-interface TestJanus {
-  url: string;
-  adminUrl: string;
-  apiSecret: string;
-  adminSecret: string;
-  adminKey: string;
-  stop(): Promise<void>;
-}
+import { startJanus, type TestJanus } from '../../scripts/janus.mjs';
 
 /** One raw request on a fresh connection, as an outsider would send it. */
 async function raw(url: string, message: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -43,7 +33,7 @@ describe('Janus client (real Janus)', () => {
   let client: Janus;
 
   before(async () => {
-    janus = (await startJanus()) as TestJanus;
+    janus = await startJanus();
     client = await Janus.connect(janus);
   });
 
