@@ -43,7 +43,10 @@ type Reply = Record<string, unknown> & { janus: string; transaction?: string };
 /** One WebSocket to Janus (or its admin API) with request/answer by transaction. */
 class Channel {
   #socket: WebSocket;
-  #pending = new Map<string, { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  #pending = new Map<
+    string,
+    { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; plugin: boolean }
+  >();
   #timeoutMs: number;
   /** Unsolicited messages (plugin events, webrtcup, hangup…), for the sessions. */
   onEvent: (message: Reply) => void = () => {};
@@ -59,8 +62,9 @@ class Channel {
         return;
       }
       const waiting = message.transaction ? this.#pending.get(message.transaction) : undefined;
-      // An `ack` only says a plugin request was taken: its answer is the `event` with the same transaction.
-      if (!waiting || message.janus === 'ack') {
+      // A plugin request's `ack` only says it was taken: its answer is the `event` with the same transaction.
+      // (A keepalive's or a trickle's answer is the `ack` itself.)
+      if (!waiting || (message.janus === 'ack' && waiting.plugin)) {
         if (message.janus !== 'ack') this.onEvent(message);
         return;
       }
@@ -96,7 +100,7 @@ class Channel {
         this.#pending.delete(transaction);
         reject(new Error(`Janus did not answer ${String(message['janus'])} within ${this.#timeoutMs} ms`));
       }, this.#timeoutMs);
-      this.#pending.set(transaction, { resolve, reject, timer });
+      this.#pending.set(transaction, { resolve, reject, timer, plugin: message['janus'] === 'message' });
       this.#socket.send(JSON.stringify({ ...message, transaction }));
     });
   }
@@ -125,7 +129,7 @@ export class Janus {
     this.#options = options;
     this.sessionId = sessionId;
     // Janus ends a session after `session_timeout` (60 s) without a request.
-    this.#keepalive = setInterval(() => void this.#call({ janus: 'keepalive' }).catch(() => {}), 25_000);
+    this.#keepalive = setInterval(() => void this.keepalive().catch(() => {}), 25_000);
     this.#keepalive.unref();
   }
 
@@ -214,6 +218,11 @@ export class Janus {
 
   async detach(handle: number): Promise<void> {
     await this.#call({ janus: 'detach', handle_id: handle });
+  }
+
+  /** Keeps the session alive now (the client does it every 25 s by itself). */
+  async keepalive(): Promise<void> {
+    await this.#call({ janus: 'keepalive' });
   }
 
   /** Ends the session and both connections. */

@@ -87,6 +87,12 @@ describe('Janus client (real Janus)', () => {
     await client.detach(publisher);
   });
 
+  it('a keepalive is answered (an ack is its whole answer)', async () => {
+    const started = Date.now();
+    await client.keepalive();
+    assert.ok(Date.now() - started < 1000, 'answered at once, not after the request timeout');
+  });
+
   it('destroys a room (and a room that is not there is no error)', async () => {
     await client.createRoom('short-lived');
     await client.destroyRoom('short-lived');
