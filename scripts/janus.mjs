@@ -4,7 +4,8 @@
  * written to a temporary folder (../shared/SFU.md has what was checked): the
  * WebSocket API and the admin API on 127.0.0.1 only, an `api_secret`, an
  * `admin_secret` and a VideoRoom `admin_key` (so that only the signaling
- * server can create rooms), every plugin and transport but those disabled.
+ * server can create rooms), and the plugins and transports it does not use
+ * disabled.
  * Media needs a non-loopback interface (Janus never gathers on loopback): run
  * it inside a network namespace for that (SFU.md); signaling works anywhere.
  */
@@ -49,7 +50,7 @@ export async function startJanus({
   const [wsPort, adminPort] = [await freePort(), await freePort()];
   const rtpBase = 20000 + Math.floor(Math.random() * 200) * 100;
   const dir = mkdtempSync(join(tmpdir(), 'janus-'));
-  const disabled = (kind, keep) =>
+  const disabled = (kind) =>
     `${kind}: { disable = "${(
       {
         plugins: [
@@ -68,7 +69,6 @@ export async function startJanus({
         transports: ['http', 'mqtt', 'nanomsg', 'pfunix', 'rabbitmq'],
       }[kind] ?? []
     )
-      .filter((name) => name !== keep)
       .map((name) => `libjanus_${name}.so`)
       .join(',')}" }`;
   writeFileSync(
