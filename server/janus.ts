@@ -48,8 +48,6 @@ class Channel {
     { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; plugin: boolean }
   >();
   #timeoutMs: number;
-  /** Unsolicited messages (plugin events, webrtcup, hangup…), for the sessions. */
-  onEvent: (message: Reply) => void = () => {};
 
   private constructor(socket: WebSocket, timeoutMs: number) {
     this.#socket = socket;
@@ -63,11 +61,9 @@ class Channel {
       }
       const waiting = message.transaction ? this.#pending.get(message.transaction) : undefined;
       // A plugin request's `ack` only says it was taken: its answer is the `event` with the same transaction.
-      // (A keepalive's or a trickle's answer is the `ack` itself.)
-      if (!waiting || (message.janus === 'ack' && waiting.plugin)) {
-        if (message.janus !== 'ack') this.onEvent(message);
-        return;
-      }
+      // (A keepalive's or a trickle's answer is the `ack` itself.) Unsolicited messages (plugin events, webrtcup,
+      // hangup) are not used yet: the SFU room logic will handle them.
+      if (!waiting || (message.janus === 'ack' && waiting.plugin)) return;
       this.#pending.delete(message.transaction!);
       clearTimeout(waiting.timer);
       const error = (message['error'] ?? (message['plugindata'] as { data?: Record<string, unknown> })?.data) as
