@@ -16,6 +16,7 @@ import { createHttpHandler } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { RoomManager } from './rooms.js';
+import { SfuService } from './sfu.js';
 import { MemoryStore, type RoomStore } from './store.js';
 import { TurnProbe } from './turn-probe.js';
 import { iceServersFor } from './turn.js';
@@ -28,6 +29,8 @@ export interface MeetingServer {
   readonly metrics: Metrics;
   readonly store: RoomStore;
   readonly rooms: RoomManager;
+  /** The connection to the media server, in SFU mode. */
+  readonly sfu: SfuService | undefined;
   /** Resolves with the bound address, e.g. for PORT=0. */
   listen(): Promise<AddressInfo>;
   /** Stops accepting, closes every socket with 1001, and releases everything. */
@@ -55,7 +58,11 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
   const store = deps.store ?? new MemoryStore();
   const { limits } = config;
   const addresses = new AddressLimits(limits, metrics, log);
+  const sfu = config.sfu
+    ? new SfuService(config.sfu.janus, (room, to, message) => store.publish(room, { to, message }), log)
+    : undefined;
   const rooms = new RoomManager({
+    ...(config.sfu && sfu ? { media: { mode: config.sfu.mode, meshMax: config.sfu.meshMax, sfu: () => sfu.sfu } } : {}),
     addresses,
     store,
     limits,
@@ -84,6 +91,7 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
       adminToken: config.adminToken,
       metricsToken: config.metricsToken,
       ...(relays ? { relays: () => relays.states() } : {}),
+      ...(sfu ? { janus: () => (sfu.sfu ? 'up' : 'down') } : {}),
       staticDir: config.staticDir,
       accepting: () => accepting,
     }),
@@ -137,8 +145,10 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
     metrics,
     store,
     rooms,
-    listen: () =>
-      new Promise((resolve, reject) => {
+    sfu,
+    listen: async () => {
+      await sfu?.start();
+      return new Promise((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.port, config.host, () => {
           relays?.start();
@@ -147,7 +157,8 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
           log.info({ host: address.address, port: address.port }, 'listening');
           resolve(address);
         });
-      }),
+      });
+    },
     dropConnections: () => {
       const count = wss.clients.size;
       for (const client of wss.clients) client.terminate();
@@ -166,6 +177,7 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
       rooms.close();
       addresses.close();
       relays?.close();
+      await sfu?.close();
       await closed;
       await store.close();
       log.info('stopped');

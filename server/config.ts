@@ -5,6 +5,7 @@
  */
 import type { BlockList } from 'node:net';
 import { parseTrustedProxies, type AddressLimitSettings } from './addresses.js';
+import type { JanusOptions } from './janus.js';
 import { LOG_LEVELS } from './log.js';
 
 export interface Limits extends AddressLimitSettings {
@@ -16,7 +17,7 @@ export interface Limits extends AddressLimitSettings {
   messageBurst: number;
   /** A socket refused for this long without a pause is closed with 1008. */
   floodCloseMs: number;
-  /** Participants per room (a mesh: keep it small). */
+  /** Participants per room (a mesh: keep it small; with an SFU, larger). */
   maxParticipants: number;
   /** Rooms per server process. */
   maxRooms: number;
@@ -58,9 +59,22 @@ export interface ServerConfig {
   staticDir?: string;
   /** Redis shared by several server processes; unset: rooms live in this process's memory. */
   redisUrl?: string;
+  /** SFU mode: the Janus instance and when rooms use it; unset: every room is a mesh. */
+  sfu?: SfuConfig;
   logLevel: string;
   limits: Limits;
 }
+
+export interface SfuConfig {
+  janus: JanusOptions;
+  /** `sfu`: every room's media through Janus; `auto`: a room moves there past `meshMax` and back below it. */
+  mode: 'sfu' | 'auto';
+  /** In `auto`: the largest mesh (a room moves to the SFU at meshMax + 1, back at meshMax - 1). */
+  meshMax: number;
+}
+
+/** MAX_PARTICIPANTS's default when rooms can use the SFU. */
+export const DEFAULT_SFU_MAX_PARTICIPANTS = 50;
 
 export const DEFAULT_LIMITS: Limits = {
   maxFrameBytes: 64 * 1024,
@@ -110,6 +124,17 @@ export const SETTINGS: Record<string, Setting> = {
   stunUrls: { env: 'STUN_URLS', describe: 'comma-separated stun: URLs' },
   staticDir: { env: 'STATIC_DIR', describe: 'folder served as static files', default: 'the built demo' },
   redisUrl: { env: 'REDIS_URL', describe: 'redis:// or rediss:// URL shared by several processes; unset: memory' },
+  janusUrl: { env: 'JANUS_URL', describe: 'Janus WebSocket API, e.g. ws://127.0.0.1:8188; turns SFU mode on' },
+  janusAdminUrl: { env: 'JANUS_ADMIN_URL', describe: 'Janus admin WebSocket API, e.g. ws://127.0.0.1:7188' },
+  janusApiSecret: { env: 'JANUS_API_SECRET', describe: "Janus's api_secret (16+ chars)" },
+  janusAdminSecret: { env: 'JANUS_ADMIN_SECRET', describe: "Janus's admin_secret (16+ chars)" },
+  janusAdminKey: { env: 'JANUS_ADMIN_KEY', describe: "the VideoRoom plugin's admin_key (16+ chars)" },
+  mediaMode: {
+    env: 'MEDIA_MODE',
+    describe: 'mesh, sfu or auto (a room moves to the SFU past MESH_MAX)',
+    default: 'auto with JANUS_URL, else mesh',
+  },
+  meshMax: { env: 'MESH_MAX', describe: 'in auto: the largest mesh; back to it at MESH_MAX - 1', default: 4 },
   logLevel: { env: 'LOG_LEVEL', describe: `log level: ${LOG_LEVELS.join(', ')}`, default: 'info' },
   maxFrameBytes: {
     env: 'MAX_FRAME_BYTES',
@@ -125,7 +150,7 @@ export const SETTINGS: Record<string, Setting> = {
   maxParticipants: {
     env: 'MAX_PARTICIPANTS',
     describe: 'participants per room',
-    default: DEFAULT_LIMITS.maxParticipants,
+    default: `${DEFAULT_LIMITS.maxParticipants} (mesh), ${DEFAULT_SFU_MAX_PARTICIPANTS} with the SFU`,
   },
   maxRooms: { env: 'MAX_ROOMS', describe: 'rooms per server', default: DEFAULT_LIMITS.maxRooms },
   maxConnections: { env: 'MAX_CONNECTIONS', describe: 'sockets per server', default: DEFAULT_LIMITS.maxConnections },
@@ -274,6 +299,8 @@ export function loadConfig(
     throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
   }
 
+  const sfu = sfuConfig(raw, secret, int);
+
   const logLevel = raw('logLevel') ?? 'info';
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${logLevel}"`);
@@ -295,13 +322,19 @@ export function loadConfig(
     stunUrls,
     staticDir: raw('staticDir'),
     redisUrl,
+    ...(sfu ? { sfu } : {}),
     logLevel,
     limits: {
       ...d,
       maxFrameBytes: int('maxFrameBytes', d.maxFrameBytes, 1024, 1024 * 1024),
       messagesPerSecond: int('messagesPerSecond', d.messagesPerSecond, 1, 100_000),
       messageBurst: int('messageBurst', d.messageBurst, 1, 100_000),
-      maxParticipants: int('maxParticipants', d.maxParticipants, 2, 64),
+      maxParticipants: int(
+        'maxParticipants',
+        sfu ? DEFAULT_SFU_MAX_PARTICIPANTS : d.maxParticipants,
+        2,
+        sfu ? 200 : 64,
+      ),
       maxRooms: int('maxRooms', d.maxRooms, 1, 1_000_000),
       maxConnections: int('maxConnections', d.maxConnections, 1, 1_000_000),
       resumeWindowMs: int('resumeWindowMs', d.resumeWindowMs, 0, 600_000),
@@ -313,4 +346,48 @@ export function loadConfig(
     },
   };
   return config;
+}
+
+/** The SFU settings: all of Janus's or none; MEDIA_MODE and MESH_MAX. */
+function sfuConfig(
+  raw: (key: keyof typeof SETTINGS) => string | undefined,
+  secret: (key: keyof typeof SETTINGS) => string | undefined,
+  int: (key: keyof typeof SETTINGS, fallback: number, min: number, max: number) => number,
+): SfuConfig | undefined {
+  const url = raw('janusUrl');
+  const mode = raw('mediaMode') ?? (url ? 'auto' : 'mesh');
+  if (mode !== 'mesh' && mode !== 'sfu' && mode !== 'auto') {
+    throw new ConfigError(`MEDIA_MODE must be mesh, sfu or auto, got "${mode}"`);
+  }
+  const keys = ['janusAdminUrl', 'janusApiSecret', 'janusAdminSecret', 'janusAdminKey'] as const;
+  if (url === undefined) {
+    if (mode !== 'mesh') throw new ConfigError(`MEDIA_MODE ${mode} needs JANUS_URL (and the other JANUS_ settings)`);
+    const stray = keys.find((key) => raw(key) !== undefined);
+    if (stray) throw new ConfigError(`${SETTINGS[stray]!.env} is set but JANUS_URL is not`);
+    return undefined;
+  }
+  if (mode === 'mesh') return undefined;
+  for (const key of ['janusUrl', 'janusAdminUrl'] as const) {
+    const value = raw(key);
+    if (value === undefined) throw new ConfigError(`${SETTINGS[key]!.env} must be set with JANUS_URL`);
+    if (!/^wss?:\/\/\S+$/.test(value)) throw new ConfigError(`${SETTINGS[key]!.env} must be a ws:// or wss:// URL`);
+  }
+  const [apiSecret, adminSecret, adminKey] = (['janusApiSecret', 'janusAdminSecret', 'janusAdminKey'] as const).map(
+    (key) => {
+      const value = secret(key);
+      if (value === undefined) throw new ConfigError(`${SETTINGS[key]!.env} must be set with JANUS_URL`);
+      return value;
+    },
+  );
+  return {
+    janus: {
+      url,
+      adminUrl: raw('janusAdminUrl')!,
+      apiSecret: apiSecret!,
+      adminSecret: adminSecret!,
+      adminKey: adminKey!,
+    },
+    mode,
+    meshMax: int('meshMax', 4, 2, 16),
+  };
 }

@@ -18,6 +18,8 @@ export interface HttpContext {
   staticDir?: string;
   /** The last probe of each configured TURN URL (absent: no TURN configured). */
   relays?: () => Record<string, RelayState>;
+  /** The media server (SFU mode), when configured: down degrades (rooms stay a mesh meanwhile). */
+  janus?: () => 'up' | 'down';
   /** False once shutdown began: /healthz then answers 503. */
   accepting: () => boolean;
 }
@@ -89,7 +91,9 @@ export function createHttpHandler(ctx: HttpContext): Handler {
       // every process's problem, so it degrades the answer without taking processes out of a balancer.
       const store = ctx.store.healthy ?? true;
       const relays = ctx.relays?.();
-      const relaysDown = relays !== undefined && Object.values(relays).some((state) => state === 'down');
+      const janus = ctx.janus?.();
+      const relaysDown =
+        (relays !== undefined && Object.values(relays).some((state) => state === 'down')) || janus === 'down';
       const status = !ctx.accepting() ? 'shutting-down' : !store ? 'store-unreachable' : relaysDown ? 'degraded' : 'ok';
       json(res, status === 'ok' || status === 'degraded' ? 200 : 503, {
         status,
@@ -97,6 +101,7 @@ export function createHttpHandler(ctx: HttpContext): Handler {
         dependencies: {
           store: ctx.store.healthy === undefined ? 'memory' : store ? 'up' : 'down',
           ...(relays ? { turn: relays } : {}),
+          ...(janus ? { janus } : {}),
         },
       });
       return;

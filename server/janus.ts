@@ -40,6 +40,16 @@ export class JanusError extends Error {
 
 type Reply = Record<string, unknown> & { janus: string; transaction?: string };
 
+/** An unsolicited message about one handle: a plugin event (with its data and perhaps an SDP), or webrtcup, media, hangup. */
+export interface HandleEvent {
+  janus: string;
+  data?: Record<string, unknown>;
+  jsep?: { type: string; sdp: string };
+  /** For `media`: the stream's mid and whether Janus receives it. */
+  mid?: string;
+  receiving?: boolean;
+}
+
 /** One WebSocket to Janus (or its admin API) with request/answer by transaction. */
 class Channel {
   #socket: WebSocket;
@@ -48,6 +58,10 @@ class Channel {
     { resolve: (r: Reply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; plugin: boolean }
   >();
   #timeoutMs: number;
+  /** Unsolicited messages. */
+  onEvent: ((message: Reply) => void) | undefined;
+  /** The connection closed (Janus went away). */
+  onClose: (() => void) | undefined;
 
   private constructor(socket: WebSocket, timeoutMs: number) {
     this.#socket = socket;
@@ -61,9 +75,13 @@ class Channel {
       }
       const waiting = message.transaction ? this.#pending.get(message.transaction) : undefined;
       // A plugin request's `ack` only says it was taken: its answer is the `event` with the same transaction.
-      // (A keepalive's or a trickle's answer is the `ack` itself.) Unsolicited messages (plugin events, webrtcup,
-      // hangup) are not used yet: the SFU room logic will handle them.
-      if (!waiting || (message.janus === 'ack' && waiting.plugin)) return;
+      // (A keepalive's or a trickle's answer is the `ack` itself.) Anything else is unsolicited: a plugin event
+      // (someone published, left, talks), webrtcup, media, hangup, or an event for an expired transaction.
+      if (!waiting) {
+        if (message.janus !== 'ack') this.onEvent?.(message);
+        return;
+      }
+      if (message.janus === 'ack' && waiting.plugin) return;
       this.#pending.delete(message.transaction!);
       clearTimeout(waiting.timer);
       const error = (message['error'] ?? (message['plugindata'] as { data?: Record<string, unknown> })?.data) as
@@ -78,6 +96,7 @@ class Channel {
         reject(new Error('the connection to Janus closed'));
       }
       this.#pending.clear();
+      this.onClose?.();
     });
   }
 
@@ -117,13 +136,39 @@ export class Janus {
   #admin: Channel;
   #options: JanusOptions;
   #keepalive: NodeJS.Timeout | undefined;
+  #handlers = new Map<number, (event: HandleEvent) => void>();
+  #closed = false;
   readonly sessionId: number;
+  /** Called once when the connection to Janus is lost (not after close()). */
+  onLost: (() => void) | undefined;
 
   private constructor(api: Channel, admin: Channel, options: JanusOptions, sessionId: number) {
     this.#api = api;
     this.#admin = admin;
     this.#options = options;
     this.sessionId = sessionId;
+    api.onEvent = (message) => {
+      const handler = typeof message['sender'] === 'number' ? this.#handlers.get(message['sender']) : undefined;
+      if (!handler) return;
+      const plugin = message['plugindata'] as { data?: Record<string, unknown> } | undefined;
+      handler({
+        janus: message.janus,
+        ...(plugin?.data ? { data: plugin.data } : {}),
+        ...(message['jsep'] ? { jsep: message['jsep'] as { type: string; sdp: string } } : {}),
+        ...(typeof message['mid'] === 'string' ? { mid: message['mid'] } : {}),
+        ...(typeof message['receiving'] === 'boolean' ? { receiving: message['receiving'] } : {}),
+      });
+    };
+    const lost = () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      clearInterval(this.#keepalive);
+      api.close();
+      admin.close();
+      this.onLost?.();
+    };
+    api.onClose = lost;
+    admin.onClose = lost;
     // Janus ends a session after `session_timeout` (60 s) without a request.
     this.#keepalive = setInterval(() => void this.keepalive().catch(() => {}), 25_000);
     this.#keepalive.unref();
@@ -185,6 +230,9 @@ export class Janus {
       publishers,
       audiolevel_event: true,
       permanent: false,
+    }).catch((error: unknown) => {
+      // 427: made meanwhile (by another signaling process, or a request racing this one).
+      if (!(error instanceof JanusError && error.code === 427)) throw error;
     });
   }
 
@@ -212,8 +260,27 @@ export class Janus {
     return answer ? { data, jsep: answer } : { data };
   }
 
+  /** Receives the unsolicited events of a handle (one listener a handle); returns the function that stops it. */
+  listen(handle: number, listener: (event: HandleEvent) => void): () => void {
+    this.#handlers.set(handle, listener);
+    return () => {
+      if (this.#handlers.get(handle) === listener) this.#handlers.delete(handle);
+    };
+  }
+
+  /** Sends a browser's ICE candidate (null: its gathering ended) to a handle. */
+  async trickle(handle: number, candidate: Record<string, unknown> | null): Promise<void> {
+    await this.#call({ janus: 'trickle', handle_id: handle, candidate: candidate ?? { completed: true } });
+  }
+
   async detach(handle: number): Promise<void> {
+    this.#handlers.delete(handle);
     await this.#call({ janus: 'detach', handle_id: handle });
+  }
+
+  /** False once the connection to Janus was lost or closed. */
+  get connected(): boolean {
+    return !this.#closed;
   }
 
   /** Keeps the session alive now (the client does it every 25 s by itself). */
@@ -223,6 +290,8 @@ export class Janus {
 
   /** Ends the session and both connections. */
   async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
     clearInterval(this.#keepalive);
     await this.#call({ janus: 'destroy' }).catch(() => {});
     this.#api.close();

@@ -87,6 +87,12 @@ export class Metrics {
     labelNames: ['cause'],
     registers: [this.registry],
   });
+  readonly mediaSwitches = new Counter({
+    name: 'meeting_media_switches_total',
+    help: 'Rooms switched between the mesh and the SFU, by the mode switched to',
+    labelNames: ['to'],
+    registers: [this.registry],
+  });
   readonly #candidateCounts = new HotCounts(CANDIDATE_TYPES);
   readonly candidates: Counter<'type'> = new Counter({
     name: 'meeting_ice_candidates_total',

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import type { ChatBroadcast } from '../src/protocol/index.js';
+import type { ChatBroadcast, MediaMode } from '../src/protocol/index.js';
 import type {
   AddResult,
   Capacity,
@@ -52,7 +52,7 @@ for _, key in ipairs(redis.call('HKEYS', KEYS[3])) do
   if string.sub(key, 1, sep - 1) == ARGV[2] or string.sub(key, sep + 1) == ARGV[2] then redis.call('HDEL', KEYS[3], key) end
 end
 if redis.call('HLEN', KEYS[2]) == 0 then
-  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[6])
+  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7])
   redis.call('SREM', KEYS[1], ARGV[1])
 end
 return 1`;
@@ -210,7 +210,7 @@ export class RedisStore implements RoomStore {
     return this.#cmd.status === 'ready' && this.#sub.status === 'ready';
   }
 
-  #room(room: string, part: 'members' | 'pairs' | 'seq' | 'chat'): string {
+  #room(room: string, part: 'members' | 'pairs' | 'seq' | 'chat' | 'mode'): string {
     return `${this.#prefix}room:${room}:${part}`;
   }
 
@@ -258,10 +258,22 @@ export class RedisStore implements RoomStore {
         this.#room(room, 'seq'),
         `${this.#prefix}members`,
         this.#room(room, 'chat'),
+        this.#room(room, 'mode'),
       ],
       [room, clientId, seat ?? ''],
     );
     return removed === 1;
+  }
+
+  async mode(room: string): Promise<MediaMode> {
+    return (await this.#cmd.get(this.#room(room, 'mode'))) === 'sfu' ? 'sfu' : 'mesh';
+  }
+
+  async setMode(room: string, mode: MediaMode): Promise<boolean> {
+    // Only while the room exists (its members hash): a room that emptied meanwhile gets no stray key.
+    if ((await this.#cmd.exists(this.#room(room, 'members'))) === 0) return false;
+    const before = await this.#cmd.getset(this.#room(room, 'mode'), mode);
+    return (before === 'sfu' ? 'sfu' : 'mesh') !== mode;
   }
 
   async setMedia(room: string, clientId: string, patch: MemberPatch): Promise<void> {

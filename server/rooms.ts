@@ -21,6 +21,7 @@ import type {
   HandMessage,
   IceServerConfig,
   JoinMessage,
+  MediaMode,
   OfferMessage,
   PeerInfo,
   ServerMessage,
@@ -30,7 +31,9 @@ import type { AddressLimits } from './addresses.js';
 import type { TokenVerifier } from './auth.js';
 import type { Limits } from './config.js';
 import type { Logger } from './log.js';
+import { JanusError } from './janus.js';
 import type { Metrics } from './metrics.js';
+import { SfuRefusal, type Sfu } from './sfu.js';
 import type { Envelope, MemberRecord, RoomStore } from './store.js';
 
 /** What RoomManager needs of a client socket. */
@@ -135,6 +138,8 @@ export interface RoomManagerOptions {
   iceRefreshMs?: number;
   /** Per-address allowances of JOINs and new rooms. */
   addresses?: AddressLimits;
+  /** SFU mode: when rooms use it, and the SFU of the moment (undefined while Janus cannot be reached). */
+  media?: { mode: 'sfu' | 'auto'; meshMax: number; sfu: () => Sfu | undefined };
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -307,11 +312,65 @@ export class RoomManager {
         });
         return;
       }
+      case 'SFU_PUBLISH':
+        return this.#sfuRequest((sfu) => sfu.publish(session.room, session.clientId, message.sdp));
+      case 'SFU_START':
+        return this.#sfuRequest((sfu) => sfu.start(session.room, session.clientId, message.sdp));
+      case 'SFU_CANDIDATE':
+        return this.#sfuRequest((sfu) =>
+          sfu.candidate(session.room, session.clientId, message.target, message.candidate),
+        );
+      case 'SFU_LAYER':
+        return this.#sfuRequest((sfu) => sfu.layer(session.room, session.clientId, message.peer, message.layer));
+      case 'SFU_STOP':
+        return this.#options.media?.sfu()?.stop(session.room, session.clientId);
+      case 'SFU_RECEIVING':
+        await this.#requirePeer(session, message.peer);
+        this.#store.publish(session.room, {
+          to: message.peer,
+          message: { type: 'SFU_RECEIVING', from: session.clientId },
+        });
+        return;
       case 'CONNECTION_STATE':
         return this.#report(session, message);
       case 'ANALYTICS':
         return this.#analytics(session, message);
     }
+  }
+
+  /** Runs a member's SFU request; what Janus or the SFU refuses is answered as an ERROR. */
+  async #sfuRequest(request: (sfu: Sfu) => Promise<void>): Promise<void> {
+    const sfu = this.#options.media?.sfu();
+    if (!sfu) throw new Refusal('unavailable', 'this server has no media server (SFU) to use now');
+    try {
+      await request(sfu);
+    } catch (error) {
+      if (error instanceof SfuRefusal) throw new Refusal('bad-message', error.message);
+      if (error instanceof JanusError) {
+        this.#log.warn({ err: error }, 'the media server refused a request');
+        throw new Refusal('bad-message', `the media server refused it: ${error.message}`);
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * The room's media mode for its `count` members, switched when it crossed
+   * the threshold (`auto`: to the SFU past meshMax, back to the mesh at
+   * meshMax - 1 or fewer). The one process whose switch took announces it.
+   */
+  async #mediaMode(room: string, count: number): Promise<MediaMode> {
+    const media = this.#options.media;
+    if (!media?.sfu()) return media ? this.#store.mode(room) : 'mesh';
+    const wanted: MediaMode | undefined =
+      media.mode === 'sfu' || count > media.meshMax ? 'sfu' : count <= media.meshMax - 1 ? 'mesh' : undefined;
+    if (wanted && (await this.#store.setMode(room, wanted))) {
+      this.#metrics.mediaSwitches.inc({ to: wanted });
+      this.#log.info({ room, mode: wanted, members: count }, 'room media mode switched');
+      this.#store.publish(room, { message: { type: 'MEDIA_MODE', mode: wanted } });
+      return wanted;
+    }
+    return this.#store.mode(room);
   }
 
   /**
@@ -424,6 +483,9 @@ export class RoomManager {
       const session = this.#attach(socket, join.room, member);
       this.#metrics.joins.inc({ kind: 'new' });
       this.#log.info({ room: join.room, clientId: member.clientId, role: member.role }, 'member joined');
+      // Before the room hears of the newcomer: a room that moves to the SFU now must not start mesh links to it.
+      session.holding = true;
+      const media = await this.#mediaMode(join.room, added.peers.length + 1);
       this.#store.publish(join.room, {
         except: member.clientId,
         message: {
@@ -440,7 +502,6 @@ export class RoomManager {
       // The history is read after the seat is taken (so no message falls between the two) while what the room
       // says meanwhile waits for WELCOME; a message that is in both (queued here, or still on its way from
       // another process) is sent once, in the history.
-      session.holding = true;
       let chat: ChatBroadcast[] = [];
       try {
         if (this.#limits.chatHistory > 0) chat = await this.#store.chatHistory(join.room);
@@ -450,8 +511,12 @@ export class RoomManager {
       }
       session.holding = false;
       session.chatSeen = chat.at(-1)?.seq ?? 0;
-      socket.send({ ...this.#welcome(session, member.resumeToken, added.peers), ...(chat.length ? { chat } : {}) });
+      socket.send({
+        ...this.#welcome(session, member.resumeToken, added.peers, media),
+        ...(chat.length ? { chat } : {}),
+      });
       for (const message of session.pending.splice(0)) {
+        if (message.type === 'MEDIA_MODE') continue; // WELCOME said the room's mode
         if (message.type !== 'CHAT_MESSAGE' || message.seq > session.chatSeen) socket.send(message);
       }
       if (!socket.open) this.detach(socket);
@@ -497,7 +562,7 @@ export class RoomManager {
     this.#log.info({ room: join.room, clientId: join.clientId, queued: session.pending.length }, 'member resumed');
     const graph = await this.#store.graph(join.room);
     const others = (graph?.members ?? []).filter((m) => m.clientId !== join.clientId);
-    socket.send(this.#welcome(session, existing.resumeToken, others));
+    socket.send(this.#welcome(session, existing.resumeToken, others, await this.#store.mode(join.room)));
     for (const message of session.pending.splice(0)) socket.send(message);
     if (!socket.open) this.detach(socket);
   }
@@ -511,7 +576,7 @@ export class RoomManager {
     return session;
   }
 
-  #welcome(session: Session, resumeToken: string, peers: PeerInfo[]): ServerMessage {
+  #welcome(session: Session, resumeToken: string, peers: PeerInfo[], media: MediaMode): ServerMessage {
     const iceServers = this.#options.iceServersFor?.(session.clientId);
     return {
       type: 'WELCOME',
@@ -520,6 +585,7 @@ export class RoomManager {
       resumeToken,
       peers: peers.map(peerInfo),
       ...(iceServers ? { iceServers } : {}),
+      ...(media === 'sfu' ? { media } : {}),
     };
   }
 
@@ -528,6 +594,8 @@ export class RoomManager {
     clearTimeout(session.resumeTimer);
     session.resumeTimer = undefined;
     this.#forget(session);
+    const sfu = this.#options.media?.sfu();
+    void sfu?.stop(session.room, session.clientId);
     if (await this.#store.remove(session.room, session.clientId, session.seat)) {
       this.#metrics.leaves.inc({ cause });
       this.#log.info({ room: session.room, clientId: session.clientId, cause }, 'member left');
@@ -535,7 +603,15 @@ export class RoomManager {
         except: session.clientId,
         message: { type: 'LEAVE', from: session.clientId },
       });
+      if (sfu) await this.#shrunk(session.room, sfu);
     }
+  }
+
+  /** A member left a room that may use the SFU: back to the mesh when small enough; its Janus room goes with it. */
+  async #shrunk(room: string, sfu: Sfu): Promise<void> {
+    const count = (await this.#store.graph(room))?.members.length ?? 0;
+    if (count === 0) await sfu.destroyRoom(room).catch(() => {});
+    else await this.#mediaMode(room, count);
   }
 
   async #requirePeer(session: Session, peer: string): Promise<void> {
@@ -626,6 +702,8 @@ export class RoomManager {
     }
     session.replaced();
     this.#forget(session);
+    // Its SFU handles were this process's: the member publishes again through its new one.
+    void this.#options.media?.sfu()?.stop(session.room, clientId);
     for (const message of session.pending.splice(0)) this.#store.publish(session.room, { to: clientId, message });
   }
 }

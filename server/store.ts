@@ -8,6 +8,7 @@ import type {
   CandidateType,
   ChatBroadcast,
   ConnectionStateMessage,
+  MediaMode,
   PeerInfo,
   ServerMessage,
 } from '../src/protocol/index.js';
@@ -95,6 +96,14 @@ export interface RoomStore {
    * the server sees). Resolves the members whose share ended.
    */
   startShare(room: string, clientId: string): Promise<string[]>;
+  /** How the room's media flows now (`mesh` for a room that does not exist). */
+  mode(room: string): Promise<MediaMode>;
+  /**
+   * Sets the room's media mode, atomically: resolves true for the one call
+   * that changed it (that caller announces MEDIA_MODE), false when it was so
+   * already or the room does not exist. The mode goes with the room.
+   */
+  setMode(room: string, mode: MediaMode): Promise<boolean>;
   /** Records one side's report of a link; ignored unless both ends are members. */
   reportPair(room: string, pair: PairRecord): Promise<void>;
   graph(room: string): Promise<RoomGraph | undefined>;
@@ -128,6 +137,7 @@ interface RoomState {
   pairs: Map<string, PairRecord>;
   chatSeq: number;
   chat: ChatBroadcast[];
+  mode: MediaMode;
 }
 
 const pairKey = (from: string, to: string) => `${from}>${to}`;
@@ -142,7 +152,7 @@ export class MemoryStore implements RoomStore {
     let state = this.#rooms.get(room);
     if (!state) {
       if (this.#rooms.size >= capacity.maxRooms) return { ok: false, code: 'server-full' };
-      state = { members: new Map(), pairs: new Map(), chatSeq: 0, chat: [] };
+      state = { members: new Map(), pairs: new Map(), chatSeq: 0, chat: [], mode: 'mesh' };
       this.#rooms.set(room, state);
     }
     if (state.members.has(member.clientId)) return { ok: false, code: 'id-taken' };
@@ -206,6 +216,17 @@ export class MemoryStore implements RoomStore {
     const member = this.#rooms.get(room)?.members.get(clientId);
     if (typeof member?.handRaisedAt !== 'number') return false;
     member.handRaisedAt = null;
+    return true;
+  }
+
+  async mode(room: string): Promise<MediaMode> {
+    return this.#rooms.get(room)?.mode ?? 'mesh';
+  }
+
+  async setMode(room: string, mode: MediaMode): Promise<boolean> {
+    const state = this.#rooms.get(room);
+    if (!state || state.mode === mode) return false;
+    state.mode = mode;
     return true;
   }
 

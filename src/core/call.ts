@@ -11,8 +11,9 @@ import { Emitter } from './emitter.js';
 import { LocalDevices, type DeviceChange, type DeviceFailure, type DeviceKind, type TrackChange } from './devices.js';
 import { deviceOf, mediaMessage, type MediaDevice } from './messages.js';
 import { LocalSpeech, receiverLevel, SpeakerDetector, type SpeakerSource } from './speakers.js';
-import { PeerLink, type LinkQuality, type LinkState, type LinkTracks } from './peer-link.js';
-import { REACTIONS, type Reaction } from '../protocol/constants.js';
+import { PeerLink, type LinkQuality, type LinkState, type LinkTracks, type Slot } from './peer-link.js';
+import { REACTIONS, type MediaMode, type Reaction } from '../protocol/constants.js';
+import type { Sfu } from './sfu.js';
 import type { ChatBroadcast, IceServerConfig, PeerInfo } from '../protocol/index.js';
 import { SignalingClient, type SignalingEvents, type SignalingState } from './signaling-client.js';
 
@@ -44,6 +45,24 @@ export interface CallOptions {
   /** A WebSocket class, for non-browser use. */
   WebSocket?: typeof WebSocket;
 }
+
+/**
+ * A participant's media link as the call uses it: a mesh PeerLink, or (SFU
+ * mode) the participant's streams in the SFU's subscription.
+ */
+export type MediaLink = Pick<
+  PeerLink,
+  | 'connection'
+  | 'remoteStream'
+  | 'remoteScreen'
+  | 'audioReceiver'
+  | 'state'
+  | 'setTrack'
+  | 'receive'
+  | 'reportState'
+  | 'setIceServers'
+  | 'close'
+>;
 
 /** A chat message as the call keeps it: `earlier` when it came with WELCOME (sent before we joined). */
 export type ChatEntry = ChatBroadcast & { earlier?: true };
@@ -137,7 +156,10 @@ export class Call extends Emitter<CallEvents> {
   #audioEnabled: boolean;
   #state: CallState = 'idle';
   #participants = new Map<string, Participant>();
-  #links = new Map<string, PeerLink>();
+  #links = new Map<string, MediaLink>();
+  /** How the room's media flows now (the server decides), and the SFU while the room uses it (or leaves it). */
+  #mode: MediaMode = 'mesh';
+  #sfu: Promise<Sfu> | undefined;
   #serverIceServers: IceServerConfig[] = [];
   #chat: ChatEntry[] = [];
   #handRaisedAt: number | null = null;
@@ -247,7 +269,7 @@ export class Call extends Emitter<CallEvents> {
   }
 
   /** The link to one peer, for monitoring and tests. */
-  link(peerId: string): PeerLink | undefined {
+  link(peerId: string): MediaLink | undefined {
     return this.#links.get(peerId);
   }
 
@@ -288,10 +310,8 @@ export class Call extends Emitter<CallEvents> {
     this.#tracks.video = this.#background ? undefined : devices.videoTrack; // a page hidden meanwhile stays paused
     if (this.#tracks.audio) this.#tracks.audio.enabled = this.#audioEnabled;
     this.#tracks.stream = streamOf(this.#tracks);
-    for (const link of this.#links.values()) {
-      void link.setTrack('audio', this.#tracks.audio);
-      void link.setTrack('video', this.#tracks.video);
-    }
+    void this.#setTrack('audio', this.#tracks.audio);
+    void this.#setTrack('video', this.#tracks.video);
     this.#emitLocalMedia();
     // What JOIN (or an answer) said while starting, corrected when a capture failed.
     if (said[0] !== this.audioEnabled) this.#signaling.send({ type: 'AUDIO_TOGGLE', enabled: this.audioEnabled });
@@ -328,7 +348,7 @@ export class Call extends Emitter<CallEvents> {
     if (!track) return; // the camera is off: nothing to pause
     this.#tracks.video = hidden ? undefined : track;
     this.#tracks.stream = streamOf(this.#tracks);
-    for (const link of this.#links.values()) void link.setTrack('video', this.#tracks.video);
+    void this.#setTrack('video', this.#tracks.video);
     this.#signaling.send({ type: 'VIDEO_TOGGLE', enabled: !hidden, ...(hidden ? { background: true as const } : {}) });
     this.#emitLocalMedia();
   }
@@ -393,7 +413,7 @@ export class Call extends Emitter<CallEvents> {
     // The browser's own "Stop sharing" ends the track: the same as our control.
     track.onended = () => this.stopShare();
     this.#tracks.screen = track;
-    for (const link of this.#links.values()) void link.setTrack('screen', track);
+    void this.#setTrack('screen', track);
     this.#signaling.send({ type: 'SCREEN_SHARE', enabled: true });
     this.emit('screen-share', { clientId: this.clientId, local: true, enabled: true });
     return true;
@@ -411,7 +431,7 @@ export class Call extends Emitter<CallEvents> {
     track.onended = null;
     track.stop();
     this.#tracks.screen = undefined;
-    for (const link of this.#links.values()) void link.setTrack('screen', undefined);
+    void this.#setTrack('screen', undefined);
     if (tell) this.#signaling.send({ type: 'SCREEN_SHARE', enabled: false });
     this.emit('screen-share', {
       clientId: this.clientId,
@@ -449,6 +469,7 @@ export class Call extends Emitter<CallEvents> {
     this.#signaling.close();
     for (const link of this.#links.values()) link.close();
     this.#links.clear();
+    void this.#sfu?.then((sfu) => sfu.close());
     this.#participants.clear();
     this.#speakers?.stop();
     this.#localSpeech?.close();
@@ -490,12 +511,43 @@ export class Call extends Emitter<CallEvents> {
       this.#tracks.video = this.#background ? undefined : track; // a camera paused in the background stays paused
     }
     this.#tracks.stream = streamOf(this.#tracks);
-    for (const link of this.#links.values())
-      waitUntil(link.setTrack(audio ? 'audio' : 'video', this.#tracks[audio ? 'audio' : 'video']));
+    waitUntil(this.#setTrack(audio ? 'audio' : 'video', this.#tracks[audio ? 'audio' : 'video']));
     const after = audio ? this.audioEnabled : this.videoEnabled;
     if (before !== after) this.#signaling.send({ type: audio ? 'AUDIO_TOGGLE' : 'VIDEO_TOGGLE', enabled: after });
     this.#emitLocalMedia();
   };
+
+  /** Sends a track (or none) on every link and the SFU's publication (replaceTrack: no offer). */
+  #setTrack(slot: Slot, track: MediaStreamTrack | undefined): Promise<unknown> {
+    return Promise.all(
+      [...this.#links.values(), this.#sfu?.then((sfu) => sfu)].map(async (link) => (await link)?.setTrack(slot, track)),
+    );
+  }
+
+  /**
+   * The room's media mode (WELCOME, MEDIA_MODE): into the SFU loads its chunk
+   * and publishes; back to the mesh makes links again. The SFU decides when
+   * each participant's tile moves (make-before-break, see sfu.ts).
+   */
+  #setMode(mode: MediaMode): void {
+    if (mode === this.#mode) return;
+    this.#mode = mode;
+    this.#sfu ??= import('./sfu.js').then(
+      ({ Sfu }) =>
+        new Sfu({
+          send: (message) => this.#signaling.send(message),
+          tracks: this.#tracks,
+          iceServers: () => this.#iceServers(),
+          iceTransportPolicy: this.#options.iceTransportPolicy,
+          links: this.#links,
+          connect: (peerId) => this.#ensureLink(peerId, this.clientId < peerId, performance.now()),
+          update: (peerId, patch) => this.#updateParticipant(peerId, patch),
+          known: (peerId) => this.#participants.has(peerId),
+          done: () => (this.#sfu = undefined),
+        }),
+    );
+    void this.#sfu.then((sfu) => sfu.mode(mode));
+  }
 
   /** Starts the speaker detection: our microphone and every remote audio receiver. */
   #listen(): SpeakerDetector {
@@ -564,6 +616,7 @@ export class Call extends Emitter<CallEvents> {
       }, REJOIN_GRACE_MS);
     }
     for (const peer of message.peers) this.#upsertParticipant(peer);
+    this.#setMode(message.media ?? 'mesh');
     // A fresh seat starts with the hand down; a resumed one keeps it (the server kept it too).
     if (!resumed) this.#handRaisedAt = null;
     for (const earlier of message.chat ?? []) this.#addChat({ ...earlier, earlier: true });
@@ -578,8 +631,11 @@ export class Call extends Emitter<CallEvents> {
       // Fresh TURN credentials, before the ones we have expire: for new links and ICE restarts.
       this.#serverIceServers = message.iceServers;
       for (const link of this.#links.values()) link.setIceServers(this.#iceServers());
+      void this.#sfu?.then((sfu) => sfu.setIceServers(this.#iceServers()));
       return;
     }
+    if (message.type === 'MEDIA_MODE') return this.#setMode(message.mode);
+    if (message.type.startsWith('SFU_')) return void this.#sfu?.then((sfu) => sfu.receive(message));
     // Our own chat, hand and reactions come back from the server, and so does the end of our share when someone
     // else's took over; anything else "from" us would be a server bug.
     const echo =
@@ -587,7 +643,8 @@ export class Call extends Emitter<CallEvents> {
       message.type === 'HAND' ||
       message.type === 'REACTION' ||
       message.type === 'SCREEN_SHARE';
-    if (message.from === this.clientId && !echo) return;
+    // (SFU messages have gone to the SFU above.)
+    if ((message as { from: string }).from === this.clientId && !echo) return;
     switch (message.type) {
       case 'JOIN': {
         // A newcomer, or a member back with a fresh seat (its resume window passed, or the server restarted).
@@ -599,7 +656,8 @@ export class Call extends Emitter<CallEvents> {
         if (!keep) this.#dropLink(from);
         this.#upsertParticipant({ clientId: from, ...info });
         if (keep) link.reportState();
-        else this.#ensureLink(from, true, performance.now());
+        // In SFU mode the newcomer's media comes through the SFU (its feed reaches us in an SFU_OFFER).
+        else if (this.#mode === 'mesh') this.#ensureLink(from, true, performance.now());
         return;
       }
       case 'OFFER':
@@ -614,7 +672,9 @@ export class Call extends Emitter<CallEvents> {
         }
         const link =
           this.#links.get(message.from) ??
-          (message.type === 'OFFER' ? this.#ensureLink(message.from, false, this.#joinSentAt) : undefined);
+          (message.type === 'OFFER' && this.#mode === 'mesh'
+            ? this.#ensureLink(message.from, false, this.#joinSentAt)
+            : undefined);
         void link?.receive(message);
         return;
       }
@@ -683,7 +743,7 @@ export class Call extends Emitter<CallEvents> {
     this.emit('error', { code: 'signaling', message: error.message, cause: error.code });
   };
 
-  #ensureLink(peerId: string, initiator: boolean, startedAt: number): PeerLink {
+  #ensureLink(peerId: string, initiator: boolean, startedAt: number): MediaLink {
     const existing = this.#links.get(peerId);
     if (existing) return existing;
     const link = new PeerLink({
@@ -697,8 +757,9 @@ export class Call extends Emitter<CallEvents> {
       startedAt,
       initiator,
     });
-    link.on('stream', (stream) => this.#updateParticipant(peerId, { stream }));
-    link.on('screen', (screenStream) => this.#updateParticipant(peerId, { screenStream }));
+    // While the SFU is there, it decides when the tile moves to this link's streams (once they carry media).
+    link.on('stream', (stream) => this.#sfu || this.#updateParticipant(peerId, { stream }));
+    link.on('screen', (screenStream) => this.#sfu || this.#updateParticipant(peerId, { screenStream }));
     link.on('state', (state: LinkState) =>
       this.#updateParticipant(peerId, state.connectionState === 'connected' ? { ...state, problem: undefined } : state),
     );
@@ -708,7 +769,7 @@ export class Call extends Emitter<CallEvents> {
       this.emit('error', { code: 'connectivity', message: problem.message, cause: problem.cause });
     });
     this.#links.set(peerId, link);
-    this.#updateParticipant(peerId, { stream: link.remoteStream, screenStream: link.remoteScreen });
+    if (!this.#sfu) this.#updateParticipant(peerId, { stream: link.remoteStream, screenStream: link.remoteScreen });
     return link;
   }
 

@@ -37,6 +37,12 @@ const iceServer = (s: unknown) => {
 
 const iceServers = (v: unknown) => Array.isArray(v) && v.every(iceServer);
 
+const mode = (v: unknown) => v === 'mesh' || v === 'sfu';
+const feed = (f: unknown) => {
+  const m = (f ?? 0) as Record<string, unknown>;
+  return str(m['mid'], 64) && id(m['from']) && ['audio', 'video', 'screen'].includes(m['slot'] as string);
+};
+
 const CHECKS: Record<ServerMessage['type'], Check> = {
   WELCOME: (m) =>
     id(m['clientId']) &&
@@ -45,6 +51,7 @@ const CHECKS: Record<ServerMessage['type'], Check> = {
     Array.isArray(m['peers']) &&
     m['peers'].every(peer) &&
     optional(m['iceServers'], iceServers) &&
+    optional(m['media'], mode) &&
     optional(
       m['chat'],
       (v) => Array.isArray(v) && v.every((c) => typeof c === 'object' && c !== null && chat(c as never)),
@@ -65,6 +72,10 @@ const CHECKS: Record<ServerMessage['type'], Check> = {
   SCREEN_SHARE: (m) => id(m['from']) && bool(m['enabled']) && optional(m['by'], id),
   LEAVE: (m) => id(m['from']),
   ICE_SERVERS: (m) => iceServers(m['iceServers']),
+  MEDIA_MODE: (m) => mode(m['mode']),
+  SFU_ANSWER: (m) => str(m['sdp']),
+  SFU_OFFER: (m) => str(m['sdp']) && Array.isArray(m['feeds']) && m['feeds'].every(feed),
+  SFU_RECEIVING: (m) => id(m['from']),
   ERROR: (m) => str(m['code'], 64) && str(m['message'], 10_000),
 };
 

@@ -19,3 +19,11 @@ export const REACTIONS = ['👍', '👏', '😂', '❤️', '🎉', '😮', '�
 export type Reaction = (typeof REACTIONS)[number];
 /** At most this many reactions per member per window. */
 export const REACTION_LIMIT = { count: 2, windowMs: 5000 } as const;
+
+/** How a room's media flows: a mesh of peer links, or through the server's SFU (media server). */
+export const MEDIA_MODES = ['mesh', 'sfu'] as const;
+export type MediaMode = (typeof MEDIA_MODES)[number];
+/** The two connections of a member in SFU mode. */
+export const SFU_TARGETS = ['publisher', 'subscriber'] as const;
+/** What a stream of the subscription carries: a member's microphone, camera or screen. */
+export type SfuSlot = 'audio' | 'video' | 'screen';

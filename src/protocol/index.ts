@@ -19,7 +19,10 @@ import {
   MAX_SDP_LENGTH,
   MAX_TOKEN_LENGTH,
   REACTIONS,
+  SFU_TARGETS,
+  type MediaMode,
   type Reaction,
+  type SfuSlot,
 } from './constants.js';
 
 // ---------------------------------------------------------------------------
@@ -135,6 +138,29 @@ export const ReactionSchema = v.object({ type: v.literal('REACTION'), emoji: v.p
 
 export const ScreenShareSchema = v.object({ type: v.literal('SCREEN_SHARE'), enabled: v.boolean() });
 
+// SFU mode (the room's media through the server's media server): see PROTOCOL.md, "SFU mode".
+
+/** Our publishing connection's offer (audio, camera, screen; sendonly), first or again. */
+export const SfuPublishSchema = v.object({ type: v.literal('SFU_PUBLISH'), sdp: Sdp });
+/** The answer to the latest SFU_OFFER (the subscription). */
+export const SfuStartSchema = v.object({ type: v.literal('SFU_START'), sdp: Sdp });
+/** A candidate of the publishing or the subscribing connection (null: gathering ended). */
+export const SfuCandidateSchema = v.object({
+  type: v.literal('SFU_CANDIDATE'),
+  target: v.picklist(SFU_TARGETS),
+  candidate: v.nullable(IceCandidateInit),
+});
+/** I receive `peer`'s media through the SFU now (forwarded to `peer`: make-before-break of the mesh link). */
+export const SfuReceivingSchema = v.object({ type: v.literal('SFU_RECEIVING'), peer: ClientId });
+/** Which simulcast layer of `peer`'s camera to receive: 0 (smallest) to 2, or null for none (a hidden tile). */
+export const SfuLayerSchema = v.object({
+  type: v.literal('SFU_LAYER'),
+  peer: ClientId,
+  layer: v.nullable(v.picklist([0, 1, 2])),
+});
+/** I no longer use the SFU (the room went back to the mesh and every link carries media). */
+export const SfuStopSchema = v.object({ type: v.literal('SFU_STOP') });
+
 /** Every message a client may send, keyed by `type`. */
 export const CLIENT_SCHEMAS = {
   JOIN: JoinSchema,
@@ -150,6 +176,12 @@ export const CLIENT_SCHEMAS = {
   HAND: HandSchema,
   REACTION: ReactionSchema,
   SCREEN_SHARE: ScreenShareSchema,
+  SFU_PUBLISH: SfuPublishSchema,
+  SFU_START: SfuStartSchema,
+  SFU_CANDIDATE: SfuCandidateSchema,
+  SFU_RECEIVING: SfuReceivingSchema,
+  SFU_LAYER: SfuLayerSchema,
+  SFU_STOP: SfuStopSchema,
 } as const;
 
 export type ClientMessageType = keyof typeof CLIENT_SCHEMAS;
@@ -168,6 +200,11 @@ export type LeaveMessage = ClientMessageOf<'LEAVE'>;
 export type HandMessage = ClientMessageOf<'HAND'>;
 export type ReactionMessage = ClientMessageOf<'REACTION'>;
 export type ScreenShareMessage = ClientMessageOf<'SCREEN_SHARE'>;
+export type SfuPublishMessage = ClientMessageOf<'SFU_PUBLISH'>;
+export type SfuStartMessage = ClientMessageOf<'SFU_START'>;
+export type SfuCandidateMessage = ClientMessageOf<'SFU_CANDIDATE'>;
+export type SfuReceivingMessage = ClientMessageOf<'SFU_RECEIVING'>;
+export type SfuLayerMessage = ClientMessageOf<'SFU_LAYER'>;
 
 export type ClientMessage = { [T in ClientMessageType]: ClientMessageOf<T> }[ClientMessageType];
 
@@ -202,6 +239,40 @@ export interface WelcomeMessage {
   iceServers?: IceServerConfig[];
   /** The room's last chat messages in `seq` order (a fresh join only; never on resume). */
   chat?: ChatBroadcast[];
+  /** How the room's media flows now (absent: `mesh`). */
+  media?: MediaMode;
+}
+
+/** The room's media moved between the mesh and the SFU (to everyone; make-before-break, see PROTOCOL.md). */
+export interface MediaModeMessage {
+  type: 'MEDIA_MODE';
+  mode: MediaMode;
+}
+
+/** The media server's answer to our SFU_PUBLISH. */
+export interface SfuAnswerMessage {
+  type: 'SFU_ANSWER';
+  sdp: string;
+}
+
+/** One incoming stream of the subscription: its `mid` in the SDP, whose it is, and which of their three. */
+export interface SfuFeed {
+  mid: string;
+  from: string;
+  slot: SfuSlot;
+}
+
+/** The subscription's offer (every other member's streams), first or updated; answer with SFU_START. */
+export interface SfuOfferMessage {
+  type: 'SFU_OFFER';
+  sdp: string;
+  feeds: SfuFeed[];
+}
+
+/** `from` receives our media through the SFU now. */
+export interface SfuReceivingBroadcast {
+  type: 'SFU_RECEIVING';
+  from: string;
 }
 
 /** A newcomer: the fields of `PeerInfo`, its clientId as `from`. */
@@ -301,6 +372,10 @@ export type ServerMessage =
   | ChatBroadcast
   | PeerLeftMessage
   | IceServersMessage
+  | MediaModeMessage
+  | SfuAnswerMessage
+  | SfuOfferMessage
+  | SfuReceivingBroadcast
   | ErrorMessage;
 
 // ---------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 /** What a person would notice in a call, read from the real RTCPeerConnections. */
+import { PeerLink } from '../../src/core/peer-link.js';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 import { meetingRoom, parts, until } from './helpers.js';
 
@@ -6,6 +7,13 @@ export interface Inbound {
   framesDecoded: number;
   videoBytes: number;
   audioPackets: number;
+}
+
+/** The mesh link from `el` to `peer` (throws if there is none: the room is not a mesh). */
+export function meshLink(el: MeetingRoom, peer: MeetingRoom): PeerLink {
+  const link = el.call?.link(peer.clientId!);
+  if (!(link instanceof PeerLink)) throw new Error('no mesh link to that peer');
+  return link;
 }
 
 export function connection(el: MeetingRoom, peer: MeetingRoom): RTCPeerConnection {

@@ -11,6 +11,7 @@ import {
   fullyConnected,
   inbound,
   joined,
+  meshLink,
   remoteTile,
   remoteTiles,
 } from './call-helpers.js';
@@ -254,7 +255,7 @@ describe('resilience', () => {
     const pc = connection(a, b);
     const ufrag = () => /a=ice-ufrag:(\S+)/.exec(pc.localDescription!.sdp)![1];
     const first = ufrag();
-    a.call!.link(b.clientId!)!.restartIce();
+    meshLink(a, b).restartIce();
     await until(() => pc.signalingState === 'stable' && ufrag() !== first, 'new ICE credentials negotiated');
     expect(connection(a, b)).to.equal(pc, 'the same connection, restarted');
     await until(() => pc.connectionState === 'connected', 'connected after restart');

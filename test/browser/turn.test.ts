@@ -6,7 +6,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { expect } from '@open-wc/testing';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 import type { MeetingRoomErrorEvent } from '../../src/ui/events.js';
-import { inbound, fullyConnected, joinedVia, remoteTile } from './call-helpers.js';
+import { inbound, fullyConnected, joinedVia, meshLink, remoteTile } from './call-helpers.js';
 import { parts, server, uniqueRoom, until } from './helpers.js';
 
 interface Graph {
@@ -51,7 +51,7 @@ describe('TURN relay (real coturn)', () => {
     const pcA = a.call!.link(b.clientId!)!.connection;
     const pcB = b.call!.link(a.clientId!)!.connection;
     const old = [ufrag(pcA, 'localDescription'), ufrag(pcB, 'localDescription')];
-    a.call!.link(b.clientId!)!.restartIce();
+    meshLink(a, b).restartIce();
     await until(
       () =>
         ufrag(pcA, 'localDescription') !== old[0] &&

@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
-import { fullyConnected, joined, remoteTile } from './call-helpers.js';
+import { fullyConnected, joined, meshLink, remoteTile } from './call-helpers.js';
 import { parts, uniqueRoom, until } from './helpers.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,7 +94,7 @@ describe('videos across re-renders', () => {
   it('a stream that really changes (the link to a peer starts afresh) is followed by its video', async () => {
     const [a, b] = (await joined(uniqueRoom('restream'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
     await fullyConnected([a, b]);
-    const link = a.call!.link(b.clientId!)!;
+    const link = meshLink(a, b);
     const oldConnection = link.connection;
     const oldStream = link.remoteStream;
     const video = remoteTile(a, b)!.querySelector('video')!;

@@ -1,0 +1,279 @@
+/**
+ * The call's media through the server's SFU (issue 20), a chunk of its own
+ * that only rooms using it load: one publishing connection (microphone,
+ * camera with three simulcast layers, screen) and one subscribing connection
+ * carrying every other member's streams, both negotiated with the signaling
+ * server (which relays to the media server; the browser never talks to it).
+ *
+ * Each participant's streams become a `FeedLink`, which takes the place of
+ * the participant's mesh link in the call (same surface: streams, audio
+ * receiver, state), so the element does not know which mode a room is in.
+ *
+ * Switching is make-before-break. Into the SFU: a mesh link goes only once
+ * we receive the peer's media through the SFU and the peer told us (through
+ * the server: SFU_RECEIVING) that it receives ours. Back to the mesh: the
+ * call makes mesh links again; a participant's tile moves to its mesh stream
+ * once that carries media, and the SFU closes when every participant has.
+ */
+import type { MediaMode } from '../protocol/constants.js';
+import type { CandidateMessage, ClientMessage, ServerMessage, SfuFeed, SfuOfferMessage } from '../protocol/index.js';
+import type { MediaLink, Participant } from './call.js';
+import type { LinkState, LinkTracks, Slot } from './peer-link.js';
+
+/** What the SFU needs of the call. */
+export interface SfuHost {
+  send(message: ClientMessage): unknown;
+  tracks: LinkTracks;
+  iceServers(): RTCIceServer[];
+  iceTransportPolicy: RTCIceTransportPolicy | undefined;
+  /** The call's links by participant: mesh links, and the FeedLinks adopted. */
+  links: Map<string, MediaLink>;
+  /** Makes a mesh link to a participant (back to the mesh). */
+  connect(peerId: string): void;
+  update(peerId: string, patch: Partial<Participant>): void;
+  /** The call knows this participant (its JOIN came). */
+  known(peerId: string): boolean;
+  /** The SFU closed: the call forgets it. */
+  done(): void;
+}
+
+/** A feed whose streams are negotiated but carry nothing this long counts as received (it sends nothing). */
+const SILENT_MS = 1500;
+/** How long a mesh link outlives the move of its tile to the SFU (both sides move at about the same time). */
+const LINGER_MS = 1000;
+/** How often the switch looks at what arrived. */
+const CHECK_MS = 100;
+
+/** The camera's simulcast layers, largest first (Janus: h = substream 2, l = 0). */
+const LAYERS: RTCRtpEncodingParameters[] = [
+  { rid: 'h', maxBitrate: 1_200_000 },
+  { rid: 'm', maxBitrate: 400_000, scaleResolutionDownBy: 2 },
+  { rid: 'l', maxBitrate: 120_000, scaleResolutionDownBy: 4 },
+];
+
+/** One participant's streams in the subscription, in the place of its mesh link. */
+class FeedLink implements MediaLink {
+  readonly remoteStream = new MediaStream();
+  readonly remoteScreen = new MediaStream();
+  audioReceiver: RTCRtpReceiver | undefined;
+  videoReceiver: RTCRtpReceiver | undefined;
+  /** When its streams were first negotiated. */
+  readonly since = performance.now();
+  /** Its camera's frames decoded here (read while the switch waits for them). */
+  frames = 0;
+
+  constructor(readonly connection: RTCPeerConnection) {}
+
+  get state(): LinkState {
+    return { connectionState: this.connection.connectionState, iceConnectionState: this.connection.iceConnectionState };
+  }
+
+  /**
+   * Its camera's picture is decoded here (not just arriving: a tile moved
+   * before the first key frame would freeze), or it has been long enough to
+   * count as sending none (camera off: its audio was flowing all along).
+   */
+  get flowing(): boolean {
+    return this.frames > 0 || performance.now() - this.since > SILENT_MS;
+  }
+
+  async count(): Promise<void> {
+    (await this.videoReceiver?.getStats())?.forEach((r: { type: string; framesDecoded?: number }) => {
+      if (r.type === 'inbound-rtp') this.frames = r.framesDecoded ?? 0;
+    });
+  }
+
+  // The SFU's connections are the transport's: these are the mesh link's duties, none here.
+  async setTrack(): Promise<void> {}
+  async receive(): Promise<void> {}
+  reportState(): void {}
+  setIceServers(): void {}
+  close(): void {}
+}
+
+export class Sfu {
+  #host: SfuHost;
+  #pub: RTCPeerConnection;
+  #sub: RTCPeerConnection | undefined;
+  #feeds = new Map<string, FeedLink>();
+  /** Peers whose media we receive through the SFU (told to them), and those who told us they receive ours. */
+  #receiving = new Set<string>();
+  #receivedBy = new Set<string>();
+  /** Participants whose tile shows their mesh stream again (on the way back). */
+  #back = new Set<string>();
+  #mode: MediaMode = 'sfu';
+  #chain: Promise<void> = Promise.resolve();
+  #timer: ReturnType<typeof setInterval>;
+  #closed = false;
+
+  constructor(host: SfuHost) {
+    this.#host = host;
+    this.#pub = this.#connection('publisher');
+    const { tracks } = host;
+    // Sent even without a track (receive-only, camera off): a track found later joins by replaceTrack, no offer.
+    this.#pub.addTransceiver(tracks.audio ?? 'audio', { direction: 'sendonly' });
+    this.#pub.addTransceiver(tracks.video ?? 'video', { direction: 'sendonly', sendEncodings: LAYERS });
+    this.#pub.addTransceiver(tracks.screen ?? 'video', { direction: 'sendonly' });
+    this.#queue(async () => {
+      await this.#pub.setLocalDescription();
+      host.send({ type: 'SFU_PUBLISH', sdp: this.#pub.localDescription!.sdp });
+    });
+    this.#timer = setInterval(() => this.#check(), CHECK_MS);
+  }
+
+  /** The room's mode changed (again): into the SFU, or back to the mesh. */
+  mode(mode: MediaMode): void {
+    this.#mode = mode;
+    this.#back.clear();
+    if (mode === 'sfu') return this.#check();
+    // Back to the mesh: every participant gets a mesh link again; the FeedLink stays its media until that flows.
+    for (const [peerId, feed] of this.#feeds) {
+      if (this.#host.links.get(peerId) === feed) this.#host.links.delete(peerId);
+      this.#host.connect(peerId);
+    }
+    this.#check();
+  }
+
+  /** A message of the SFU's part of the protocol (SFU_ANSWER, SFU_OFFER, SFU_RECEIVING). */
+  receive(message: ServerMessage): void {
+    if (message.type === 'SFU_RECEIVING') {
+      this.#receivedBy.add(message.from);
+      return this.#check();
+    }
+    if (message.type === 'SFU_ANSWER') {
+      const { sdp } = message;
+      return this.#queue(() => this.#pub.setRemoteDescription({ type: 'answer', sdp }));
+    }
+    if (message.type === 'SFU_OFFER') this.#queue(() => this.#subscribe(message));
+  }
+
+  /** Sends a different microphone, camera or screen track (or none); no renegotiation. */
+  async setTrack(slot: Slot, track: MediaStreamTrack | undefined): Promise<void> {
+    const sender = this.#pub.getTransceivers()[slot === 'audio' ? 0 : slot === 'video' ? 1 : 2]?.sender;
+    if (sender && sender.track !== (track ?? null)) await sender.replaceTrack(track ?? null);
+  }
+
+  /** Fresh TURN credentials for the next gathering. */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    for (const pc of [this.#pub, this.#sub]) pc?.setConfiguration({ ...pc.getConfiguration(), iceServers });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#pub.close();
+    this.#sub?.close();
+    this.#host.send({ type: 'SFU_STOP' });
+  }
+
+  #queue(task: () => Promise<unknown>): void {
+    this.#chain = this.#chain.then(task).then(
+      () => undefined,
+      (error: unknown) => console.warn('meeting-room: SFU negotiation failed', error),
+    );
+  }
+
+  #connection(target: 'publisher' | 'subscriber'): RTCPeerConnection {
+    const { iceTransportPolicy } = this.#host;
+    const pc = new RTCPeerConnection({
+      iceServers: this.#host.iceServers(),
+      bundlePolicy: 'max-bundle',
+      ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
+    });
+    pc.onicecandidate = ({ candidate }) =>
+      this.#host.send({
+        type: 'SFU_CANDIDATE',
+        target,
+        candidate: (candidate?.toJSON() ?? null) as CandidateMessage['candidate'],
+      });
+    return pc;
+  }
+
+  async #subscribe(offer: SfuOfferMessage): Promise<void> {
+    let pc = this.#sub;
+    if (!pc) {
+      pc = this.#sub = this.#connection('subscriber');
+      pc.onconnectionstatechange = () => {
+        for (const [peerId, feed] of this.#feeds) {
+          if (this.#host.links.get(peerId) === feed) this.#host.update(peerId, feed.state);
+        }
+      };
+    }
+    await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+    await pc.setLocalDescription();
+    this.#host.send({ type: 'SFU_START', sdp: pc.localDescription!.sdp });
+    this.#map(pc, offer.feeds);
+  }
+
+  /** Puts the subscription's tracks in each participant's streams, as the offer's feeds say. */
+  #map(pc: RTCPeerConnection, feeds: SfuFeed[]): void {
+    const transceivers = pc.getTransceivers();
+    const present = new Set<string>();
+    for (const { mid, from, slot } of feeds) {
+      const receiver = transceivers.find((t) => t.mid === mid)?.receiver;
+      if (!receiver) continue;
+      present.add(from);
+      let feed = this.#feeds.get(from);
+      if (!feed) this.#feeds.set(from, (feed = new FeedLink(pc)));
+      if (slot === 'audio') feed.audioReceiver = receiver;
+      if (slot === 'video') feed.videoReceiver = receiver;
+      const stream = slot === 'screen' ? feed.remoteScreen : feed.remoteStream;
+      if (!stream.getTracks().includes(receiver.track)) stream.addTrack(receiver.track);
+    }
+    for (const [peerId, feed] of this.#feeds) {
+      // A member gone from the room (or its feed replaced): its streams go; the call removes the participant.
+      const live = new Set(
+        feeds.filter((f) => f.from === peerId).map((f) => transceivers.find((t) => t.mid === f.mid)?.receiver.track),
+      );
+      for (const stream of [feed.remoteStream, feed.remoteScreen]) {
+        for (const track of stream.getTracks()) if (!live.has(track)) stream.removeTrack(track);
+      }
+      if (!present.has(peerId)) {
+        this.#feeds.delete(peerId);
+        this.#receiving.delete(peerId);
+      }
+    }
+    this.#check();
+  }
+
+  /** Moves each participant's tile to the path that now carries its media (see the module's comment). */
+  #check(): void {
+    if (this.#closed) return;
+    const { links } = this.#host;
+    if (this.#mode === 'sfu') {
+      for (const [peerId, feed] of this.#feeds) {
+        const link = links.get(peerId);
+        if (link === feed) continue;
+        if (!feed.flowing) void feed.count();
+        if (link && feed.flowing && !this.#receiving.has(peerId)) {
+          this.#receiving.add(peerId);
+          this.#host.send({ type: 'SFU_RECEIVING', peer: peerId });
+        }
+        // A participant with no mesh link (it came after the switch) takes its FeedLink at once.
+        if (!this.#host.known(peerId)) continue;
+        if (!link || (this.#receiving.has(peerId) && this.#receivedBy.has(peerId))) {
+          links.set(peerId, feed);
+          // The peer may move its tile a moment later than we do (its check, its page): the link carries on a while.
+          setTimeout(() => link?.close(), LINGER_MS);
+          this.#host.update(peerId, { stream: feed.remoteStream, screenStream: feed.remoteScreen, ...feed.state });
+        }
+      }
+      return;
+    }
+    for (const [peerId, feed] of this.#feeds) {
+      const link = links.get(peerId);
+      if (this.#back.has(peerId) || !link || link === feed) continue;
+      const flows = (stream: MediaStream) => stream.getTracks().some((t) => !t.muted);
+      // Its mesh link carries media, or it is up and the SFU carried none either (a member that sends nothing).
+      if (flows(link.remoteStream) || (!flows(feed.remoteStream) && link.state.connectionState === 'connected')) {
+        this.#back.add(peerId);
+        this.#host.update(peerId, { stream: link.remoteStream, screenStream: link.remoteScreen });
+      }
+    }
+    if ([...this.#feeds.keys()].every((peerId) => this.#back.has(peerId))) {
+      this.close();
+      this.#host.done();
+    }
+  }
+}
