@@ -173,7 +173,7 @@ export class RedisStore implements RoomStore {
     this.#prefix = options.prefix ?? 'mr:';
     for (const [name, lua, keys] of [
       ['mrAdd', ADD, 3],
-      ['mrRemove', REMOVE, 6],
+      ['mrRemove', REMOVE, 7],
       ['mrRaiseHand', RAISE_HAND, 1],
       ['mrLowerHand', LOWER_HAND, 1],
       ['mrStartShare', START_SHARE, 1],

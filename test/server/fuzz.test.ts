@@ -76,6 +76,18 @@ function messageArbitrary(ids: string[], room: string): fc.Arbitrary<string> {
       ),
     }),
     fc.record({ type: fc.constant('SCREEN_SHARE'), enabled: fc.oneof(fc.boolean(), anything) }),
+    fc.record({
+      type: fc.constantFrom('SFU_PUBLISH', 'SFU_START'),
+      sdp: fc.oneof(fc.string({ maxLength: 200 }), anything),
+    }),
+    fc.record({
+      type: fc.constant('SFU_CANDIDATE'),
+      target: fc.constantFrom('publisher', 'subscriber', 'janus'),
+      candidate: fc.option(fc.record({ candidate: fc.string(), sdpMid: fc.option(fc.string()) })),
+    }),
+    fc.record({ type: fc.constant('SFU_RECEIVING'), peer: fc.oneof(id, anything) }),
+    fc.record({ type: fc.constant('SFU_LAYER'), peer: id, layer: fc.oneof(fc.constantFrom(0, 1, 2, null), anything) }),
+    fc.constant({ type: 'SFU_STOP' }),
   );
   // Mutations: drop a field, replace a field with anything, add junk fields.
   const mutated = fc
