@@ -8,6 +8,10 @@ export interface TestJanus {
   adminSecret: string;
   adminKey: string;
   output(): string;
+  wsPort: number;
+  adminPort: number;
+  /** Kills it as a crash would (SIGKILL). */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -17,4 +21,7 @@ export declare function startJanus(options?: {
   adminKey?: string;
   ip?: string;
   iceInterface?: string;
+  /** The ports to listen on (default: free ones), e.g. to start one again where a killed one was. */
+  wsPort?: number;
+  adminPort?: number;
 }): Promise<TestJanus>;

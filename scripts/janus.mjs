@@ -45,9 +45,11 @@ export async function startJanus({
   adminKey = 'janus-test-admin-key-0123456789',
   ip = '127.0.0.1',
   iceInterface,
+  wsPort: givenWsPort,
+  adminPort: givenAdminPort,
 } = {}) {
   if (!existsSync(JANUS)) throw new Error(`${JANUS} is missing: install the Debian package janus (.ci/run does)`);
-  const [wsPort, adminPort] = [await freePort(), await freePort()];
+  const [wsPort, adminPort] = [givenWsPort ?? (await freePort()), givenAdminPort ?? (await freePort())];
   const rtpBase = 20000 + Math.floor(Math.random() * 200) * 100;
   const dir = mkdtempSync(join(tmpdir(), 'janus-'));
   const disabled = (kind) =>
@@ -121,6 +123,17 @@ export async function startJanus({
     adminSecret,
     adminKey,
     output: () => output,
+    wsPort,
+    adminPort,
+    /** Kills it as a crash would (SIGKILL: no goodbye to anyone). */
+    async kill() {
+      process.off('exit', orphan);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
     async stop() {
       process.off('exit', orphan);
       if (child.exitCode === null && child.signalCode === null) {

@@ -72,6 +72,7 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
     iceServersFor: (clientId) => iceServersFor(config, clientId),
     ...(config.turn ? { iceRefreshMs: (config.turn.ttlSeconds * 1000) / 2 } : {}),
   });
+  if (sfu) sfu.onChange = (up) => void rooms.sfuChanged(up).catch(() => {});
   const relays = config.turn ? new TurnProbe(config.turn.urls) : undefined;
   const connections = new Set<Connection>();
   let accepting = true;
@@ -139,6 +140,7 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
   heartbeat.unref();
 
   metrics.counts = () => store.counts();
+  if (sfu) metrics.sfuCounts = () => sfu.sfu?.counts() ?? { publisher: 0, subscriber: 0 };
 
   return {
     http,

@@ -93,6 +93,19 @@ export class Metrics {
     labelNames: ['to'],
     registers: [this.registry],
   });
+  /** Where the SFU gauge reads from at scrape time: this process's members' connections Janus has up. */
+  sfuCounts: () => { publisher: number; subscriber: number } = () => ({ publisher: 0, subscriber: 0 });
+  readonly sfuConnections: Gauge<'target'> = new Gauge({
+    name: 'meeting_sfu_connections',
+    help: "Members' connections to the media server that are up (Janus's webrtcup), by target",
+    labelNames: ['target'],
+    registers: [this.registry],
+    collect: (): void => {
+      const counts = this.sfuCounts();
+      this.sfuConnections.set({ target: 'publisher' }, counts.publisher);
+      this.sfuConnections.set({ target: 'subscriber' }, counts.subscriber);
+    },
+  });
   readonly #candidateCounts = new HotCounts(CANDIDATE_TYPES);
   readonly candidates: Counter<'type'> = new Counter({
     name: 'meeting_ice_candidates_total',

@@ -28,6 +28,7 @@ import type {
   PairRecord,
   RoomGraph,
   RoomStore,
+  SfuLinkRecord,
 } from './store.js';
 
 const ADD = `
@@ -46,13 +47,14 @@ local raw = redis.call('HGET', KEYS[2], ARGV[2])
 if not raw then return 0 end
 if ARGV[3] ~= '' and cjson.decode(raw)['seat'] ~= ARGV[3] then return 0 end
 redis.call('HDEL', KEYS[2], ARGV[2])
+redis.call('HDEL', KEYS[8], ARGV[2] .. ' publisher', ARGV[2] .. ' subscriber')
 redis.call('DECR', KEYS[5])
 for _, key in ipairs(redis.call('HKEYS', KEYS[3])) do
   local sep = string.find(key, '>', 1, true)
   if string.sub(key, 1, sep - 1) == ARGV[2] or string.sub(key, sep + 1) == ARGV[2] then redis.call('HDEL', KEYS[3], key) end
 end
 if redis.call('HLEN', KEYS[2]) == 0 then
-  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7])
+  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7], KEYS[8])
   redis.call('SREM', KEYS[1], ARGV[1])
 end
 return 1`;
@@ -123,6 +125,10 @@ if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 and redis.call('HEXISTS', KEYS[1
 end
 return 1`;
 
+const REPORT_SFU = `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) end
+return 1`;
+
 /** A process whose key is older than this is dead; its members are cleaned up by the others. */
 const HEARTBEAT_TTL_MS = 5000;
 
@@ -173,7 +179,7 @@ export class RedisStore implements RoomStore {
     this.#prefix = options.prefix ?? 'mr:';
     for (const [name, lua, keys] of [
       ['mrAdd', ADD, 3],
-      ['mrRemove', REMOVE, 7],
+      ['mrRemove', REMOVE, 8],
       ['mrRaiseHand', RAISE_HAND, 1],
       ['mrLowerHand', LOWER_HAND, 1],
       ['mrStartShare', START_SHARE, 1],
@@ -181,6 +187,7 @@ export class RedisStore implements RoomStore {
       ['mrPut', PUT, 1],
       ['mrSetMedia', SET_MEDIA, 1],
       ['mrReportPair', REPORT_PAIR, 2],
+      ['mrReportSfu', REPORT_SFU, 2],
     ] as const) {
       cmd.defineCommand(name, { numberOfKeys: keys, lua });
     }
@@ -210,7 +217,7 @@ export class RedisStore implements RoomStore {
     return this.#cmd.status === 'ready' && this.#sub.status === 'ready';
   }
 
-  #room(room: string, part: 'members' | 'pairs' | 'seq' | 'chat' | 'mode'): string {
+  #room(room: string, part: 'members' | 'pairs' | 'seq' | 'chat' | 'mode' | 'sfu'): string {
     return `${this.#prefix}room:${room}:${part}`;
   }
 
@@ -259,6 +266,7 @@ export class RedisStore implements RoomStore {
         `${this.#prefix}members`,
         this.#room(room, 'chat'),
         this.#room(room, 'mode'),
+        this.#room(room, 'sfu'),
       ],
       [room, clientId, seat ?? ''],
     );
@@ -302,14 +310,26 @@ export class RedisStore implements RoomStore {
     );
   }
 
+  async reportSfu(room: string, link: SfuLinkRecord): Promise<void> {
+    await this.#run(
+      'mrReportSfu',
+      [this.#room(room, 'members'), this.#room(room, 'sfu')],
+      [link.clientId, `${link.clientId} ${link.target}`, JSON.stringify(link)],
+    );
+  }
+
   async graph(room: string): Promise<RoomGraph | undefined> {
-    const [members, pairs] = await Promise.all([
+    const [members, pairs, sfu, mode] = await Promise.all([
       this.#cmd.hvals(this.#room(room, 'members')),
       this.#cmd.hvals(this.#room(room, 'pairs')),
+      this.#cmd.hvals(this.#room(room, 'sfu')),
+      this.#cmd.get(this.#room(room, 'mode')),
     ]);
     if (members.length === 0) return undefined;
     return {
       room,
+      mode: mode === 'sfu' ? 'sfu' : 'mesh',
+      sfu: sfu.map((raw) => JSON.parse(raw) as SfuLinkRecord),
       members: members.map((raw) => {
         const { resumeToken: _secret, ...rest } = JSON.parse(raw) as MemberRecord;
         return rest;

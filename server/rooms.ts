@@ -322,6 +322,10 @@ export class RoomManager {
         );
       case 'SFU_LAYER':
         return this.#sfuRequest((sfu) => sfu.layer(session.room, session.clientId, message.peer, message.layer));
+      case 'SFU_STATE': {
+        const { type: _type, ...report } = message;
+        return this.#store.reportSfu(session.room, { clientId: session.clientId, ...report, updatedAt: Date.now() });
+      }
       case 'SFU_STOP':
         return this.#options.media?.sfu()?.stop(session.room, session.clientId);
       case 'SFU_RECEIVING':
@@ -428,6 +432,26 @@ export class RoomManager {
       return;
     }
     session.resumeTimer = setTimeout(() => void this.#depart(session, 'timeout'), this.#limits.resumeWindowMs);
+  }
+
+  /**
+   * The media server came or went. Gone: every room of this process that uses
+   * it goes back to the mesh at once (its media through Janus is lost; the
+   * mesh brings it back within seconds). Back: the rooms large enough move to
+   * it again. One process's switch takes (the store orders it), and every
+   * member of the room hears MEDIA_MODE.
+   */
+  async sfuChanged(up: boolean): Promise<void> {
+    for (const [room, sessions] of [...this.#rooms]) {
+      if (up) {
+        const count = (await this.#store.graph(room))?.members.length ?? sessions.size;
+        await this.#mediaMode(room, count);
+      } else if (await this.#store.setMode(room, 'mesh')) {
+        this.#metrics.mediaSwitches.inc({ to: 'mesh' });
+        this.#log.warn({ room }, 'the media server went away: the room is a mesh again');
+        this.#store.publish(room, { message: { type: 'MEDIA_MODE', mode: 'mesh' } });
+      }
+    }
   }
 
   /** Local sessions, for tests and shutdown. */

@@ -44,6 +44,8 @@ export class SfuRefusal extends Error {}
 class Member {
   publisher: number | undefined;
   privateId: number | undefined;
+  /** Janus has each connection up (webrtcup, until hangup). */
+  readonly up = { publisher: false, subscriber: false };
   published = false;
   subscriber: number | undefined;
   /** Other members' feeds in the room, with their streams (from the publisher handle's events). */
@@ -233,7 +235,18 @@ export class Sfu {
     }
   }
 
+  /** This process's members' connections Janus has up, for the metrics. */
+  counts(): { publisher: number; subscriber: number } {
+    const counts = { publisher: 0, subscriber: 0 };
+    for (const m of this.#members.values()) {
+      if (m.up.publisher) counts.publisher++;
+      if (m.up.subscriber) counts.subscriber++;
+    }
+    return counts;
+  }
+
   #onPublisherEvent(m: Member, event: HandleEvent): void {
+    if (event.janus === 'webrtcup' || event.janus === 'hangup') m.up.publisher = event.janus === 'webrtcup';
     const data = event.data;
     if (!data || m.closed) return;
     let changed = false;
@@ -250,6 +263,7 @@ export class Sfu {
   }
 
   #onSubscriberEvent(m: Member, event: HandleEvent): void {
+    if (event.janus === 'webrtcup' || event.janus === 'hangup') m.up.subscriber = event.janus === 'webrtcup';
     // Janus renegotiates by itself when a subscribed feed unpublishes: a new offer, as if we had asked.
     if (m.closed || event.jsep?.type !== 'offer') return;
     void this.#run(m, async () => this.#offer(m, event.data?.['streams'], event.jsep!.sdp)).catch((error: unknown) =>
@@ -328,6 +342,14 @@ export class SfuService {
     this.#log = log;
   }
 
+  /** Janus came (true) or went (false): the rooms that use it move (see RoomManager.sfuChanged). */
+  onChange: ((up: boolean) => void) | undefined;
+
+  /** The Janus session of the moment (tests check that it never reaches a browser). */
+  get sessionId(): number | undefined {
+    return this.#janus?.sessionId;
+  }
+
   /** The SFU, while Janus is connected. */
   get sfu(): Sfu | undefined {
     return this.#sfu;
@@ -342,11 +364,13 @@ export class SfuService {
       janus.onLost = () => {
         this.#log.error({ url: this.#options.url }, 'the connection to Janus was lost; retrying');
         this.#sfu = this.#janus = undefined;
+        this.onChange?.(false);
         this.#retry();
       };
       this.#janus = janus;
       this.#sfu = new Sfu(janus, this.#send, this.#log);
       this.#log.info({ url: this.#options.url }, 'connected to Janus');
+      this.onChange?.(true);
     } catch (error) {
       this.#log.error({ url: this.#options.url, err: error }, 'Janus cannot be reached; retrying');
       this.#retry();

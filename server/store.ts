@@ -40,10 +40,26 @@ export interface PairRecord {
   updatedAt: number;
 }
 
+/** One member's report of one of its two SFU connections. */
+export interface SfuLinkRecord {
+  clientId: string;
+  target: 'publisher' | 'subscriber';
+  connectionState: ConnectionStateMessage['connectionState'];
+  localCandidateType?: CandidateType;
+  remoteCandidateType?: CandidateType;
+  rttMs?: number;
+  kbps?: number;
+  updatedAt: number;
+}
+
 export interface RoomGraph {
   room: string;
+  /** How the room's media flows now. */
+  mode: MediaMode;
   members: Omit<MemberRecord, 'resumeToken'>[];
   pairs: PairRecord[];
+  /** The members' SFU connections (SFU mode), as they report them. */
+  sfu: SfuLinkRecord[];
 }
 
 export type AddResult =
@@ -104,6 +120,8 @@ export interface RoomStore {
    * already or the room does not exist. The mode goes with the room.
    */
   setMode(room: string, mode: MediaMode): Promise<boolean>;
+  /** Records a member's report of one of its SFU connections; ignored unless it is a member. Removed with it. */
+  reportSfu(room: string, link: SfuLinkRecord): Promise<void>;
   /** Records one side's report of a link; ignored unless both ends are members. */
   reportPair(room: string, pair: PairRecord): Promise<void>;
   graph(room: string): Promise<RoomGraph | undefined>;
@@ -138,6 +156,7 @@ interface RoomState {
   chatSeq: number;
   chat: ChatBroadcast[];
   mode: MediaMode;
+  sfu: Map<string, SfuLinkRecord>;
 }
 
 const pairKey = (from: string, to: string) => `${from}>${to}`;
@@ -152,7 +171,7 @@ export class MemoryStore implements RoomStore {
     let state = this.#rooms.get(room);
     if (!state) {
       if (this.#rooms.size >= capacity.maxRooms) return { ok: false, code: 'server-full' };
-      state = { members: new Map(), pairs: new Map(), chatSeq: 0, chat: [], mode: 'mesh' };
+      state = { members: new Map(), pairs: new Map(), chatSeq: 0, chat: [], mode: 'mesh', sfu: new Map() };
       this.#rooms.set(room, state);
     }
     if (state.members.has(member.clientId)) return { ok: false, code: 'id-taken' };
@@ -181,6 +200,8 @@ export class MemoryStore implements RoomStore {
     for (const [key, pair] of state.pairs) {
       if (pair.from === clientId || pair.to === clientId) state.pairs.delete(key);
     }
+    state.sfu.delete(`${clientId} publisher`);
+    state.sfu.delete(`${clientId} subscriber`);
     if (state.members.size === 0) this.#rooms.delete(room);
     return true;
   }
@@ -230,6 +251,11 @@ export class MemoryStore implements RoomStore {
     return true;
   }
 
+  async reportSfu(room: string, link: SfuLinkRecord): Promise<void> {
+    const state = this.#rooms.get(room);
+    if (state?.members.has(link.clientId)) state.sfu.set(`${link.clientId} ${link.target}`, link);
+  }
+
   async reportPair(room: string, pair: PairRecord): Promise<void> {
     const state = this.#rooms.get(room);
     if (!state?.members.has(pair.from) || !state.members.has(pair.to)) return;
@@ -241,8 +267,10 @@ export class MemoryStore implements RoomStore {
     if (!state) return undefined;
     return {
       room,
+      mode: state.mode,
       members: [...state.members.values()].map(({ resumeToken: _secret, ...rest }) => ({ ...rest })),
       pairs: [...state.pairs.values()].map((p) => ({ ...p })),
+      sfu: [...state.sfu.values()].map((l) => ({ ...l })),
     };
   }
 

@@ -16,7 +16,14 @@
  * once that carries media, and the SFU closes when every participant has.
  */
 import type { MediaMode } from '../protocol/constants.js';
-import type { CandidateMessage, ClientMessage, ServerMessage, SfuFeed, SfuOfferMessage } from '../protocol/index.js';
+import type {
+  CandidateMessage,
+  CandidateType,
+  ClientMessage,
+  ServerMessage,
+  SfuFeed,
+  SfuOfferMessage,
+} from '../protocol/index.js';
 import type { MediaLink, Participant } from './call.js';
 import type { LinkState, LinkTracks, Slot } from './peer-link.js';
 
@@ -36,6 +43,9 @@ export interface SfuHost {
   /** The SFU closed: the call forgets it. */
   done(): void;
 }
+
+/** How often each SFU connection's state, path and bitrate go to the server (the room graph), in checks. */
+const REPORT_EVERY = 50;
 
 /** A feed whose streams are negotiated but carry nothing this long counts as received (it sends nothing). */
 const SILENT_MS = 1500;
@@ -104,6 +114,9 @@ export class Sfu {
   #mode: MediaMode = 'sfu';
   #chain: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setInterval>;
+  #ticks = 0;
+  /** Bytes of media each connection had moved at its last report, and when. */
+  #moved = new Map<RTCPeerConnection, { bytes: number; at: number }>();
   #closed = false;
 
   constructor(host: SfuHost) {
@@ -118,7 +131,10 @@ export class Sfu {
       await this.#pub.setLocalDescription();
       host.send({ type: 'SFU_PUBLISH', sdp: this.#pub.localDescription!.sdp });
     });
-    this.#timer = setInterval(() => this.#check(), CHECK_MS);
+    this.#timer = setInterval(() => {
+      this.#check();
+      if (++this.#ticks % REPORT_EVERY === 0) this.#reportAll();
+    }, CHECK_MS);
   }
 
   /** The room's mode changed (again): into the SFU, or back to the mesh. */
@@ -174,6 +190,41 @@ export class Sfu {
     );
   }
 
+  #reportAll(): void {
+    void this.#report('publisher', this.#pub);
+    if (this.#sub) void this.#report('subscriber', this.#sub);
+  }
+
+  /** Tells the server how a connection is doing: its state, its path (candidate types), RTT and media bitrate. */
+  async #report(target: 'publisher' | 'subscriber', pc: RTCPeerConnection): Promise<void> {
+    const types = new Map<string, CandidateType>();
+    let pair: { localCandidateId?: string; remoteCandidateId?: string; currentRoundTripTime?: number } | undefined;
+    let selected: string | undefined;
+    let bytes = 0;
+    (await pc.getStats()).forEach((r: Record<string, unknown> & { type: string; id: string }) => {
+      if (r.type === 'outbound-rtp') bytes += (r['bytesSent'] as number | undefined) ?? 0;
+      if (r.type === 'inbound-rtp') bytes += (r['bytesReceived'] as number | undefined) ?? 0;
+      if (r.type === 'local-candidate' || r.type === 'remote-candidate')
+        types.set(r.id, r['candidateType'] as CandidateType);
+      if (r.type === 'transport') selected = r['selectedCandidatePairId'] as string | undefined;
+    });
+    if (selected) (await pc.getStats()).forEach((r) => r.id === selected && (pair = r));
+    const now = performance.now();
+    const last = this.#moved.get(pc);
+    this.#moved.set(pc, { bytes, at: now });
+    const local = pair?.localCandidateId && types.get(pair.localCandidateId);
+    const remote = pair?.remoteCandidateId && types.get(pair.remoteCandidateId);
+    this.#host.send({
+      type: 'SFU_STATE',
+      target,
+      connectionState: pc.connectionState,
+      ...(local ? { localCandidateType: local } : {}),
+      ...(remote ? { remoteCandidateType: remote } : {}),
+      ...(pair?.currentRoundTripTime === undefined ? {} : { rttMs: Math.round(pair.currentRoundTripTime * 1000) }),
+      ...(last && now > last.at ? { kbps: Math.round(((bytes - last.bytes) * 8) / (now - last.at)) } : {}),
+    });
+  }
+
   #connection(target: 'publisher' | 'subscriber'): RTCPeerConnection {
     const { iceTransportPolicy } = this.#host;
     const pc = new RTCPeerConnection({
@@ -181,6 +232,7 @@ export class Sfu {
       bundlePolicy: 'max-bundle',
       ...(iceTransportPolicy ? { iceTransportPolicy } : {}),
     });
+    pc.addEventListener('connectionstatechange', () => void this.#report(target, pc));
     pc.onicecandidate = ({ candidate }) =>
       this.#host.send({
         type: 'SFU_CANDIDATE',

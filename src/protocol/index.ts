@@ -158,6 +158,17 @@ export const SfuLayerSchema = v.object({
   peer: ClientId,
   layer: v.nullable(v.picklist([0, 1, 2])),
 });
+/** How one of my two SFU connections is doing (on a change, and every few seconds while connected). */
+export const SfuStateSchema = v.object({
+  type: v.literal('SFU_STATE'),
+  target: v.picklist(SFU_TARGETS),
+  connectionState: v.picklist(CONNECTION_STATES),
+  localCandidateType: v.optional(CandidateType),
+  remoteCandidateType: v.optional(CandidateType),
+  rttMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(600_000))),
+  /** Media bitrate: sent (publisher) or received (subscriber). */
+  kbps: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1_000_000))),
+});
 /** I no longer use the SFU (the room went back to the mesh and every link carries media). */
 export const SfuStopSchema = v.object({ type: v.literal('SFU_STOP') });
 
@@ -181,6 +192,7 @@ export const CLIENT_SCHEMAS = {
   SFU_CANDIDATE: SfuCandidateSchema,
   SFU_RECEIVING: SfuReceivingSchema,
   SFU_LAYER: SfuLayerSchema,
+  SFU_STATE: SfuStateSchema,
   SFU_STOP: SfuStopSchema,
 } as const;
 
@@ -205,6 +217,7 @@ export type SfuStartMessage = ClientMessageOf<'SFU_START'>;
 export type SfuCandidateMessage = ClientMessageOf<'SFU_CANDIDATE'>;
 export type SfuReceivingMessage = ClientMessageOf<'SFU_RECEIVING'>;
 export type SfuLayerMessage = ClientMessageOf<'SFU_LAYER'>;
+export type SfuStateMessage = ClientMessageOf<'SFU_STATE'>;
 
 export type ClientMessage = { [T in ClientMessageType]: ClientMessageOf<T> }[ClientMessageType];
 

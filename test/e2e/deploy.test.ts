@@ -319,7 +319,8 @@ describe('deployment behind nginx with TLS', () => {
     const restarted = performance.now() - started;
     await waitFor(async () => (await metric(/meeting_members (\d+)/)) === 2, 'both back in the room', 30_000);
     const back = performance.now() - started;
-    await new Promise((r) => setTimeout(r, 1000));
+    // A second more, and at least 2.5 s since the restart began: the frame count below needs a window that long.
+    await new Promise((r) => setTimeout(r, Math.max(1000, 2500 - back)));
     sampling = false;
     await sampler;
     const after = await Promise.all(pages.map(framesDecoded));

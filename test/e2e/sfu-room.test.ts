@@ -21,7 +21,7 @@ interface Samples {
 }
 
 describe('SFU mode (real Janus, real Chromium, MESH_MAX=3)', () => {
-  it('a room grows from 2 to 5 and back: to the SFU at 4, back to the mesh at 2, no tile lost; mute, chat and a screen share through the SFU', async () => {
+  it('a room grows from 2 to 5 and back: to the SFU at 4, back to the mesh at 2, no tile lost; mute, chat and a screen share through the SFU; Janus killed: back to the mesh within 5 s, and to Janus again when it returns', async () => {
     assert.ok(existsSync('/usr/bin/janus'), 'janus is missing: install the Debian package janus (.ci/run does)');
     assert.ok(existsSync('dist/public/meeting-room.js'), 'build first (npm run build)');
     assert.equal(process.getuid?.(), 0, 'the namespace needs root (unshare -n)');
@@ -47,10 +47,22 @@ describe('SFU mode (real Janus, real Chromium, MESH_MAX=3)', () => {
     assert.deepEqual(toMesh.fewestTiles, { Ada: 1, Bob: 1 });
     // The longest frame gaps (toSfu.gapMs, toMesh.gapMs, steady.gapMs for comparison) are printed above and
     // recorded in docs/PERFORMANCE.md: a measurement of this machine's load, not a pass/fail check here.
+    assert.deepEqual(
+      r['graph'],
+      { mode: 'sfu', connectedWithBitrate: 10, paths: ['host'] },
+      'the room graph: five members, each with two connected SFU links that move media, direct (host)',
+    );
+    assert.deepEqual(r['sfuGauge'], ['publisher 5', 'subscriber 5'], 'the metrics count the connections Janus has up');
     assert.equal(r['shareStarted'], true);
     assert.equal(r['muteSeen'], true);
     assert.equal(r['chatSeen'], true);
     assert.equal(r['screenSeen'], true);
     assert.equal(r['sfuMembersLeft'], 0, 'back on the mesh, nobody keeps Janus handles');
+    // Janus killed mid-call (SIGKILL) with four on the SFU: everyone on the mesh with frames again within 5 s.
+    assert.ok(
+      (r['recoveredMs'] as number) < 5000,
+      `back on the mesh with frames ${r['recoveredMs']} ms after Janus died`,
+    );
+    assert.equal(r['backOnSfu'], true, 'Janus back: the room of four on the SFU again');
   });
 });
