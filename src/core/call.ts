@@ -519,9 +519,7 @@ export class Call extends Emitter<CallEvents> {
 
   /** Sends a track (or none) on every link and the SFU's publication (replaceTrack: no offer). */
   #setTrack(slot: Slot, track: MediaStreamTrack | undefined): Promise<unknown> {
-    return Promise.all(
-      [...this.#links.values(), this.#sfu?.then((sfu) => sfu)].map(async (link) => (await link)?.setTrack(slot, track)),
-    );
+    return Promise.all([...this.#links.values(), this.#sfu].map(async (link) => (await link)?.setTrack(slot, track)));
   }
 
   /**
@@ -757,11 +755,18 @@ export class Call extends Emitter<CallEvents> {
       startedAt,
       initiator,
     });
-    // While the SFU is there, it decides when the tile moves to this link's streams (once they carry media).
+    // While the SFU is there, it decides when the tile moves to this link (once it carries media): its streams and
+    // its state (a mesh link connecting again would show "Connecting…" on a tile that plays through the SFU).
     link.on('stream', (stream) => this.#sfu || this.#updateParticipant(peerId, { stream }));
     link.on('screen', (screenStream) => this.#sfu || this.#updateParticipant(peerId, { screenStream }));
-    link.on('state', (state: LinkState) =>
-      this.#updateParticipant(peerId, state.connectionState === 'connected' ? { ...state, problem: undefined } : state),
+    link.on(
+      'state',
+      (state: LinkState) =>
+        this.#sfu ||
+        this.#updateParticipant(
+          peerId,
+          state.connectionState === 'connected' ? { ...state, problem: undefined } : state,
+        ),
     );
     link.on('quality', (quality) => this.#updateParticipant(peerId, { quality }));
     link.on('problem', (problem) => {

@@ -320,7 +320,7 @@ export class Sfu {
       // Its mesh link carries media, or it is up and the SFU carried none either (a member that sends nothing).
       if (flows(link.remoteStream) || (!flows(feed.remoteStream) && link.state.connectionState === 'connected')) {
         this.#back.add(peerId);
-        this.#host.update(peerId, { stream: link.remoteStream, screenStream: link.remoteScreen });
+        this.#host.update(peerId, { stream: link.remoteStream, screenStream: link.remoteScreen, ...link.state });
       }
     }
     if ([...this.#feeds.keys()].every((peerId) => this.#back.has(peerId))) {

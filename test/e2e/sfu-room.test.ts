@@ -18,6 +18,7 @@ interface Samples {
   gapMs: number;
   worst: string;
   fewestTiles: Record<string, number>;
+  flashes: string[];
 }
 
 describe('SFU mode (real Janus, real Chromium, MESH_MAX=3)', () => {
@@ -45,6 +46,14 @@ describe('SFU mode (real Janus, real Chromium, MESH_MAX=3)', () => {
     // No tile disappeared during either switch (each page counted its remote tiles every 40 ms).
     assert.deepEqual(toSfu.fewestTiles, { Ada: 2, Bob: 2, Cat: 2, Dan: 3 });
     assert.deepEqual(toMesh.fewestTiles, { Ada: 1, Bob: 1 });
+    // Nor said "Connecting…" or "Connection lost" while its media only changed path.
+    // (Dan is new: his tiles, and his tile on the others' pages, connect for the first time.)
+    assert.deepEqual(
+      toSfu.flashes.filter((f) => !f.includes('Dan')),
+      [],
+      'no tile flashed a connection state into the SFU',
+    );
+    assert.deepEqual(toMesh.flashes, [], 'no tile flashed a connection state back to the mesh');
     // The longest frame gaps (toSfu.gapMs, toMesh.gapMs, steady.gapMs for comparison) are printed above and
     // recorded in docs/PERFORMANCE.md: a measurement of this machine's load, not a pass/fail check here.
     assert.deepEqual(
