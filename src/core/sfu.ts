@@ -296,19 +296,22 @@ export class Sfu {
     if (this.#mode === 'sfu') {
       for (const [peerId, feed] of this.#feeds) {
         const link = links.get(peerId);
-        if (link === feed) continue;
+        if (link === feed || !this.#host.known(peerId)) continue;
         if (!feed.flowing) void feed.count();
-        if (link && feed.flowing && !this.#receiving.has(peerId)) {
-          this.#receiving.add(peerId);
-          this.#host.send({ type: 'SFU_RECEIVING', peer: peerId });
-        }
+        // The tile moves as soon as the SFU's picture decodes here (its streams; its state once the link goes).
         // A participant with no mesh link (it came after the switch) takes its FeedLink at once.
-        if (!this.#host.known(peerId)) continue;
+        if (!link || (feed.flowing && !this.#receiving.has(peerId))) {
+          this.#receiving.add(peerId);
+          if (link) this.#host.send({ type: 'SFU_RECEIVING', peer: peerId });
+          this.#host.update(peerId, { stream: feed.remoteStream, screenStream: feed.remoteScreen });
+        }
+        // The peer's tile of us plays through the SFU too: the mesh link sends no more video, and goes a little
+        // later (the peer moves on its own check); both ways done: the participant's link is the FeedLink.
         if (!link || (this.#receiving.has(peerId) && this.#receivedBy.has(peerId))) {
           links.set(peerId, feed);
-          // The peer may move its tile a moment later than we do (its check, its page): the link carries on a while.
+          void link?.setTrack('video', undefined);
           setTimeout(() => link?.close(), LINGER_MS);
-          this.#host.update(peerId, { stream: feed.remoteStream, screenStream: feed.remoteScreen, ...feed.state });
+          this.#host.update(peerId, feed.state);
         }
       }
       return;
@@ -317,8 +320,9 @@ export class Sfu {
       const link = links.get(peerId);
       if (this.#back.has(peerId) || !link || link === feed) continue;
       const flows = (stream: MediaStream) => stream.getTracks().some((t) => !t.muted);
-      // Its mesh link carries media, or it is up and the SFU carried none either (a member that sends nothing).
-      if (flows(link.remoteStream) || (!flows(feed.remoteStream) && link.state.connectionState === 'connected')) {
+      // Its mesh link is up (as the link reports it: its state moves with the tile) and carries media, or the SFU
+      // carried none either (a member that sends nothing).
+      if (link.state.connectionState === 'connected' && (flows(link.remoteStream) || !flows(feed.remoteStream))) {
         this.#back.add(peerId);
         this.#host.update(peerId, { stream: link.remoteStream, screenStream: link.remoteScreen, ...link.state });
       }
