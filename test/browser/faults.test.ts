@@ -149,8 +149,10 @@ describe('faults', () => {
     try {
       await command({ server: 'process', action: 'kill' });
       await command({ server: 'process', action: 'start' });
-      await until(() => ada!.state === 'joined' && bob!.state === 'joined', 'Ada and Bob back', 20_000);
+      // The grace starts at Ada's own fresh WELCOME (it does not list Cy): measured from her return, not Bob's.
+      await until(() => ada!.state === 'joined', 'Ada back', 20_000);
       const backAt = performance.now();
+      await until(() => bob!.state === 'joined', 'Bob back', 20_000);
       // Cy is still connected to them peer to peer: the tile stays through the grace...
       await new Promise((r) => setTimeout(r, 15_000));
       expect(

@@ -90,6 +90,46 @@ describe('operator page', () => {
     await Promise.all([a.close(), b.close(), c.close()]);
   });
 
+  it("in SFU mode: the SFU in the middle, a line to each member in its worse connection's state and path, its bitrates beside it, a row per connection", async () => {
+    const room = `ops-${newId()}`;
+    const a = await TestClient.connect(srv.wsUrl);
+    await a.join(room, { name: 'Ada' });
+    const b = await TestClient.connect(srv.wsUrl);
+    await b.join(room, { name: 'Bob' });
+    await srv.server.store.setMode(room, 'sfu'); // as a room past MESH_MAX (no Janus needed to draw it)
+    const state = (target: string, connectionState: string, path: string, kbps: number) => ({
+      type: 'SFU_STATE',
+      target,
+      connectionState,
+      localCandidateType: path,
+      remoteCandidateType: 'host',
+      rttMs: 3,
+      kbps,
+    });
+    a.send(state('publisher', 'connected', 'host', 1500));
+    a.send(state('subscriber', 'connected', 'host', 900));
+    b.send(state('publisher', 'connected', 'relay', 1400));
+    b.send(state('subscriber', 'connecting', 'relay', 0));
+
+    const page = await open(room, ADMIN);
+    await page.waitForFunction(() => document.querySelectorAll('.sfu-link').length === 2, { timeout: 5000 });
+    assert.equal(await count(page, '.member.sfu'), 1, 'the SFU drawn once, in the middle');
+    const link = (id: string) =>
+      page.$eval(`.sfu-link[data-client-id="${id}"]`, (g) => ({
+        state: g.getAttribute('data-state'),
+        path: g.getAttribute('data-path'),
+        rate: g.querySelector('text')?.textContent,
+      }));
+    assert.deepEqual(await link(a.clientId), { state: 'connected', path: 'direct', rate: '↑1500 ↓900 kbit/s' });
+    assert.deepEqual(await link(b.clientId), { state: 'connecting', path: 'relay', rate: '↑1400 ↓0 kbit/s' });
+    const rows = await page.$$eval('#pairs tr', (trs) => trs.map((tr) => tr.textContent));
+    assert.equal(rows.length, 4, 'a row per member and connection');
+    assert.ok(rows.some((r) => r?.includes('Bob') && r.includes('SFU (receiving)') && r.includes('connecting')));
+    assert.match(await page.$eval('#status', (s) => s.textContent ?? ''), /media through the SFU.*4 link reports/);
+    await page.close();
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('says so when the token is wrong, and shows nothing of the room', async () => {
     const room = `ops-${newId()}`;
     const a = await TestClient.connect(srv.wsUrl);

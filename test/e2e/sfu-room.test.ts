@@ -5,13 +5,9 @@
  * ../shared/SFU.md). Needs root (unshare), janus and chromium (.ci/run).
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
-const fixture = new URL('./fixtures/sfu-room.ts', import.meta.url).pathname;
+import { inJanusNamespace } from './namespace.js';
 
 type Via = { name: string; via: 'mesh' | 'sfu' | 'none' }[];
 interface Samples {
@@ -23,17 +19,8 @@ interface Samples {
 
 describe('SFU mode (real Janus, real Chromium, MESH_MAX=3)', () => {
   it('a room grows from 2 to 5 and back: to the SFU at 4, back to the mesh at 2, no tile lost; mute, chat and a screen share through the SFU; Janus killed: back to the mesh within 5 s, and to Janus again when it returns', async () => {
-    assert.ok(existsSync('/usr/bin/janus'), 'janus is missing: install the Debian package janus (.ci/run does)');
     assert.ok(existsSync('dist/public/meeting-room.js'), 'build first (npm run build)');
-    assert.equal(process.getuid?.(), 0, 'the namespace needs root (unshare -n)');
-    const setup =
-      'ip link set lo up && ip link add j0 type ifb && ip addr add 127.0.0.2/32 dev j0 && ip link set j0 up';
-    const { stdout } = await run(
-      'unshare',
-      ['-n', 'sh', '-c', `${setup} && exec "${process.execPath}" --import tsx "${fixture}"`],
-      { timeout: 240_000, maxBuffer: 1 << 22 },
-    );
-    const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+    const r = await inJanusNamespace(new URL('./fixtures/sfu-room.ts', import.meta.url), 240_000);
     console.log(JSON.stringify(r, null, 1));
     assert.equal(r['error'], undefined, String(r['error']));
     assert.deepEqual(r['pageErrors'], []);
