@@ -321,6 +321,8 @@ export class RoomManager {
           sfu.candidate(session.room, session.clientId, message.target, message.candidate),
         );
       case 'SFU_LAYER':
+        // Advisory, and racing with departures (the browser asks as it answers offers): a peer that is not in the
+        // sender's subscription (gone a moment ago, or never in its room) changes nothing and gets no answer.
         return this.#sfuRequest((sfu) => sfu.layer(session.room, session.clientId, message.peer, message.layer));
       case 'SFU_STATE': {
         const { type: _type, ...report } = message;

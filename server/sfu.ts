@@ -151,10 +151,13 @@ export class Sfu {
   /**
    * Which simulcast layer of `peer`'s camera the member receives: 0 (smallest)
    * to 2, or null for none (its tile is hidden). Only `peer`'s streams in the
-   * member's own subscription can be named.
+   * member's own subscription can be named: anyone else (gone a moment ago,
+   * or never in the room) changes nothing, silently (the request is advisory
+   * and races with departures).
    */
   layer(room: string, clientId: string, peer: string, layer: 0 | 1 | 2 | null): Promise<void> {
-    const m = this.#member(room, clientId);
+    const m = this.#members.get(`${room} ${clientId}`);
+    if (!m) return Promise.resolve();
     return this.#run(m, async () => {
       const streams = m.streams.filter(
         (s) =>
@@ -163,7 +166,9 @@ export class Sfu {
           clientOfFeed(s.feed_id) === peer &&
           slotOf(s, m.feeds.get(s.feed_id)) === 'video',
       );
-      if (m.subscriber === undefined || streams.length === 0) throw new SfuRefusal(`no camera of "${peer}" received`);
+      // A member of the room whose camera is not (or no longer) in the subscription: nothing to choose. (The
+      // browser asks after each offer it answers; a newer one may have dropped that camera meanwhile.)
+      if (m.subscriber === undefined || streams.length === 0) return;
       await this.#janus.message(m.subscriber, {
         request: 'configure',
         streams: streams.map((s) =>

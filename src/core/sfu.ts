@@ -61,6 +61,17 @@ const LAYERS: RTCRtpEncodingParameters[] = [
   { rid: 'l', maxBitrate: 120_000, scaleResolutionDownBy: 4 },
 ];
 
+/**
+ * The camera layer a tile needs when `others` people are on the stage: one or
+ * two fill half the stage or more (the full picture, `h`); up to eight share
+ * a grid of tiles a quarter of the stage or less (`m`, half the resolution);
+ * more get `l`. (The layer per tile's real size is the next step: it needs the
+ * view to tell the call its tile sizes.)
+ */
+export function layerFor(others: number): 0 | 1 | 2 {
+  return others <= 2 ? 2 : others <= 8 ? 1 : 0;
+}
+
 /** One participant's streams in the subscription, in the place of its mesh link. */
 class FeedLink implements MediaLink {
   readonly remoteStream = new MediaStream();
@@ -71,6 +82,8 @@ class FeedLink implements MediaLink {
   readonly since = performance.now();
   /** Its camera's frames decoded here (read while the switch waits for them). */
   frames = 0;
+  /** The simulcast layer of its camera we asked for (undefined: the server's default, the largest). */
+  layer: 0 | 1 | 2 | undefined;
 
   constructor(readonly connection: RTCPeerConnection) {}
 
@@ -115,6 +128,8 @@ export class Sfu {
   #chain: Promise<void> = Promise.resolve();
   #timer: ReturnType<typeof setInterval>;
   #ticks = 0;
+  /** Set once every tile is back on the mesh: the SFU closes when it fires. */
+  #closing: ReturnType<typeof setTimeout> | undefined;
   /** Bytes of media each connection had moved at its last report, and when. */
   #moved = new Map<RTCPeerConnection, { bytes: number; at: number }>();
   #closed = false;
@@ -133,6 +148,7 @@ export class Sfu {
     });
     this.#timer = setInterval(() => {
       this.#check();
+      this.#chooseLayers();
       if (++this.#ticks % REPORT_EVERY === 0) this.#reportAll();
     }, CHECK_MS);
   }
@@ -141,11 +157,14 @@ export class Sfu {
   mode(mode: MediaMode): void {
     this.#mode = mode;
     this.#back.clear();
+    clearTimeout(this.#closing);
+    this.#closing = undefined;
     if (mode === 'sfu') return this.#check();
     // Back to the mesh: every participant gets a mesh link again; the FeedLink stays its media until that flows.
     for (const [peerId, feed] of this.#feeds) {
       if (this.#host.links.get(peerId) === feed) this.#host.links.delete(peerId);
-      this.#host.connect(peerId);
+      // (A feed whose member left stays until the next offer drops it: nobody to connect to.)
+      if (this.#host.known(peerId)) this.#host.connect(peerId);
     }
     this.#check();
   }
@@ -178,6 +197,7 @@ export class Sfu {
     if (this.#closed) return;
     this.#closed = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#closing);
     this.#pub.close();
     this.#sub?.close();
     this.#host.send({ type: 'SFU_STOP' });
@@ -221,7 +241,8 @@ export class Sfu {
       ...(local ? { localCandidateType: local } : {}),
       ...(remote ? { remoteCandidateType: remote } : {}),
       ...(pair?.currentRoundTripTime === undefined ? {} : { rttMs: Math.round(pair.currentRoundTripTime * 1000) }),
-      ...(last && now > last.at ? { kbps: Math.round(((bytes - last.bytes) * 8) / (now - last.at)) } : {}),
+      // (A stream that left takes its bytes out of the sum: no negative rate then.)
+      ...(last && now > last.at ? { kbps: Math.max(0, Math.round(((bytes - last.bytes) * 8) / (now - last.at))) } : {}),
     });
   }
 
@@ -284,9 +305,32 @@ export class Sfu {
       if (!present.has(peerId)) {
         this.#feeds.delete(peerId);
         this.#receiving.delete(peerId);
+        // On the way back, a peer that left the SFU before its tile here moved: the tile takes its mesh link now.
+        const link = this.#host.links.get(peerId);
+        if (this.#mode === 'mesh' && !this.#back.has(peerId) && link && link !== feed) {
+          this.#host.update(peerId, { stream: link.remoteStream, screenStream: link.remoteScreen, ...link.state });
+        }
       }
     }
+    // Asked again after every renegotiation: a layer asked for while one was under way does not always hold.
+    for (const feed of this.#feeds.values()) feed.layer = undefined;
+    this.#chooseLayers();
     this.#check();
+  }
+
+  /**
+   * Which simulcast layer of each camera to receive, by the size its tile
+   * can have: with more people the grid's tiles are smaller (see layerFor).
+   * Asked of the server only when it changes; Janus forwards that layer.
+   */
+  #chooseLayers(): void {
+    // (A feed whose member left stays until the next offer drops it: it is no tile.)
+    const layer = layerFor([...this.#feeds.keys()].filter((peerId) => this.#host.known(peerId)).length);
+    for (const [peerId, feed] of this.#feeds) {
+      if (!feed.videoReceiver || feed.layer === layer || !this.#host.known(peerId)) continue;
+      feed.layer = layer;
+      this.#host.send({ type: 'SFU_LAYER', peer: peerId, layer });
+    }
   }
 
   /** Moves each participant's tile to the path that now carries its media (see the module's comment). */
@@ -318,7 +362,7 @@ export class Sfu {
     }
     for (const [peerId, feed] of this.#feeds) {
       const link = links.get(peerId);
-      if (this.#back.has(peerId) || !link || link === feed) continue;
+      if (this.#back.has(peerId) || !link || link === feed || !this.#host.known(peerId)) continue;
       const flows = (stream: MediaStream) => stream.getTracks().some((t) => !t.muted);
       // Its mesh link is up (as the link reports it: its state moves with the tile) and carries media, or the SFU
       // carried none either (a member that sends nothing).
@@ -327,9 +371,12 @@ export class Sfu {
         this.#host.update(peerId, { stream: link.remoteStream, screenStream: link.remoteScreen, ...link.state });
       }
     }
-    if ([...this.#feeds.keys()].every((peerId) => this.#back.has(peerId))) {
-      this.close();
-      this.#host.done();
+    // Every tile back: the SFU goes a little later (a peer's tile of us may move on its next check).
+    if ([...this.#feeds.keys()].every((peerId) => this.#back.has(peerId) || !this.#host.known(peerId))) {
+      this.#closing ??= setTimeout(() => {
+        this.close();
+        this.#host.done();
+      }, LINGER_MS);
     }
   }
 }

@@ -24,6 +24,8 @@ describe('SFU mode (real Janus, real Chromium, MESH_MAX=3)', () => {
     console.log(JSON.stringify(r, null, 1));
     assert.equal(r['error'], undefined, String(r['error']));
     assert.deepEqual(r['pageErrors'], []);
+    // Nothing the page would hear as an error: no message to someone gone (unknown-peer), no refused request.
+    assert.deepEqual(r['elementErrors'], [[], [], [], []]);
     const all = (modes: unknown, via: string, each: number) =>
       Object.values(modes as Record<string, Via>).every((v) => v.length === each && v.every((p) => p.via === via));
     assert.ok(all(r['meshOfThree'], 'mesh', 2), 'three people: a mesh');
@@ -49,6 +51,24 @@ describe('SFU mode (real Janus, real Chromium, MESH_MAX=3)', () => {
       'the room graph: five members, each with two connected SFU links that move media, direct (host)',
     );
     assert.deepEqual(r['sfuGauge'], ['publisher 5', 'subscriber 5'], 'the metrics count the connections Janus has up');
+    type Widths = { capture: number; received: Record<string, number>; sent: number };
+    const five = r['widthsOfFive'] as Widths[];
+    const three = r['widthsOfThree'] as Record<string, Widths>;
+    assert.ok(
+      five.length === 5 &&
+        five.every(
+          (w) => Object.keys(w.received).length === 4 && Object.values(w.received).every((x) => x <= w.capture / 2),
+        ),
+      `four others on the stage: every camera received at the middle layer (${JSON.stringify(five)})`,
+    );
+    assert.ok(
+      Object.values(three).every(
+        (w) =>
+          Object.keys(w.received).length === 2 &&
+          Object.entries(w.received).every(([from, x]) => x === three[from]?.sent && x > w.capture / 2),
+      ),
+      `two others: each camera at the widest layer its sender sends (${JSON.stringify(three)})`,
+    );
     assert.equal(r['shareStarted'], true);
     assert.equal(r['muteSeen'], true);
     assert.equal(r['chatSeen'], true);
