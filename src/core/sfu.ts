@@ -133,19 +133,12 @@ export class Sfu {
   /** Bytes of media each connection had moved at its last report, and when. */
   #moved = new Map<RTCPeerConnection, { bytes: number; at: number }>();
   #closed = false;
+  /** The server answered our latest publication (SFU_ANSWER). */
+  #answered = false;
 
   constructor(host: SfuHost) {
     this.#host = host;
-    this.#pub = this.#connection('publisher');
-    const { tracks } = host;
-    // Sent even without a track (receive-only, camera off): a track found later joins by replaceTrack, no offer.
-    this.#pub.addTransceiver(tracks.audio ?? 'audio', { direction: 'sendonly' });
-    this.#pub.addTransceiver(tracks.video ?? 'video', { direction: 'sendonly', sendEncodings: LAYERS });
-    this.#pub.addTransceiver(tracks.screen ?? 'video', { direction: 'sendonly' });
-    this.#queue(async () => {
-      await this.#pub.setLocalDescription();
-      host.send({ type: 'SFU_PUBLISH', sdp: this.#pub.localDescription!.sdp });
-    });
+    this.#pub = this.#publish();
     this.#timer = setInterval(() => {
       this.#check();
       this.#chooseLayers();
@@ -153,13 +146,51 @@ export class Sfu {
     }, CHECK_MS);
   }
 
+  /** A publishing connection, its offer on its way (SFU_PUBLISH). */
+  #publish(): RTCPeerConnection {
+    const pc = this.#connection('publisher');
+    const { tracks } = this.#host;
+    // Sent even without a track (receive-only, camera off): a track found later joins by replaceTrack, no offer.
+    pc.addTransceiver(tracks.audio ?? 'audio', { direction: 'sendonly' });
+    pc.addTransceiver(tracks.video ?? 'video', { direction: 'sendonly', sendEncodings: LAYERS });
+    pc.addTransceiver(tracks.screen ?? 'video', { direction: 'sendonly' });
+    this.#answered = false;
+    this.#queue(async () => {
+      await pc.setLocalDescription();
+      this.#host.send({ type: 'SFU_PUBLISH', sdp: pc.localDescription!.sdp });
+    });
+    return pc;
+  }
+
+  /**
+   * Into the SFU again after the room was back on the mesh: the SFU's side of
+   * us may be gone (Janus died, which is why the room went back), so both
+   * connections start afresh (the server lets go of the old ones first).
+   */
+  #restart(): void {
+    this.#host.send({ type: 'SFU_STOP' });
+    this.#pub.close();
+    this.#sub?.close();
+    this.#sub = undefined;
+    this.#feeds.clear();
+    this.#moved.clear();
+    this.#pub = this.#publish();
+  }
+
   /** The room's mode changed (again): into the SFU, or back to the mesh. */
   mode(mode: MediaMode): void {
+    const again = this.#mode === 'mesh' && mode === 'sfu';
     this.#mode = mode;
     this.#back.clear();
     clearTimeout(this.#closing);
     this.#closing = undefined;
-    if (mode === 'sfu') return this.#check();
+    if (mode === 'sfu') {
+      // Into the SFU (again, perhaps within a second of leaving it): every tile moves anew, both ways told anew.
+      this.#receiving.clear();
+      this.#receivedBy.clear();
+      if (again) this.#restart();
+      return this.#check();
+    }
     // Back to the mesh: every participant gets a mesh link again; the FeedLink stays its media until that flows.
     for (const [peerId, feed] of this.#feeds) {
       if (this.#host.links.get(peerId) === feed) this.#host.links.delete(peerId);
@@ -177,9 +208,13 @@ export class Sfu {
     }
     if (message.type === 'SFU_ANSWER') {
       const { sdp } = message;
-      return this.#queue(() => this.#pub.setRemoteDescription({ type: 'answer', sdp }));
+      this.#answered = true;
+      const pc = this.#pub;
+      return this.#queue(() => pc.setRemoteDescription({ type: 'answer', sdp }));
     }
-    if (message.type === 'SFU_OFFER') this.#queue(() => this.#subscribe(message));
+    // The server offers a subscription only after it answered our publication: an offer before that is the old
+    // subscription's, still on its way after a restart.
+    if (message.type === 'SFU_OFFER' && this.#answered) this.#queue(() => this.#subscribe(message));
   }
 
   /** Sends a different microphone, camera or screen track (or none); no renegotiation. */

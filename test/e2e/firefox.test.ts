@@ -11,28 +11,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { FIREFOX, launchFirefox } from './firefox-launch.js';
 import { CHROMIUM } from '../../scripts/chromium.mjs';
 // @ts-expect-error: a plain ES module of the scripts, without types
 import { assertFreshBuild } from '../../scripts/fresh-build.mjs';
 import { startServer, type TestServer } from '../server/helpers.js';
 import { CALL_ARGS, framesDecoded, inbound, state, waitFor } from './pages.js';
-
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
-
-/** Headless Firefox with a fake camera and microphone, no permission prompt, and autoplay allowed. */
-export function launchFirefox(): Promise<Browser> {
-  return puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    extraPrefsFirefox: {
-      'media.navigator.streams.fake': true,
-      'media.navigator.permission.disabled': true,
-      'media.autoplay.default': 0,
-      'media.autoplay.blocking_policy': 0,
-    },
-  });
-}
 
 let server: TestServer;
 let chromium: Browser;
