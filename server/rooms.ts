@@ -511,7 +511,13 @@ export class RoomManager {
       this.#log.info({ room: join.room, clientId: member.clientId, role: member.role }, 'member joined');
       // Before the room hears of the newcomer: a room that moves to the SFU now must not start mesh links to it.
       session.holding = true;
-      const media = await this.#mediaMode(join.room, added.peers.length + 1);
+      let media: MediaMode = 'mesh';
+      try {
+        media = await this.#mediaMode(join.room, added.peers.length + 1);
+      } catch (error) {
+        // The member is in (as with the chat history below): a mode that cannot be read now does not keep WELCOME.
+        this.#log.warn({ room: join.room, err: error }, 'media mode unavailable');
+      }
       this.#store.publish(join.room, {
         except: member.clientId,
         message: {
