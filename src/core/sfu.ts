@@ -133,6 +133,8 @@ export class Sfu {
   /** Bytes of media each connection had moved at its last report, and when. */
   #moved = new Map<RTCPeerConnection, { bytes: number; at: number }>();
   #closed = false;
+  /** Mesh links whose tiles moved to the SFU, closing a second later (or when the SFU closes). */
+  #lingering = new Set<MediaLink>();
   /** The server answered our latest publication (SFU_ANSWER). */
   #answered = false;
 
@@ -233,6 +235,8 @@ export class Sfu {
     this.#closed = true;
     clearInterval(this.#timer);
     clearTimeout(this.#closing);
+    for (const link of this.#lingering) link.close();
+    this.#lingering.clear();
     this.#pub.close();
     this.#sub?.close();
     this.#host.send({ type: 'SFU_STOP' });
@@ -243,6 +247,13 @@ export class Sfu {
       () => undefined,
       (error: unknown) => console.warn('meeting-room: SFU negotiation failed', error),
     );
+  }
+
+  #linger(link: MediaLink): void {
+    this.#lingering.add(link);
+    setTimeout(() => {
+      if (this.#lingering.delete(link)) link.close();
+    }, LINGER_MS);
   }
 
   #reportAll(): void {
@@ -389,7 +400,7 @@ export class Sfu {
         if (!link || (this.#receiving.has(peerId) && this.#receivedBy.has(peerId))) {
           links.set(peerId, feed);
           void link?.setTrack('video', undefined);
-          setTimeout(() => link?.close(), LINGER_MS);
+          if (link) this.#linger(link);
           this.#host.update(peerId, feed.state);
         }
       }

@@ -21,8 +21,7 @@ export type Reaction = (typeof REACTIONS)[number];
 export const REACTION_LIMIT = { count: 2, windowMs: 5000 } as const;
 
 /** How a room's media flows: a mesh of peer links, or through the server's SFU (media server). */
-export const MEDIA_MODES = ['mesh', 'sfu'] as const;
-export type MediaMode = (typeof MEDIA_MODES)[number];
+export type MediaMode = 'mesh' | 'sfu';
 /** The two connections of a member in SFU mode. */
 export const SFU_TARGETS = ['publisher', 'subscriber'] as const;
 /** What a stream of the subscription carries: a member's microphone, camera or screen. */

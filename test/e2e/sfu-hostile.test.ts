@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { inJanusNamespace } from './namespace.js';
 
 describe('SFU mode against a hostile client (real Janus, real Chromium)', () => {
-  it("a member of another room cannot reach a room's feeds, every bad SFU request gets a clear error, and nothing of Janus's reaches a browser", async () => {
+  it("a member of another room cannot reach a room's feeds, every bad SFU request gets a clear error (a layer request, advisory, changes nothing), and no Janus session id, feed id or secret reaches a browser", async () => {
     assert.ok(existsSync('dist/public/meeting-room.js'), 'build first (npm run build)');
     const r = await inJanusNamespace(new URL('./fixtures/sfu-hostile.ts', import.meta.url), 120_000);
     assert.equal(r['error'], undefined, String(r['error']));

@@ -87,6 +87,14 @@ function messageArbitrary(ids: string[], room: string): fc.Arbitrary<string> {
     }),
     fc.record({ type: fc.constant('SFU_RECEIVING'), peer: fc.oneof(id, anything) }),
     fc.record({ type: fc.constant('SFU_LAYER'), peer: id, layer: fc.oneof(fc.constantFrom(0, 1, 2, null), anything) }),
+    fc.record({
+      type: fc.constant('SFU_STATE'),
+      target: fc.constantFrom('publisher', 'subscriber', 'x'),
+      connectionState: fc.constantFrom('connected', 'failed', 'x'),
+      localCandidateType: fc.constantFrom('host', 'relay', 'bogus'),
+      rttMs: fc.oneof(fc.nat(1000), fc.double()),
+      kbps: fc.oneof(fc.nat(5000), fc.double(), anything),
+    }),
     fc.constant({ type: 'SFU_STOP' }),
   );
   // Mutations: drop a field, replace a field with anything, add junk fields.
