@@ -16,7 +16,7 @@ import { createHttpHandler } from './http.js';
 import { createLogger, type Logger } from './log.js';
 import { Metrics } from './metrics.js';
 import { RoomManager } from './rooms.js';
-import { SfuService } from './sfu.js';
+import { SfuPool } from './sfu.js';
 import { MemoryStore, type RoomStore } from './store.js';
 import { TurnProbe } from './turn-probe.js';
 import { iceServersFor } from './turn.js';
@@ -29,8 +29,8 @@ export interface MeetingServer {
   readonly metrics: Metrics;
   readonly store: RoomStore;
   readonly rooms: RoomManager;
-  /** The connection to the media server, in SFU mode. */
-  readonly sfu: SfuService | undefined;
+  /** The media servers (Janus instances) and this process's connections to them, in SFU mode. */
+  readonly sfu: SfuPool | undefined;
   /** Resolves with the bound address, e.g. for PORT=0. */
   listen(): Promise<AddressInfo>;
   /** Stops accepting, closes every socket with 1001, and releases everything. */
@@ -59,10 +59,10 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
   const { limits } = config;
   const addresses = new AddressLimits(limits, metrics, log);
   const sfu = config.sfu
-    ? new SfuService(config.sfu.janus, (room, to, message) => store.publish(room, { to, message }), log)
+    ? new SfuPool(config.sfu.janus, (room, to, message) => store.publish(room, { to, message }), log)
     : undefined;
   const rooms = new RoomManager({
-    ...(config.sfu && sfu ? { media: { mode: config.sfu.mode, meshMax: config.sfu.meshMax, sfu: () => sfu.sfu } } : {}),
+    ...(config.sfu && sfu ? { media: { mode: config.sfu.mode, meshMax: config.sfu.meshMax, servers: sfu } } : {}),
     addresses,
     store,
     limits,
@@ -72,7 +72,7 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
     iceServersFor: (clientId) => iceServersFor(config, clientId),
     ...(config.turn ? { iceRefreshMs: (config.turn.ttlSeconds * 1000) / 2 } : {}),
   });
-  if (sfu) sfu.onChange = (up) => void rooms.sfuChanged(up).catch(() => {});
+  if (sfu) sfu.onChange = (instance, up) => void rooms.sfuChanged(instance, up).catch(() => {});
   const relays = config.turn ? new TurnProbe(config.turn.urls) : undefined;
   const connections = new Set<Connection>();
   let accepting = true;
@@ -92,7 +92,7 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
       adminToken: config.adminToken,
       metricsToken: config.metricsToken,
       ...(relays ? { relays: () => relays.states() } : {}),
-      ...(sfu ? { janus: () => (sfu.sfu ? 'up' : 'down') } : {}),
+      ...(sfu ? { janus: () => sfu.states() } : {}),
       staticDir: config.staticDir,
       accepting: () => accepting,
     }),
@@ -140,7 +140,7 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
   heartbeat.unref();
 
   metrics.counts = () => store.counts();
-  if (sfu) metrics.sfuCounts = () => sfu.sfu?.counts() ?? { publisher: 0, subscriber: 0 };
+  if (sfu) metrics.sfuCounts = () => sfu.counts();
 
   return {
     http,

@@ -66,7 +66,8 @@ export interface ServerConfig {
 }
 
 export interface SfuConfig {
-  janus: JanusOptions;
+  /** The Janus instances (JANUS_URL, or several: JANUS_URLS); each room lives on one, chosen by load. */
+  janus: JanusOptions[];
   /** `sfu`: every room's media through Janus; `auto`: a room moves there past `meshMax` and back below it. */
   mode: 'sfu' | 'auto';
   /** In `auto`: the largest mesh (a room moves to the SFU at meshMax + 1, back at meshMax - 1). */
@@ -126,8 +127,16 @@ export const SETTINGS: Record<string, Setting> = {
   redisUrl: { env: 'REDIS_URL', describe: 'redis:// or rediss:// URL shared by several processes; unset: memory' },
   janusUrl: { env: 'JANUS_URL', describe: 'Janus WebSocket API, e.g. ws://127.0.0.1:8188; turns SFU mode on' },
   janusAdminUrl: { env: 'JANUS_ADMIN_URL', describe: 'Janus admin WebSocket API, e.g. ws://127.0.0.1:7188' },
-  janusApiSecret: { env: 'JANUS_API_SECRET', describe: "Janus's api_secret (16+ chars)" },
-  janusAdminSecret: { env: 'JANUS_ADMIN_SECRET', describe: "Janus's admin_secret (16+ chars)" },
+  janusUrls: {
+    env: 'JANUS_URLS',
+    describe: 'several Janus instances instead of JANUS_URL: comma-separated WebSocket API URLs',
+  },
+  janusAdminUrls: {
+    env: 'JANUS_ADMIN_URLS',
+    describe: 'with JANUS_URLS: their admin API URLs, in the same order',
+  },
+  janusApiSecret: { env: 'JANUS_API_SECRET', describe: "Janus's api_secret (16+ chars; every instance's)" },
+  janusAdminSecret: { env: 'JANUS_ADMIN_SECRET', describe: "Janus's admin_secret (16+ chars; every instance's)" },
   janusAdminKey: { env: 'JANUS_ADMIN_KEY', describe: "the VideoRoom plugin's admin_key (16+ chars)" },
   mediaMode: {
     env: 'MEDIA_MODE',
@@ -348,45 +357,62 @@ export function loadConfig(
   return config;
 }
 
-/** The SFU settings: all of Janus's or none; MEDIA_MODE and MESH_MAX. */
+/** The SFU settings: all of Janus's or none (one instance, or several with JANUS_URLS); MEDIA_MODE and MESH_MAX. */
 function sfuConfig(
   raw: (key: keyof typeof SETTINGS) => string | undefined,
   secret: (key: keyof typeof SETTINGS) => string | undefined,
   int: (key: keyof typeof SETTINGS, fallback: number, min: number, max: number) => number,
 ): SfuConfig | undefined {
-  const url = raw('janusUrl');
-  const mode = raw('mediaMode') ?? (url ? 'auto' : 'mesh');
+  const several = raw('janusUrls') !== undefined || raw('janusAdminUrls') !== undefined;
+  if (several && (raw('janusUrl') !== undefined || raw('janusAdminUrl') !== undefined)) {
+    throw new ConfigError(
+      'set JANUS_URL and JANUS_ADMIN_URL (one instance) or JANUS_URLS and JANUS_ADMIN_URLS, not both',
+    );
+  }
+  const [urlKey, adminKey] = several
+    ? (['janusUrls', 'janusAdminUrls'] as const)
+    : (['janusUrl', 'janusAdminUrl'] as const);
+  const named = SETTINGS[urlKey]!.env;
+  const configured = raw(urlKey) !== undefined;
+  const mode = raw('mediaMode') ?? (configured ? 'auto' : 'mesh');
   if (mode !== 'mesh' && mode !== 'sfu' && mode !== 'auto') {
     throw new ConfigError(`MEDIA_MODE must be mesh, sfu or auto, got "${mode}"`);
   }
-  const keys = ['janusAdminUrl', 'janusApiSecret', 'janusAdminSecret', 'janusAdminKey'] as const;
-  if (url === undefined) {
+  const keys = [adminKey, 'janusApiSecret', 'janusAdminSecret', 'janusAdminKey'] as const;
+  if (!configured) {
     if (mode !== 'mesh') throw new ConfigError(`MEDIA_MODE ${mode} needs JANUS_URL (and the other JANUS_ settings)`);
     const stray = keys.find((key) => raw(key) !== undefined);
-    if (stray) throw new ConfigError(`${SETTINGS[stray]!.env} is set but JANUS_URL is not`);
+    if (stray) throw new ConfigError(`${SETTINGS[stray]!.env} is set but ${named} is not`);
     return undefined;
   }
   if (mode === 'mesh') return undefined;
-  for (const key of ['janusUrl', 'janusAdminUrl'] as const) {
-    const value = raw(key);
-    if (value === undefined) throw new ConfigError(`${SETTINGS[key]!.env} must be set with JANUS_URL`);
-    if (!/^wss?:\/\/\S+$/.test(value)) throw new ConfigError(`${SETTINGS[key]!.env} must be a ws:// or wss:// URL`);
+  const [urls, adminUrls] = [urlKey, adminKey].map((key) => {
+    const values = several ? list(raw(key)) : [raw(key)].filter((v) => v !== undefined);
+    if (values.length === 0) throw new ConfigError(`${SETTINGS[key]!.env} must be set with ${named}`);
+    for (const value of values) {
+      if (!/^wss?:\/\/\S+$/.test(value)) throw new ConfigError(`${SETTINGS[key]!.env} must be a ws:// or wss:// URL`);
+    }
+    return values;
+  }) as [string[], string[]];
+  if (urls.length !== adminUrls.length) {
+    throw new ConfigError(`JANUS_URLS has ${urls.length} URLs and JANUS_ADMIN_URLS ${adminUrls.length}: one each`);
   }
-  const [apiSecret, adminSecret, adminKey] = (['janusApiSecret', 'janusAdminSecret', 'janusAdminKey'] as const).map(
-    (key) => {
-      const value = secret(key);
-      if (value === undefined) throw new ConfigError(`${SETTINGS[key]!.env} must be set with JANUS_URL`);
-      return value;
-    },
-  );
+  if (new Set(urls).size !== urls.length) throw new ConfigError('JANUS_URLS names an instance twice');
+  const [apiSecret, adminSecret, adminKeyValue] = (
+    ['janusApiSecret', 'janusAdminSecret', 'janusAdminKey'] as const
+  ).map((key) => {
+    const value = secret(key);
+    if (value === undefined) throw new ConfigError(`${SETTINGS[key]!.env} must be set with ${named}`);
+    return value;
+  });
   return {
-    janus: {
+    janus: urls.map((url, i) => ({
       url,
-      adminUrl: raw('janusAdminUrl')!,
+      adminUrl: adminUrls[i]!,
       apiSecret: apiSecret!,
       adminSecret: adminSecret!,
-      adminKey: adminKey!,
-    },
+      adminKey: adminKeyValue!,
+    })),
     mode,
     meshMax: int('meshMax', 4, 2, 16),
   };

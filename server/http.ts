@@ -18,8 +18,11 @@ export interface HttpContext {
   staticDir?: string;
   /** The last probe of each configured TURN URL (absent: no TURN configured). */
   relays?: () => Record<string, RelayState>;
-  /** The media server (SFU mode), when configured: down degrades (rooms stay a mesh meanwhile). */
-  janus?: () => 'up' | 'down';
+  /**
+   * The media servers (SFU mode), when configured, each up or down: one down
+   * degrades (its rooms move to another, or stay a mesh meanwhile).
+   */
+  janus?: () => ('up' | 'down')[];
   /** False once shutdown began: /healthz then answers 503. */
   accepting: () => boolean;
 }
@@ -91,9 +94,12 @@ export function createHttpHandler(ctx: HttpContext): Handler {
       // every process's problem, so it degrades the answer without taking processes out of a balancer.
       const store = ctx.store.healthy ?? true;
       const relays = ctx.relays?.();
-      const janus = ctx.janus?.();
-      const relaysDown =
-        (relays !== undefined && Object.values(relays).some((state) => state === 'down')) || janus === 'down';
+      const instances = ctx.janus?.();
+      const janusDown = instances?.includes('down') ?? false;
+      // One instance: up or down; several: up, down (all of them) or partial, and each by its place in JANUS_URLS.
+      const janus =
+        instances && (!janusDown ? 'up' : instances.length === 1 || !instances.includes('up') ? 'down' : 'partial');
+      const relaysDown = (relays !== undefined && Object.values(relays).some((state) => state === 'down')) || janusDown;
       const status = !ctx.accepting() ? 'shutting-down' : !store ? 'store-unreachable' : relaysDown ? 'degraded' : 'ok';
       json(res, status === 'ok' || status === 'degraded' ? 200 : 503, {
         status,
@@ -102,6 +108,7 @@ export function createHttpHandler(ctx: HttpContext): Handler {
           store: ctx.store.healthy === undefined ? 'memory' : store ? 'up' : 'down',
           ...(relays ? { turn: relays } : {}),
           ...(janus ? { janus } : {}),
+          ...(instances && instances.length > 1 ? { janusInstances: instances } : {}),
         },
       });
       return;

@@ -93,6 +93,11 @@ export class Metrics {
     labelNames: ['to'],
     registers: [this.registry],
   });
+  readonly sfuMoves = new Counter({
+    name: 'meeting_sfu_moves_total',
+    help: 'Rooms moved to another media server (Janus instance) because theirs was lost',
+    registers: [this.registry],
+  });
   /** Where the SFU gauge reads from at scrape time: this process's members' connections Janus has up. */
   sfuCounts: () => { publisher: number; subscriber: number } = () => ({ publisher: 0, subscriber: 0 });
   readonly sfuConnections: Gauge<'target'> = new Gauge({

@@ -26,6 +26,7 @@ import type {
   MemberPatch,
   MemberRecord,
   PairRecord,
+  Placement,
   RoomGraph,
   RoomStore,
   SfuLinkRecord,
@@ -54,10 +55,28 @@ for _, key in ipairs(redis.call('HKEYS', KEYS[3])) do
   if string.sub(key, 1, sep - 1) == ARGV[2] or string.sub(key, sep + 1) == ARGV[2] then redis.call('HDEL', KEYS[3], key) end
 end
 if redis.call('HLEN', KEYS[2]) == 0 then
-  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7], KEYS[8])
+  local janus = redis.call('GET', KEYS[9])
+  if janus then redis.call('HINCRBY', KEYS[10], janus, -1) end
+  redis.call('DEL', KEYS[2], KEYS[3], KEYS[4], KEYS[6], KEYS[7], KEYS[8], KEYS[9])
   redis.call('SREM', KEYS[1], ARGV[1])
 end
 return 1`;
+
+/** KEYS: members, the room's instance, rooms per instance; ARGV: the instance being left ('' none), candidates. */
+const PLACE_JANUS = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local current = redis.call('GET', KEYS[2])
+if current and current ~= ARGV[1] then return {current, 0} end
+local best, least = nil, nil
+for i = 2, #ARGV do
+  local n = tonumber(redis.call('HGET', KEYS[3], ARGV[i]) or '0')
+  if least == nil or n < least then best, least = ARGV[i], n end
+end
+if not best then return false end
+if current then redis.call('HINCRBY', KEYS[3], current, -1) end
+redis.call('SET', KEYS[2], best)
+redis.call('HINCRBY', KEYS[3], best, 1)
+return {best, 1}`;
 
 const PUT = `
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
@@ -179,7 +198,8 @@ export class RedisStore implements RoomStore {
     this.#prefix = options.prefix ?? 'mr:';
     for (const [name, lua, keys] of [
       ['mrAdd', ADD, 3],
-      ['mrRemove', REMOVE, 8],
+      ['mrRemove', REMOVE, 10],
+      ['mrPlaceJanus', PLACE_JANUS, 3],
       ['mrRaiseHand', RAISE_HAND, 1],
       ['mrLowerHand', LOWER_HAND, 1],
       ['mrStartShare', START_SHARE, 1],
@@ -217,7 +237,7 @@ export class RedisStore implements RoomStore {
     return this.#cmd.status === 'ready' && this.#sub.status === 'ready';
   }
 
-  #room(room: string, part: 'members' | 'pairs' | 'seq' | 'chat' | 'mode' | 'sfu'): string {
+  #room(room: string, part: 'members' | 'pairs' | 'seq' | 'chat' | 'mode' | 'sfu' | 'janus'): string {
     return `${this.#prefix}room:${room}:${part}`;
   }
 
@@ -267,6 +287,8 @@ export class RedisStore implements RoomStore {
         this.#room(room, 'chat'),
         this.#room(room, 'mode'),
         this.#room(room, 'sfu'),
+        this.#room(room, 'janus'),
+        `${this.#prefix}janus-rooms`,
       ],
       [room, clientId, seat ?? ''],
     );
@@ -308,6 +330,19 @@ export class RedisStore implements RoomStore {
       [this.#room(room, 'members'), this.#room(room, 'pairs')],
       [pair.from, pair.to, JSON.stringify(pair)],
     );
+  }
+
+  async janus(room: string): Promise<string | undefined> {
+    return (await this.#cmd.get(this.#room(room, 'janus'))) ?? undefined;
+  }
+
+  async placeJanus(room: string, candidates: string[], leaving?: string): Promise<Placement | undefined> {
+    const reply = (await this.#run(
+      'mrPlaceJanus',
+      [this.#room(room, 'members'), this.#room(room, 'janus'), `${this.#prefix}janus-rooms`],
+      [leaving ?? '', ...candidates],
+    )) as [string, number] | null;
+    return reply ? { instance: reply[0], placed: reply[1] === 1 } : undefined;
   }
 
   async reportSfu(room: string, link: SfuLinkRecord): Promise<void> {

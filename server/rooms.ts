@@ -34,6 +34,13 @@ import type { Logger } from './log.js';
 import { JanusError } from './janus.js';
 import type { Metrics } from './metrics.js';
 import { SfuRefusal, type Sfu } from './sfu.js';
+
+/** The Janus instances as the rooms see them (SfuPool): which this process reaches, and their SFUs. */
+export interface MediaServers {
+  up(): string[];
+  sfu(instance: string): Sfu | undefined;
+  all(): Sfu[];
+}
 import type { Envelope, MemberRecord, RoomStore } from './store.js';
 
 /** What RoomManager needs of a client socket. */
@@ -138,8 +145,8 @@ export interface RoomManagerOptions {
   iceRefreshMs?: number;
   /** Per-address allowances of JOINs and new rooms. */
   addresses?: AddressLimits;
-  /** SFU mode: when rooms use it, and the SFU of the moment (undefined while Janus cannot be reached). */
-  media?: { mode: 'sfu' | 'auto'; meshMax: number; sfu: () => Sfu | undefined };
+  /** SFU mode: when rooms use it, and the Janus instances (see SfuPool). */
+  media?: { mode: 'sfu' | 'auto'; meshMax: number; servers: MediaServers };
 }
 
 function sameSecret(a: string, b: string): boolean {
@@ -313,23 +320,31 @@ export class RoomManager {
         return;
       }
       case 'SFU_PUBLISH':
-        return this.#sfuRequest((sfu) => sfu.publish(session.room, session.clientId, message.sdp));
+        return this.#sfuRequest(session.room, (sfu) => {
+          // Handles it may still have on another instance (its room moved) go: it publishes here now.
+          for (const other of this.#options.media!.servers.all()) {
+            if (other !== sfu) void other.stop(session.room, session.clientId);
+          }
+          return sfu.publish(session.room, session.clientId, message.sdp);
+        });
       case 'SFU_START':
-        return this.#sfuRequest((sfu) => sfu.start(session.room, session.clientId, message.sdp));
+        return this.#sfuRequest(session.room, (sfu) => sfu.start(session.room, session.clientId, message.sdp));
       case 'SFU_CANDIDATE':
-        return this.#sfuRequest((sfu) =>
+        return this.#sfuRequest(session.room, (sfu) =>
           sfu.candidate(session.room, session.clientId, message.target, message.candidate),
         );
       case 'SFU_LAYER':
         // Advisory, and racing with departures (the browser asks as it answers offers): a peer that is not in the
         // sender's subscription (gone a moment ago, or never in its room) changes nothing and gets no answer.
-        return this.#sfuRequest((sfu) => sfu.layer(session.room, session.clientId, message.peer, message.layer));
+        return this.#sfuRequest(session.room, (sfu) =>
+          sfu.layer(session.room, session.clientId, message.peer, message.layer),
+        );
       case 'SFU_STATE': {
         const { type: _type, ...report } = message;
         return this.#store.reportSfu(session.room, { clientId: session.clientId, ...report, updatedAt: Date.now() });
       }
       case 'SFU_STOP':
-        return this.#options.media?.sfu()?.stop(session.room, session.clientId);
+        return this.#stopSfu(session.room, session.clientId);
       case 'SFU_RECEIVING':
         await this.#requirePeer(session, message.peer);
         this.#store.publish(session.room, {
@@ -344,9 +359,9 @@ export class RoomManager {
     }
   }
 
-  /** Runs a member's SFU request; what Janus or the SFU refuses is answered as an ERROR. */
-  async #sfuRequest(request: (sfu: Sfu) => Promise<void>): Promise<void> {
-    const sfu = this.#options.media?.sfu();
+  /** Runs a member's SFU request on its room's instance; what Janus or the SFU refuses is answered as an ERROR. */
+  async #sfuRequest(room: string, request: (sfu: Sfu) => Promise<void>): Promise<void> {
+    const sfu = await this.#sfuOf(room);
     if (!sfu) throw new Refusal('unavailable', 'this server has no media server (SFU) to use now');
     try {
       await request(sfu);
@@ -361,13 +376,44 @@ export class RoomManager {
   }
 
   /**
+   * The SFU of the instance the room lives on: placed by load on first use
+   * (the store makes every process agree), and placed again when this process
+   * cannot reach it (the room's members then start their SFU afresh there).
+   * Undefined while no instance can be reached.
+   */
+  async #sfuOf(room: string): Promise<Sfu | undefined> {
+    const { servers } = this.#options.media ?? {};
+    if (!servers) return undefined;
+    const lives = await this.#store.janus(room);
+    const sfu = lives === undefined ? undefined : servers.sfu(lives);
+    if (sfu) return sfu;
+    const up = servers.up();
+    if (up.length === 0) return undefined;
+    const placement = await this.#store.placeJanus(room, up, lives);
+    if (placement?.placed && lives !== undefined) this.#moved(room, lives, placement.instance);
+    return placement && servers.sfu(placement.instance);
+  }
+
+  /** The room's SFU moved to another instance: every member starts its SFU afresh there. */
+  #moved(room: string, from: string, to: string): void {
+    this.#metrics.sfuMoves.inc();
+    this.#log.warn({ room, from, to }, 'the room moved to another media server');
+    this.#store.publish(room, { message: { type: 'SFU_RESTART' } });
+  }
+
+  /** A member no longer uses the SFU: its handles go, on whichever instance has them. */
+  #stopSfu(room: string, clientId: string): void {
+    for (const sfu of this.#options.media?.servers.all() ?? []) void sfu.stop(room, clientId);
+  }
+
+  /**
    * The room's media mode for its `count` members, switched when it crossed
    * the threshold (`auto`: to the SFU past meshMax, back to the mesh at
    * meshMax - 1 or fewer). The one process whose switch took announces it.
    */
   async #mediaMode(room: string, count: number): Promise<MediaMode> {
     const media = this.#options.media;
-    if (!media?.sfu()) return media ? this.#store.mode(room) : 'mesh';
+    if (!media?.servers.up().length) return media ? this.#store.mode(room) : 'mesh';
     const wanted: MediaMode | undefined =
       media.mode === 'sfu' || count > media.meshMax ? 'sfu' : count <= media.meshMax - 1 ? 'mesh' : undefined;
     if (wanted && (await this.#store.setMode(room, wanted))) {
@@ -437,17 +483,35 @@ export class RoomManager {
   }
 
   /**
-   * The media server came or went. Gone: every room of this process that uses
-   * it goes back to the mesh at once (its media through Janus is lost; the
-   * mesh brings it back within seconds). Back: the rooms large enough move to
-   * it again. One process's switch takes (the store orders it), and every
-   * member of the room hears MEDIA_MODE.
+   * A media server (Janus instance) came or went. Gone: each room of this
+   * process that lives on it moves to another instance (its members start
+   * their SFU afresh there: SFU_RESTART), or, with none left, goes back to the
+   * mesh. Either way its media through Janus is lost for the seconds the new
+   * path takes. Back: the rooms large enough for the SFU move to it again. One
+   * process's move takes (the store orders it), and every member hears it.
    */
-  async sfuChanged(up: boolean): Promise<void> {
+  async sfuChanged(instance: string, up: boolean): Promise<void> {
+    const servers = this.#options.media?.servers;
+    if (!servers) return;
     for (const [room, sessions] of [...this.#rooms]) {
       if (up) {
         const count = (await this.#store.graph(room))?.members.length ?? sessions.size;
         await this.#mediaMode(room, count);
+        continue;
+      }
+      const others = servers.up();
+      const lived = await this.#store.janus(room);
+      // With another instance up, only the rooms on the lost one are concerned (one not placed yet has no media
+      // on Janus: it is placed when its members publish).
+      if (others.length > 0 && lived !== instance) continue;
+      const media = this.#options.media!;
+      const count = (await this.#store.graph(room))?.members.length ?? sessions.size;
+      // A room the mesh can carry (in auto) goes back to it, and so does every room when no instance is left; a
+      // larger one moves to another instance (it is placed there for later either way).
+      const placement = others.length > 0 ? await this.#store.placeJanus(room, others, instance) : undefined;
+      if (others.length > 0 && !(media.mode === 'auto' && count <= media.meshMax)) {
+        if (placement?.placed && (await this.#store.mode(room)) === 'sfu')
+          this.#moved(room, instance, placement.instance);
       } else if (await this.#store.setMode(room, 'mesh')) {
         this.#metrics.mediaSwitches.inc({ to: 'mesh' });
         this.#log.warn({ room }, 'the media server went away: the room is a mesh again');
@@ -626,8 +690,7 @@ export class RoomManager {
     clearTimeout(session.resumeTimer);
     session.resumeTimer = undefined;
     this.#forget(session);
-    const sfu = this.#options.media?.sfu();
-    void sfu?.stop(session.room, session.clientId);
+    this.#stopSfu(session.room, session.clientId);
     if (await this.#store.remove(session.room, session.clientId, session.seat)) {
       this.#metrics.leaves.inc({ cause });
       this.#log.info({ room: session.room, clientId: session.clientId, cause }, 'member left');
@@ -635,15 +698,17 @@ export class RoomManager {
         except: session.clientId,
         message: { type: 'LEAVE', from: session.clientId },
       });
-      if (sfu) await this.#shrunk(session.room, sfu);
+      if (this.#options.media) await this.#shrunk(session.room);
     }
   }
 
   /** A member left a room that may use the SFU: back to the mesh when small enough; its Janus room goes with it. */
-  async #shrunk(room: string, sfu: Sfu): Promise<void> {
+  async #shrunk(room: string): Promise<void> {
     const count = (await this.#store.graph(room))?.members.length ?? 0;
-    if (count === 0) await sfu.destroyRoom(room).catch(() => {});
-    else await this.#mediaMode(room, count);
+    if (count === 0) {
+      // (Each instance's SFU destroys the Janus room only where it made one.)
+      await Promise.all(this.#options.media!.servers.all().map((sfu) => sfu.destroyRoom(room).catch(() => {})));
+    } else await this.#mediaMode(room, count);
   }
 
   async #requirePeer(session: Session, peer: string): Promise<void> {
@@ -735,7 +800,7 @@ export class RoomManager {
     session.replaced();
     this.#forget(session);
     // Its SFU handles were this process's: the member publishes again through its new one.
-    void this.#options.media?.sfu()?.stop(session.room, clientId);
+    this.#stopSfu(session.room, clientId);
     for (const message of session.pending.splice(0)) this.#store.publish(session.room, { to: clientId, message });
   }
 }

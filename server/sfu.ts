@@ -396,3 +396,71 @@ export class SfuService {
     await this.#janus?.close();
   }
 }
+
+/**
+ * Every Janus instance of the deployment (JANUS_URL, or several: JANUS_URLS),
+ * each with its connection. Which instance a room lives on is the store's to
+ * say (placed by load, the same answer for every process: see
+ * RoomStore.placeJanus); the pool knows which instances this process reaches.
+ * Instances are named by their WebSocket URL.
+ */
+export class SfuPool {
+  readonly #services: Map<string, SfuService>;
+
+  constructor(options: JanusOptions[], send: SendTo, log: Logger) {
+    this.#services = new Map(options.map((o) => [o.url, new SfuService(o, send, log)]));
+    for (const [instance, service] of this.#services) service.onChange = (up) => this.onChange?.(instance, up);
+  }
+
+  /** An instance came (true) or went (false): the rooms on it move (see RoomManager.sfuChanged). */
+  onChange: ((instance: string, up: boolean) => void) | undefined;
+
+  /** The instances this process is connected to now, in configuration order. */
+  up(): string[] {
+    return [...this.#services].filter(([, s]) => s.sfu).map(([instance]) => instance);
+  }
+
+  /** The SFU on `instance`, while it is connected. */
+  sfu(instance: string): Sfu | undefined {
+    return this.#services.get(instance)?.sfu;
+  }
+
+  /** Every connected instance's SFU (a member's or a room's handles are let go on each: only one has them). */
+  all(): Sfu[] {
+    return [...this.#services.values()].flatMap((s) => (s.sfu ? [s.sfu] : []));
+  }
+
+  /** Each instance up or down, in configuration order (for /healthz, by position: no address is shown). */
+  states(): ('up' | 'down')[] {
+    return [...this.#services.values()].map((s) => (s.sfu ? 'up' : 'down'));
+  }
+
+  /** The Janus sessions of the moment (tests check that none reaches a browser). */
+  get sessionIds(): number[] {
+    return [...this.#services.values()].flatMap((s) => (s.sessionId === undefined ? [] : [s.sessionId]));
+  }
+
+  /** Members of this process with handles on any instance. */
+  get memberCount(): number {
+    return this.all().reduce((sum, sfu) => sum + sfu.memberCount, 0);
+  }
+
+  /** This process's members' connections that are up, over every instance. */
+  counts(): { publisher: number; subscriber: number } {
+    const counts = { publisher: 0, subscriber: 0 };
+    for (const sfu of this.all()) {
+      const c = sfu.counts();
+      counts.publisher += c.publisher;
+      counts.subscriber += c.subscriber;
+    }
+    return counts;
+  }
+
+  async start(): Promise<void> {
+    await Promise.all([...this.#services.values()].map((s) => s.start()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#services.values()].map((s) => s.close()));
+  }
+}

@@ -120,6 +120,17 @@ export interface RoomStore {
    * already or the room does not exist. The mode goes with the room.
    */
   setMode(room: string, mode: MediaMode): Promise<boolean>;
+  /** The Janus instance the room's SFU lives on (undefined: not placed yet, or no such room). */
+  janus(room: string): Promise<string | undefined>;
+  /**
+   * Places the room on the least loaded of `candidates` (the fewest rooms
+   * placed on it), atomically, unless it lives on an instance already — one
+   * other than `leaving` (an instance the caller lost). Resolves where the
+   * room lives now and whether this call placed it there (once per move, for
+   * every process alike), or undefined for a room that does not exist. The
+   * placement goes with the room.
+   */
+  placeJanus(room: string, candidates: string[], leaving?: string): Promise<Placement | undefined>;
   /** Records a member's report of one of its SFU connections; ignored unless it is a member. Removed with it. */
   reportSfu(room: string, link: SfuLinkRecord): Promise<void>;
   /** Records one side's report of a link; ignored unless both ends are members. */
@@ -157,6 +168,13 @@ interface RoomState {
   chat: ChatBroadcast[];
   mode: MediaMode;
   sfu: Map<string, SfuLinkRecord>;
+  janus?: string;
+}
+
+/** Where a room's SFU lives, and whether the call that asked put it there. */
+export interface Placement {
+  instance: string;
+  placed: boolean;
 }
 
 const pairKey = (from: string, to: string) => `${from}>${to}`;
@@ -249,6 +267,24 @@ export class MemoryStore implements RoomStore {
     if (!state || state.mode === mode) return false;
     state.mode = mode;
     return true;
+  }
+
+  async janus(room: string): Promise<string | undefined> {
+    return this.#rooms.get(room)?.janus;
+  }
+
+  async placeJanus(room: string, candidates: string[], leaving?: string): Promise<Placement | undefined> {
+    const state = this.#rooms.get(room);
+    if (!state) return undefined;
+    if (state.janus !== undefined && state.janus !== leaving) return { instance: state.janus, placed: false };
+    const load = (instance: string) => [...this.#rooms.values()].filter((r) => r.janus === instance).length;
+    const instance = candidates.reduce<string | undefined>(
+      (best, c) => (best === undefined || load(c) < load(best) ? c : best),
+      undefined,
+    );
+    if (instance === undefined) return undefined;
+    state.janus = instance;
+    return { instance, placed: true };
   }
 
   async reportSfu(room: string, link: SfuLinkRecord): Promise<void> {

@@ -76,6 +76,7 @@ const CHECKS: Record<ServerMessage['type'], Check> = {
   SFU_ANSWER: (m) => str(m['sdp']),
   SFU_OFFER: (m) => str(m['sdp']) && Array.isArray(m['feeds']) && m['feeds'].every(feed),
   SFU_RECEIVING: (m) => id(m['from']),
+  SFU_RESTART: () => true,
   ERROR: (m) => str(m['code'], 64) && str(m['message'], 10_000),
 };
 

@@ -202,8 +202,17 @@ export class Sfu {
     this.#check();
   }
 
-  /** A message of the SFU's part of the protocol (SFU_ANSWER, SFU_OFFER, SFU_RECEIVING). */
+  /** A message of the SFU's part of the protocol (SFU_ANSWER, SFU_OFFER, SFU_RECEIVING, SFU_RESTART). */
   receive(message: ServerMessage): void {
+    // The room moved to another media server (its own died): what we had there is gone; every tile takes the new
+    // subscription's streams as they come (on the way back to the mesh the next switch starts afresh anyway).
+    if (message.type === 'SFU_RESTART') {
+      if (this.#mode === 'mesh') return;
+      for (const [peerId, feed] of this.#feeds)
+        if (this.#host.links.get(peerId) === feed) this.#host.links.delete(peerId);
+      this.#receiving.clear();
+      return this.#restart();
+    }
     if (message.type === 'SFU_RECEIVING') {
       this.#receivedBy.add(message.from);
       return this.#check();

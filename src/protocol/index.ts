@@ -282,6 +282,11 @@ export interface SfuOfferMessage {
   feeds: SfuFeed[];
 }
 
+/** The room's SFU moved to another media server (its own was lost): start the SFU afresh (SFU_STOP, SFU_PUBLISH). */
+export interface SfuRestartMessage {
+  type: 'SFU_RESTART';
+}
+
 /** `from` receives our media through the SFU now. */
 export interface SfuReceivingBroadcast {
   type: 'SFU_RECEIVING';
@@ -389,6 +394,7 @@ export type ServerMessage =
   | SfuAnswerMessage
   | SfuOfferMessage
   | SfuReceivingBroadcast
+  | SfuRestartMessage
   | ErrorMessage;
 
 // ---------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { Janus, JanusError } from '../../server/janus.js';
 import { startJanus, type TestJanus } from '../../scripts/janus.mjs';
+import { freePort, serverFor } from './helpers.js';
 
 /** One raw request on a fresh connection, as an outsider would send it. */
 async function raw(url: string, message: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -101,5 +102,36 @@ describe('Janus client (real Janus)', () => {
     const { data } = await client.message(handle, { request: 'exists', room: 'short-lived' });
     assert.equal(data['exists'], false);
     await client.detach(handle);
+  });
+});
+
+describe('several Janus instances (JANUS_URLS)', () => {
+  it('/healthz names each by its place: one unreachable degrades (partial), reached once it starts (within the 2 s retry)', async (t) => {
+    const first = await startJanus();
+    t.after(() => first.stop());
+    const [wsPort, adminPort] = [await freePort(), await freePort()];
+    const second = { ...first, url: `ws://127.0.0.1:${wsPort}`, adminUrl: `ws://127.0.0.1:${adminPort}` };
+    const srv = await serverFor(t, { sfu: { janus: [first, second], mode: 'auto', meshMax: 4 } });
+    const health = async () =>
+      (await (await fetch(`${srv.url}/healthz`)).json()) as {
+        status: string;
+        dependencies: { janus?: string; janusInstances?: string[] };
+      };
+    const before = await health();
+    assert.equal(before.status, 'degraded');
+    assert.equal(before.dependencies.janus, 'partial');
+    assert.deepEqual(before.dependencies.janusInstances, ['up', 'down']);
+    assert.ok(!JSON.stringify(before).includes(String(wsPort)), 'no instance address on the public health page');
+    const started = Date.now();
+    const again = await startJanus({ wsPort, adminPort });
+    t.after(() => again.stop());
+    let after = await health();
+    while (after.dependencies.janus !== 'up' && Date.now() - started < 5000) {
+      await new Promise((r) => setTimeout(r, 100));
+      after = await health();
+    }
+    assert.equal(after.status, 'ok');
+    assert.deepEqual(after.dependencies.janusInstances, ['up', 'up']);
+    assert.ok(Date.now() - started < 3500, `reached in ${Date.now() - started} ms`);
   });
 });

@@ -40,7 +40,69 @@ describe('loadConfig', () => {
     assert.deepEqual(config.turn, { secret: 's'.repeat(16), urls: ['turn:127.0.0.1:3478'], ttlSeconds: 600 });
   });
 
+  const secrets = {
+    JANUS_API_SECRET: 'a'.repeat(16),
+    JANUS_ADMIN_SECRET: 'b'.repeat(16),
+    JANUS_ADMIN_KEY: 'c'.repeat(16),
+  };
+  it('reads one Janus instance or several (JANUS_URLS), each with the same secrets; auto by default', () => {
+    const one = loadConfig(
+      { ...secrets, JANUS_URL: 'ws://127.0.0.1:8188', JANUS_ADMIN_URL: 'ws://127.0.0.1:7188' },
+      [],
+    );
+    assert.deepEqual(
+      one.sfu?.janus.map((j) => [j.url, j.adminUrl]),
+      [['ws://127.0.0.1:8188', 'ws://127.0.0.1:7188']],
+    );
+    assert.equal(one.sfu?.mode, 'auto');
+    assert.equal(one.limits.maxParticipants, 50);
+    const two = loadConfig(
+      {
+        ...secrets,
+        JANUS_URLS: 'ws://10.0.0.1:8188, ws://10.0.0.2:8188',
+        JANUS_ADMIN_URLS: 'ws://10.0.0.1:7188,ws://10.0.0.2:7188',
+        MEDIA_MODE: 'sfu',
+      },
+      [],
+    );
+    assert.deepEqual(
+      two.sfu?.janus.map((j) => [j.url, j.adminUrl, j.apiSecret, j.adminKey]),
+      [
+        ['ws://10.0.0.1:8188', 'ws://10.0.0.1:7188', 'a'.repeat(16), 'c'.repeat(16)],
+        ['ws://10.0.0.2:8188', 'ws://10.0.0.2:7188', 'a'.repeat(16), 'c'.repeat(16)],
+      ],
+    );
+    assert.equal(two.sfu?.mode, 'sfu');
+  });
+
   const bad: [Record<string, string>, string[], RegExp][] = [
+    [{ MEDIA_MODE: 'sfu' }, [], /MEDIA_MODE sfu needs JANUS_URL/],
+    [{ JANUS_ADMIN_URLS: 'ws://a:7188' }, [], /JANUS_ADMIN_URLS is set but JANUS_URLS is not/],
+    [
+      { ...secrets, JANUS_URL: 'ws://a:8188', JANUS_URLS: 'ws://b:8188', JANUS_ADMIN_URLS: 'ws://b:7188' },
+      [],
+      /not both/,
+    ],
+    [
+      { ...secrets, JANUS_URLS: 'ws://a:8188,ws://b:8188', JANUS_ADMIN_URLS: 'ws://a:7188' },
+      [],
+      /JANUS_URLS has 2 URLs and JANUS_ADMIN_URLS 1/,
+    ],
+    [
+      { ...secrets, JANUS_URLS: 'ws://a:8188,ws://a:8188', JANUS_ADMIN_URLS: 'ws://a:7188,ws://b:7188' },
+      [],
+      /names an instance twice/,
+    ],
+    [
+      { ...secrets, JANUS_URLS: 'ws://a:8188,http://b:8188', JANUS_ADMIN_URLS: 'ws://a:7188,ws://b:7188' },
+      [],
+      /JANUS_URLS must be a ws:\/\/ or wss:\/\/ URL/,
+    ],
+    [
+      { JANUS_URLS: 'ws://a:8188', JANUS_ADMIN_URLS: 'ws://a:7188' },
+      [],
+      /JANUS_API_SECRET must be set with JANUS_URLS/,
+    ],
     [{ PORT: '70000' }, [], /PORT must be an integer from 0 to 65535/],
     [{ MAX_PARTICIPANTS: '1' }, [], /MAX_PARTICIPANTS/],
     [{ MEETING_AUTH_SECRET: 'short' }, [], /MEETING_AUTH_SECRET must be at least 16/],
