@@ -72,7 +72,7 @@ try {
           stunUrls: [],
           logLevel: 'silent',
           staticDir: 'dist/public',
-          ...(mode === 'sfu' ? { sfu: { janus, mode: 'sfu', meshMax: 4 } } : {}),
+          ...(mode === 'sfu' ? { sfu: { janus: [janus], mode: 'sfu', meshMax: 4 } } : {}),
           limits: {
             ...DEFAULT_LIMITS,
             maxParticipants: 50,

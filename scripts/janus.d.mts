@@ -8,6 +8,8 @@ export interface TestJanus {
   adminSecret: string;
   adminKey: string;
   output(): string;
+  /** Its process id. */
+  pid: number;
   wsPort: number;
   adminPort: number;
   /** Kills it as a crash would (SIGKILL). */

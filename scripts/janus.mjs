@@ -123,6 +123,8 @@ export async function startJanus({
     adminSecret,
     adminKey,
     output: () => output,
+    /** Its process id (the load bench reads its CPU time). */
+    pid: child.pid,
     wsPort,
     adminPort,
     /** Kills it as a crash would (SIGKILL: no goodbye to anyone). */
