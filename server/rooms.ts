@@ -333,12 +333,15 @@ export class RoomManager {
         return this.#sfuRequest(session.room, (sfu) =>
           sfu.candidate(session.room, session.clientId, message.target, message.candidate),
         );
-      case 'SFU_LAYER':
-        // Advisory, and racing with departures (the browser asks as it answers offers): a peer that is not in the
-        // sender's subscription (gone a moment ago, or never in its room) changes nothing and gets no answer.
-        return this.#sfuRequest(session.room, (sfu) =>
-          sfu.layer(session.room, session.clientId, message.peer, message.layer),
-        );
+      case 'SFU_LAYER': {
+        // Advisory, and racing with departures and switches (the browser asks as its tiles change): a peer not in
+        // the sender's subscription (gone a moment ago, or never in its room), or no media server at the moment,
+        // changes nothing and gets no answer.
+        const sfu = await this.#sfuOf(session.room);
+        return sfu
+          ?.layer(session.room, session.clientId, message.peer, message.layer)
+          .catch((error: unknown) => this.#log.warn({ err: error }, 'the media server refused a layer request'));
+      }
       case 'SFU_STATE': {
         const { type: _type, ...report } = message;
         return this.#store.reportSfu(session.room, { clientId: session.clientId, ...report, updatedAt: Date.now() });

@@ -61,16 +61,54 @@ const LAYERS: RTCRtpEncodingParameters[] = [
   { rid: 'l', maxBitrate: 120_000, scaleResolutionDownBy: 4 },
 ];
 
+/** A simulcast layer of a camera (0 smallest, a quarter of its width; 2 the full picture), or none. */
+export type Layer = 0 | 1 | 2 | null;
+
 /**
- * The camera layer a tile needs when `others` people are on the stage: one or
- * two fill half the stage or more (the full picture, `h`); up to eight share
- * a grid of tiles a quarter of the stage or less (`m`, half the resolution);
- * more get `l`. (The layer per tile's real size is the next step: it needs the
- * view to tell the call its tile sizes.)
+ * The camera layer a tile needs when `others` people are on the stage and
+ * the tile's size is not known: one or two fill half the stage or more (the
+ * full picture, `h`); up to eight share a grid of tiles a quarter of the
+ * stage or less (`m`, half the resolution); more get `l`.
  */
 export function layerFor(others: number): 0 | 1 | 2 {
   return others <= 2 ? 2 : others <= 8 ? 1 : 0;
 }
+
+/**
+ * The camera layer a tile `shown` device pixels wide needs from a camera
+ * whose full picture is `full` wide: the smallest layer the tile scales up by
+ * at most a quarter, the full picture for wider tiles, none for a tile that is
+ * not shown (0 wide).
+ */
+export function layerForWidth(shown: number, full: number): Layer {
+  if (shown <= 0) return null;
+  return shown <= (full / 4) * 1.25 ? 0 : shown <= (full / 2) * 1.25 ? 1 : 2;
+}
+
+/**
+ * How wide (device pixels) this document shows `stream` now: the widest of
+ * the video elements playing it in the shadow roots of its <meeting-room>
+ * elements (open: the element's own rendering), 0 when none of them is
+ * visible, undefined when none plays it (a call shown some other way, or a
+ * tile not moved to the stream yet): the layer then goes by the count.
+ */
+function shownWidth(stream: MediaStream): number | undefined {
+  let width: number | undefined;
+  for (const host of document.querySelectorAll('meeting-room')) {
+    for (const video of host.shadowRoot?.querySelectorAll('video') ?? []) {
+      if (video.srcObject !== stream) continue;
+      width = Math.max(width ?? 0, (video.checkVisibility?.() ?? true) ? video.clientWidth * devicePixelRatio : 0);
+    }
+  }
+  return width;
+}
+
+/** The camera's full width assumed until one is measured (the element asks cameras for 1280 × 720). */
+const FULL_WIDTH = 1280;
+/** How long a layer must have been asked for before its frames tell the camera's full width. */
+const SETTLED_MS = 2000;
+/** How often (in checks) the layers are chosen again by the tiles' sizes. */
+const LAYERS_EVERY = 5;
 
 /** One participant's streams in the subscription, in the place of its mesh link. */
 class FeedLink implements MediaLink {
@@ -82,8 +120,13 @@ class FeedLink implements MediaLink {
   readonly since = performance.now();
   /** Its camera's frames decoded here (read while the switch waits for them). */
   frames = 0;
-  /** The simulcast layer of its camera we asked for (undefined: the server's default, the largest). */
-  layer: 0 | 1 | 2 | undefined;
+  /** The simulcast layer of its camera we asked for (undefined: the server's default, the largest), and when. */
+  layer: Layer | undefined;
+  layerAt = 0;
+  /** Its camera's full width (measured from the full layer's frames once asked for long enough). */
+  full = FULL_WIDTH;
+  /** The width of its camera's frames as last decoded here. */
+  width = 0;
 
   constructor(readonly connection: RTCPeerConnection) {}
 
@@ -93,17 +136,46 @@ class FeedLink implements MediaLink {
 
   /**
    * Its camera's picture is decoded here (not just arriving: a tile moved
-   * before the first key frame would freeze), or it has been long enough to
-   * count as sending none (camera off: its audio was flowing all along).
+   * before the first key frame would freeze), or its connection is up and it
+   * has been long enough to count as sending none (camera off: its audio was
+   * flowing all along). A connection still connecting under load is not
+   * silence: the tile would move to a picture that is not there yet, and say
+   * "Connecting…".
    */
   get flowing(): boolean {
-    return this.frames > 0 || performance.now() - this.since > SILENT_MS;
+    return (
+      this.frames > 0 ||
+      (this.connection.connectionState === 'connected' && performance.now() - this.since > SILENT_MS)
+    );
   }
 
+  /** Reads its camera's frames decoded and their width (the full layer's, settled: the camera's full width). */
   async count(): Promise<void> {
-    (await this.videoReceiver?.getStats())?.forEach((r: { type: string; framesDecoded?: number }) => {
-      if (r.type === 'inbound-rtp') this.frames = r.framesDecoded ?? 0;
-    });
+    const { layer, layerAt } = this;
+    (await this.videoReceiver?.getStats())?.forEach(
+      (r: { type: string; framesDecoded?: number; frameWidth?: number }) => {
+        if (r.type !== 'inbound-rtp') return;
+        this.frames = r.framesDecoded ?? 0;
+        this.width = r.frameWidth ?? 0;
+        if (this.width && layer === 2 && this.settled(layerAt)) this.full = this.width;
+      },
+    );
+  }
+
+  /** The layer asked for at `at` has had time to arrive. */
+  settled(at = this.layerAt): boolean {
+    return performance.now() - at > SETTLED_MS;
+  }
+
+  /**
+   * What arrives is not the layer asked for, long after asking (a request
+   * the media server dropped while renegotiating, say): to be asked again.
+   */
+  get astray(): boolean {
+    const { layer, width } = this;
+    if (layer === null || layer === undefined || !width || !this.settled()) return false;
+    const expected = this.full >> (2 - layer);
+    return Math.abs(width - expected) > expected / 10;
   }
 
   // The SFU's connections are the transport's: these are the mesh link's duties, none here.
@@ -143,8 +215,8 @@ export class Sfu {
     this.#pub = this.#publish();
     this.#timer = setInterval(() => {
       this.#check();
-      this.#chooseLayers();
-      if (++this.#ticks % REPORT_EVERY === 0) this.#reportAll();
+      if (++this.#ticks % LAYERS_EVERY === 0) this.#chooseLayers();
+      if (this.#ticks % REPORT_EVERY === 0) this.#reportAll();
     }, CHECK_MS);
   }
 
@@ -374,16 +446,25 @@ export class Sfu {
   }
 
   /**
-   * Which simulcast layer of each camera to receive, by the size its tile
-   * can have: with more people the grid's tiles are smaller (see layerFor).
-   * Asked of the server only when it changes; Janus forwards that layer.
+   * Which simulcast layer of each camera to receive: by the size its tile is
+   * shown at (see layerForWidth: small tiles the small layer, the speaker
+   * view's large tile the full picture, a tile nobody sees none), or, before
+   * its tile plays the SFU's stream, by the number of tiles (layerFor). Asked
+   * of the server only when it changes; Janus forwards that layer.
    */
   #chooseLayers(): void {
+    // (On the way back to the mesh the SFU's connections are on their way out: nothing to choose.)
+    if (this.#mode === 'mesh') return;
     // (A feed whose member left stays until the next offer drops it: it is no tile.)
-    const layer = layerFor([...this.#feeds.keys()].filter((peerId) => this.#host.known(peerId)).length);
+    const count = layerFor([...this.#feeds.keys()].filter((peerId) => this.#host.known(peerId)).length);
     for (const [peerId, feed] of this.#feeds) {
-      if (!feed.videoReceiver || feed.layer === layer || !this.#host.known(peerId)) continue;
+      if (!feed.videoReceiver || !this.#host.known(peerId)) continue;
+      void feed.count();
+      const shown = this.#host.links.get(peerId) === feed ? shownWidth(feed.remoteStream) : undefined;
+      const layer = shown === undefined ? count : layerForWidth(shown, feed.full);
+      if (feed.layer === layer && !feed.astray) continue;
       feed.layer = layer;
+      feed.layerAt = performance.now();
       this.#host.send({ type: 'SFU_LAYER', peer: peerId, layer });
     }
   }
