@@ -519,6 +519,8 @@ export class RoomManager {
         this.#metrics.mediaSwitches.inc({ to: 'mesh' });
         this.#log.warn({ room }, 'the media server went away: the room is a mesh again');
         this.#store.publish(room, { message: { type: 'MEDIA_MODE', mode: 'mesh' } });
+        // Its members' SFU connections are dead: they stop sending into them (their cores go to the mesh's links).
+        this.#store.publish(room, { message: { type: 'SFU_RESTART' } });
       }
     }
   }

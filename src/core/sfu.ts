@@ -144,8 +144,7 @@ class FeedLink implements MediaLink {
    */
   get flowing(): boolean {
     return (
-      this.frames > 0 ||
-      (this.connection.connectionState === 'connected' && performance.now() - this.since > SILENT_MS)
+      this.frames > 0 || (this.connection.connectionState === 'connected' && performance.now() - this.since > SILENT_MS)
     );
   }
 
@@ -209,6 +208,8 @@ export class Sfu {
   #lingering = new Set<MediaLink>();
   /** The server answered our latest publication (SFU_ANSWER). */
   #answered = false;
+  /** The publication sends its full layer (see #publish). */
+  #full = true;
 
   constructor(host: SfuHost) {
     this.#host = host;
@@ -226,7 +227,13 @@ export class Sfu {
     const { tracks } = this.#host;
     // Sent even without a track (receive-only, camera off): a track found later joins by replaceTrack, no offer.
     pc.addTransceiver(tracks.audio ?? 'audio', { direction: 'sendonly' });
-    pc.addTransceiver(tracks.video ?? 'video', { direction: 'sendonly', sendEncodings: LAYERS });
+    // Into the SFU from a mesh, the full layer waits until the mesh links stop sending video: for a moment every
+    // page would encode its links and three layers at once, and the cores that starve freeze the pictures.
+    this.#full = ![...this.#host.links.values()].some((link) => !(link instanceof FeedLink));
+    pc.addTransceiver(tracks.video ?? 'video', {
+      direction: 'sendonly',
+      sendEncodings: LAYERS.map((layer, i) => ({ ...layer, active: i > 0 || this.#full })),
+    });
     pc.addTransceiver(tracks.screen ?? 'video', { direction: 'sendonly' });
     this.#answered = false;
     this.#queue(async () => {
@@ -279,7 +286,12 @@ export class Sfu {
     // The room moved to another media server (its own died): what we had there is gone; every tile takes the new
     // subscription's streams as they come (on the way back to the mesh the next switch starts afresh anyway).
     if (message.type === 'SFU_RESTART') {
-      if (this.#mode === 'mesh') return;
+      // On the way back to the mesh because the media server was lost: nothing sent into the SFU arrives any more,
+      // and encoding three layers for it takes the cores the mesh's new links need.
+      if (this.#mode === 'mesh') {
+        for (const slot of ['audio', 'video', 'screen'] as const) void this.setTrack(slot, undefined);
+        return;
+      }
       for (const [peerId, feed] of this.#feeds)
         if (this.#host.links.get(peerId) === feed) this.#host.links.delete(peerId);
       this.#receiving.clear();
@@ -298,6 +310,15 @@ export class Sfu {
     // The server offers a subscription only after it answered our publication: an offer before that is the old
     // subscription's, still on its way after a restart.
     if (message.type === 'SFU_OFFER' && this.#answered) this.#queue(() => this.#subscribe(message));
+  }
+
+  /** Every tile moved to the SFU: the publication sends its full layer too. */
+  async #sendFull(): Promise<void> {
+    this.#full = true;
+    const sender = this.#pub.getTransceivers()[1]!.sender;
+    const parameters = sender.getParameters();
+    for (const encoding of parameters.encodings) encoding.active = true;
+    await sender.setParameters(parameters);
   }
 
   /** Sends a different microphone, camera or screen track (or none); no renegotiation. */
@@ -494,6 +515,7 @@ export class Sfu {
           this.#host.update(peerId, feed.state);
         }
       }
+      if (!this.#full && [...links.values()].every((link) => link instanceof FeedLink)) void this.#sendFull();
       return;
     }
     for (const [peerId, feed] of this.#feeds) {
