@@ -320,6 +320,10 @@ export class RoomManager {
         return;
       }
       case 'SFU_PUBLISH':
+        // Only a room on the SFU takes publications: a member of a mesh room gets no handles on Janus.
+        if (this.#options.media && (await this.#store.mode(session.room)) !== 'sfu') {
+          throw new Refusal('bad-message', "this room's media is on the mesh now (MEDIA_MODE): nothing to publish to");
+        }
         return this.#sfuRequest(session.room, (sfu) => {
           // Handles it may still have on another instance (its room moved) go: it publishes here now.
           for (const other of this.#options.media!.servers.all()) {

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
 import { Janus, JanusError } from '../../server/janus.js';
 import { startJanus, type TestJanus } from '../../scripts/janus.mjs';
-import { freePort, serverFor } from './helpers.js';
+import { freePort, serverFor, TestClient } from './helpers.js';
 
 /** One raw request on a fresh connection, as an outsider would send it. */
 async function raw(url: string, message: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -133,5 +133,24 @@ describe('several Janus instances (JANUS_URLS)', () => {
     assert.equal(after.status, 'ok');
     assert.deepEqual(after.dependencies.janusInstances, ['up', 'up']);
     assert.ok(Date.now() - started < 3500, `reached in ${Date.now() - started} ms`);
+  });
+});
+
+describe('SFU requests in a room on the mesh (MEDIA_MODE auto, real Janus)', () => {
+  it('a publication in a mesh room is refused (bad-message, named) and takes no handle on Janus; a layer request is advisory (no answer)', async (t) => {
+    const janus = await startJanus();
+    t.after(() => janus.stop());
+    const srv = await serverFor(t, { sfu: { janus: [janus], mode: 'auto', meshMax: 4 } });
+    const mallory = await TestClient.connect(srv.wsUrl);
+    t.after(() => mallory.close());
+    const other = await TestClient.connect(srv.wsUrl);
+    t.after(() => other.close());
+    await mallory.join('small-room');
+    await other.join('small-room');
+    const error = await mallory.expectError({ type: 'SFU_PUBLISH', sdp: 'v=0\r\n' }, 'bad-message');
+    assert.match(String(error['message']), /mesh/);
+    assert.equal(srv.server.sfu?.memberCount, 0, 'no publisher handle made');
+    mallory.send({ type: 'SFU_LAYER', peer: other.clientId, layer: 0 });
+    assert.deepEqual(await mallory.drain(300, 'ERROR'), [], 'nothing answers an advisory layer request');
   });
 });
