@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { ANALYTICS_EVENTS, CANDIDATE_TYPES, type CandidateType } from '../src/protocol/index.js';
+import type { SfuCounts } from './sfu.js';
 
 /**
  * Counts by label in a plain Map, copied into the prom-client counter when it
@@ -99,7 +100,7 @@ export class Metrics {
     registers: [this.registry],
   });
   /** Where the SFU gauge reads from at scrape time: this process's members' connections Janus has up. */
-  sfuCounts: () => { publisher: number; subscriber: number } = () => ({ publisher: 0, subscriber: 0 });
+  sfuCounts: () => SfuCounts = () => ({ publisher: 0, subscriber: 0, layers: { h: 0, m: 0, l: 0, none: 0 } });
   readonly sfuConnections: Gauge<'target'> = new Gauge({
     name: 'meeting_sfu_connections',
     help: "Members' connections to the media server that are up (Janus's webrtcup), by target",
@@ -109,6 +110,15 @@ export class Metrics {
       const counts = this.sfuCounts();
       this.sfuConnections.set({ target: 'publisher' }, counts.publisher);
       this.sfuConnections.set({ target: 'subscriber' }, counts.subscriber);
+    },
+  });
+  readonly sfuLayers: Gauge<'layer'> = new Gauge({
+    name: 'meeting_sfu_received_layers',
+    help: "Cameras this process's members receive through the SFU, by simulcast layer (h, m, l; none: paused)",
+    labelNames: ['layer'],
+    registers: [this.registry],
+    collect: (): void => {
+      for (const [layer, n] of Object.entries(this.sfuCounts().layers)) this.sfuLayers.set({ layer }, n);
     },
   });
   readonly #candidateCounts = new HotCounts(CANDIDATE_TYPES);

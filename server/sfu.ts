@@ -35,6 +35,13 @@ interface SubscribedStream {
   feed_mid?: string;
 }
 
+/** What the metrics read of the SFU (see Sfu.counts). */
+export interface SfuCounts {
+  publisher: number;
+  subscriber: number;
+  layers: Record<'h' | 'm' | 'l' | 'none', number>;
+}
+
 /** Sends a message to a member, wherever its socket is (queued while it is away). */
 export type SendTo = (room: string, clientId: string, message: ServerMessage) => void;
 
@@ -48,6 +55,8 @@ class Member {
   readonly up = { publisher: false, subscriber: false };
   published = false;
   subscriber: number | undefined;
+  /** The layer asked for each other member's camera (by clientId; none asked: Janus's default, the largest). */
+  readonly layers = new Map<string, 0 | 1 | 2 | null>();
   /** Other members' feeds in the room, with their streams (from the publisher handle's events). */
   readonly feeds = new Map<string, FeedStream[]>();
   /** The subscription's streams as Janus last offered them. */
@@ -169,6 +178,7 @@ export class Sfu {
       // A member of the room whose camera is not (or no longer) in the subscription: nothing to choose. (The
       // browser asks after each offer it answers; a newer one may have dropped that camera meanwhile.)
       if (m.subscriber === undefined || streams.length === 0) return;
+      m.layers.set(peer, layer);
       await this.#janus.message(m.subscriber, {
         request: 'configure',
         streams: streams.map((s) =>
@@ -240,12 +250,19 @@ export class Sfu {
     }
   }
 
-  /** This process's members' connections Janus has up, for the metrics. */
-  counts(): { publisher: number; subscriber: number } {
-    const counts = { publisher: 0, subscriber: 0 };
+  /**
+   * This process's members' connections Janus has up, and the cameras they
+   * receive at each layer (h, m, l; none: paused), for the metrics.
+   */
+  counts(): SfuCounts {
+    const counts: SfuCounts = { publisher: 0, subscriber: 0, layers: { h: 0, m: 0, l: 0, none: 0 } };
     for (const m of this.#members.values()) {
       if (m.up.publisher) counts.publisher++;
       if (m.up.subscriber) counts.subscriber++;
+      for (const feed of m.subscribed) {
+        const layer = m.layers.get(clientOfFeed(feed));
+        counts.layers[layer === null ? 'none' : (['l', 'm', 'h'] as const)[layer ?? 2]]++;
+      }
     }
     return counts;
   }
@@ -445,13 +462,14 @@ export class SfuPool {
     return this.all().reduce((sum, sfu) => sum + sfu.memberCount, 0);
   }
 
-  /** This process's members' connections that are up, over every instance. */
-  counts(): { publisher: number; subscriber: number } {
-    const counts = { publisher: 0, subscriber: 0 };
+  /** This process's members' connections that are up, and the layers they receive, over every instance. */
+  counts(): SfuCounts {
+    const counts: SfuCounts = { publisher: 0, subscriber: 0, layers: { h: 0, m: 0, l: 0, none: 0 } };
     for (const sfu of this.all()) {
       const c = sfu.counts();
       counts.publisher += c.publisher;
       counts.subscriber += c.subscriber;
+      for (const key of ['h', 'm', 'l', 'none'] as const) counts.layers[key] += c.layers[key];
     }
     return counts;
   }

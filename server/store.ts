@@ -49,6 +49,8 @@ export interface SfuLinkRecord {
   remoteCandidateType?: CandidateType;
   rttMs?: number;
   kbps?: number;
+  /** The camera layers the publisher sends, or the cameras the subscriber receives per layer (SFU_STATE). */
+  layers?: { h?: number; m?: number; l?: number; none?: number };
   updatedAt: number;
 }
 

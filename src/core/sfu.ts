@@ -61,6 +61,9 @@ const LAYERS: RTCRtpEncodingParameters[] = [
   { rid: 'l', maxBitrate: 120_000, scaleResolutionDownBy: 4 },
 ];
 
+/** The rids of the camera's layers by their number (Janus's substream). */
+const LAYER_RIDS = ['l', 'm', 'h'] as const;
+
 /** A simulcast layer of a camera (0 smallest, a quarter of its width; 2 the full picture), or none. */
 export type Layer = 0 | 1 | 2 | null;
 
@@ -369,7 +372,17 @@ export class Sfu {
     let pair: { localCandidateId?: string; remoteCandidateId?: string; currentRoundTripTime?: number } | undefined;
     let selected: string | undefined;
     let bytes = 0;
+    // The camera's layers sent now (publisher), or the cameras received at each layer as asked (subscriber).
+    const layers: Partial<Record<'h' | 'm' | 'l' | 'none', number>> = {};
+    const add = (key: 'h' | 'm' | 'l' | 'none') => (layers[key] = (layers[key] ?? 0) + 1);
+    if (target === 'subscriber') {
+      for (const [peerId, feed] of this.#feeds) {
+        if (feed.videoReceiver && this.#host.known(peerId))
+          add(feed.layer === null ? 'none' : LAYER_RIDS[feed.layer ?? 2]!);
+      }
+    }
     (await pc.getStats()).forEach((r: Record<string, unknown> & { type: string; id: string }) => {
+      if (r.type === 'outbound-rtp' && r['rid'] && r['active'] !== false && r['frameWidth']) add(r['rid'] as 'h');
       if (r.type === 'outbound-rtp') bytes += (r['bytesSent'] as number | undefined) ?? 0;
       if (r.type === 'inbound-rtp') bytes += (r['bytesReceived'] as number | undefined) ?? 0;
       if (r.type === 'local-candidate' || r.type === 'remote-candidate')
@@ -391,6 +404,7 @@ export class Sfu {
       ...(pair?.currentRoundTripTime === undefined ? {} : { rttMs: Math.round(pair.currentRoundTripTime * 1000) }),
       // (A stream that left takes its bytes out of the sum: no negative rate then.)
       ...(last && now > last.at ? { kbps: Math.max(0, Math.round(((bytes - last.bytes) * 8) / (now - last.at))) } : {}),
+      ...(Object.keys(layers).length ? { layers } : {}),
     });
   }
 

@@ -158,6 +158,8 @@ export const SfuLayerSchema = v.object({
   peer: ClientId,
   layer: v.nullable(v.picklist([0, 1, 2])),
 });
+/** A number of simulcast layers or cameras (SFU_STATE.layers). */
+const LayerCount = v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000)));
 /** How one of my two SFU connections is doing (on a change, and every few seconds while connected). */
 export const SfuStateSchema = v.object({
   type: v.literal('SFU_STATE'),
@@ -168,6 +170,11 @@ export const SfuStateSchema = v.object({
   rttMs: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(600_000))),
   /** Media bitrate: sent (publisher) or received (subscriber). */
   kbps: v.optional(v.pipe(v.number(), v.finite(), v.minValue(0), v.maxValue(1_000_000))),
+  /**
+   * Simulcast layers: the camera's layers the publisher sends now (1 each), or
+   * how many cameras the subscriber receives at each layer (`none`: paused).
+   */
+  layers: v.optional(v.object({ h: LayerCount, m: LayerCount, l: LayerCount, none: LayerCount })),
 });
 /** I no longer use the SFU (the room went back to the mesh and every link carries media). */
 export const SfuStopSchema = v.object({ type: v.literal('SFU_STOP') });

@@ -90,14 +90,14 @@ describe('operator page', () => {
     await Promise.all([a.close(), b.close(), c.close()]);
   });
 
-  it("in SFU mode: the SFU in the middle, a line to each member in its worse connection's state and path, its bitrates beside it, a row per connection", async () => {
+  it("in SFU mode: the SFU in the middle, a line to each member in its worse connection's state and path, its bitrates and layers beside it, a row per connection", async () => {
     const room = `ops-${newId()}`;
     const a = await TestClient.connect(srv.wsUrl);
     await a.join(room, { name: 'Ada' });
     const b = await TestClient.connect(srv.wsUrl);
     await b.join(room, { name: 'Bob' });
     await srv.server.store.setMode(room, 'sfu'); // as a room past MESH_MAX (no Janus needed to draw it)
-    const state = (target: string, connectionState: string, path: string, kbps: number) => ({
+    const state = (target: string, connectionState: string, path: string, kbps: number, layers?: object) => ({
       type: 'SFU_STATE',
       target,
       connectionState,
@@ -105,9 +105,10 @@ describe('operator page', () => {
       remoteCandidateType: 'host',
       rttMs: 3,
       kbps,
+      ...(layers ? { layers } : {}),
     });
-    a.send(state('publisher', 'connected', 'host', 1500));
-    a.send(state('subscriber', 'connected', 'host', 900));
+    a.send(state('publisher', 'connected', 'host', 1500, { h: 1, m: 1, l: 1 }));
+    a.send(state('subscriber', 'connected', 'host', 900, { l: 3, h: 1, none: 1 }));
     b.send(state('publisher', 'connected', 'relay', 1400));
     b.send(state('subscriber', 'connecting', 'relay', 0));
 
@@ -119,12 +120,23 @@ describe('operator page', () => {
         state: g.getAttribute('data-state'),
         path: g.getAttribute('data-path'),
         rate: g.querySelector('text')?.textContent,
+        layers: [...g.querySelectorAll('text.layers')].map((t) => t.textContent).join(' · ') || undefined,
       }));
-    assert.deepEqual(await link(a.clientId), { state: 'connected', path: 'direct', rate: '↑1500 ↓900 kbit/s' });
-    assert.deepEqual(await link(b.clientId), { state: 'connecting', path: 'relay', rate: '↑1400 ↓0 kbit/s' });
+    assert.deepEqual(await link(a.clientId), {
+      state: 'connected',
+      path: 'direct',
+      rate: '↑1500 ↓900 kbit/s',
+      layers: 'sends h m l · gets 1 h, 3 l, 1 paused',
+    });
+    assert.deepEqual(await link(b.clientId), {
+      state: 'connecting',
+      path: 'relay',
+      rate: '↑1400 ↓0 kbit/s',
+    }); // (no layers reported: none drawn)
     const rows = await page.$$eval('#pairs tr', (trs) => trs.map((tr) => tr.textContent));
     assert.equal(rows.length, 4, 'a row per member and connection');
     assert.ok(rows.some((r) => r?.includes('Bob') && r.includes('SFU (receiving)') && r.includes('connecting')));
+    assert.ok(rows.some((r) => r?.includes('Ada') && r.includes('SFU (sending)') && r.includes('sends h m l')));
     assert.match(await page.$eval('#status', (s) => s.textContent ?? ''), /media through the SFU.*4 link reports/);
     await page.close();
     await Promise.all([a.close(), b.close()]);

@@ -51,6 +51,17 @@ describe('SFU mode (real Janus, real Chromium, MESH_MAX=3)', () => {
       'the room graph: five members, each with two connected SFU links that move media, direct (host)',
     );
     assert.deepEqual(r['sfuGauge'], ['publisher 5', 'subscriber 5'], 'the metrics count the connections Janus has up');
+    const layers = r['graphLayers'] as { received: number[]; sent: string[] };
+    assert.deepEqual(
+      layers.received,
+      [4, 4, 4, 4, 4],
+      'the graph: each member receives four cameras, at some layer each',
+    );
+    assert.ok(
+      layers.sent.length === 5 && layers.sent.every((l) => l.includes('l') && l.includes('m')),
+      `the graph: every publication sends its small and middle layers (${layers.sent.join(' / ')})`,
+    );
+    assert.equal(r['layersGauge'], 20, 'the metrics count the cameras received per layer: 5 × 4');
     // Each camera arrives at the layer its tile needs: small grid tiles the small layers, the speaker view's pinned
     // tile the full picture; a hidden element receives no camera (its sound goes on), and every camera once shown.
     assert.deepEqual(r['layersOfFive'], [], `five in a grid, tiles ${JSON.stringify(r['shownOfFive'])} px`);

@@ -94,6 +94,13 @@ function messageArbitrary(ids: string[], room: string): fc.Arbitrary<string> {
       localCandidateType: fc.constantFrom('host', 'relay', 'bogus'),
       rttMs: fc.oneof(fc.nat(1000), fc.double()),
       kbps: fc.oneof(fc.nat(5000), fc.double(), anything),
+      layers: fc.oneof(
+        fc.record(
+          { h: fc.nat(3), m: fc.nat(3), l: fc.oneof(fc.integer(), fc.double()), none: fc.nat(3) },
+          { requiredKeys: [] },
+        ),
+        anything,
+      ),
     }),
     fc.constant({ type: 'SFU_STOP' }),
   );

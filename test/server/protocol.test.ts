@@ -273,6 +273,14 @@ describe('validation', () => {
       assert.equal(error['ref'], 'JOIN');
     }
     await a.join(room());
+    // An SFU report's layers: counts of h, m, l and none (whole, 0 to 1000; other keys are dropped, as anywhere).
+    const report = { type: 'SFU_STATE', target: 'subscriber', connectionState: 'connected' };
+    for (const layers of [{ h: -1 }, { l: 1.5 }, { m: 1001 }, { none: '1' }, 'h']) {
+      const error = await a.expectError({ ...report, layers }, 'bad-message');
+      assert.equal(error['ref'], 'SFU_STATE', JSON.stringify(layers));
+    }
+    a.send({ ...report, layers: { h: 1, l: 3, none: 1 } });
+    assert.deepEqual(await a.drain(200, 'ERROR'), [], 'a proper report is taken without an answer');
     await a.close();
   });
 
