@@ -6,11 +6,13 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { createRequire } from 'node:module';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { newId, startServer, TestClient, type TestServer } from '../server/helpers.js';
 // @ts-expect-error: a plain ES module of the scripts, without types
 import { assertFreshBuild } from '../../scripts/fresh-build.mjs';
 
+const require = createRequire(import.meta.url);
 const STATIC = new URL('../../dist/public', import.meta.url).pathname;
 const ADMIN = 'operator-token-0123456789';
 let srv: TestServer;
@@ -138,6 +140,14 @@ describe('operator page', () => {
     assert.ok(rows.some((r) => r?.includes('Bob') && r.includes('SFU (receiving)') && r.includes('connecting')));
     assert.ok(rows.some((r) => r?.includes('Ada') && r.includes('SFU (sending)') && r.includes('sends h m l')));
     assert.match(await page.$eval('#status', (s) => s.textContent ?? ''), /media through the SFU.*4 link reports/);
+    // Accessible as drawn (axe-core, the rules of WCAG 2.1 AA): no violation.
+    await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    const violations = await page.evaluate(async () => {
+      const axe = (globalThis as unknown as { axe: { run(o: object): Promise<{ violations: { id: string }[] }> } }).axe;
+      const { violations } = await axe.run({ runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa'] });
+      return violations.map((v) => v.id);
+    });
+    assert.deepEqual(violations, [], 'axe: no violation on the SFU drawing and its table');
     await page.close();
     await Promise.all([a.close(), b.close()]);
   });
