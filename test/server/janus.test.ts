@@ -154,3 +154,55 @@ describe('SFU requests in a room on the mesh (MEDIA_MODE auto, real Janus)', () 
     assert.deepEqual(await mallory.drain(300, 'ERROR'), [], 'nothing answers an advisory layer request');
   });
 });
+
+describe('room mode under churn (MEDIA_MODE auto, MESH_MAX 4, real Janus)', () => {
+  it('300 joins and leaves between 1 and 9 members: every member hears exactly the switches of the hysteresis rule, in order', async (t) => {
+    const janus = await startJanus();
+    t.after(() => janus.stop());
+    const srv = await serverFor(t, {
+      sfu: { janus: [janus], mode: 'auto', meshMax: 4 },
+      limits: { maxParticipants: 50 },
+    });
+    const room = 'churn';
+    const observer = await TestClient.connect(srv.wsUrl);
+    t.after(() => observer.close());
+    await observer.join(room);
+    // A seeded walk: the number of members goes up or down by one, between 1 (the observer) and 9.
+    let seed = 20;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const others: TestClient[] = [];
+    let count = 1;
+    let mode = 'mesh';
+    let noHysteresis = 'mesh';
+    const expected: string[] = [];
+    let withoutHysteresis = 0;
+    for (let i = 0; i < 300; i++) {
+      const join = count === 1 || (count < 9 && random() < 0.5);
+      if (join) {
+        const client = await TestClient.connect(srv.wsUrl);
+        await client.join(room);
+        others.push(client);
+        await observer.next('JOIN', (m) => m['from'] === client.clientId);
+        count++;
+      } else {
+        const client = others.splice(Math.floor(random() * others.length), 1)[0]!;
+        client.send({ type: 'LEAVE' });
+        await observer.next('LEAVE', (m) => m['from'] === client.clientId);
+        await client.close();
+        count--;
+      }
+      // The rule (PROTOCOL.md): to the SFU past MESH_MAX, back to the mesh at MESH_MAX - 1 or fewer.
+      const next = count > 4 ? 'sfu' : count <= 3 ? 'mesh' : mode;
+      if (next !== mode) expected.push((mode = next));
+      const bare = count > 4 ? 'sfu' : 'mesh';
+      if (bare !== noHysteresis) withoutHysteresis++;
+      noHysteresis = bare;
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    const heard = (await observer.drain(0, 'MEDIA_MODE')).map((m) => m['mode']);
+    console.log(`switches under churn: ${heard.length} (without hysteresis: ${withoutHysteresis}) in 300 changes`);
+    assert.deepEqual(heard, expected, 'the observer heard each switch once, in order');
+    assert.ok(heard.length < withoutHysteresis, `${heard.length} switches, fewer than ${withoutHysteresis} without`);
+    for (const client of others) await client.close();
+  });
+});
