@@ -320,10 +320,9 @@ export class RoomManager {
         return;
       }
       case 'SFU_PUBLISH':
-        // Only a room on the SFU takes publications: a member of a mesh room gets no handles on Janus.
-        if (this.#options.media && (await this.#store.mode(session.room)) !== 'sfu') {
-          throw new Refusal('bad-message', "this room's media is on the mesh now (MEDIA_MODE): nothing to publish to");
-        }
+        // Only a room on the SFU takes publications: a member of a mesh room gets no handles on Janus. (Dropped
+        // without an answer: an honest one raced the room's switch back, and MEDIA_MODE told it what to do.)
+        if (this.#options.media && (await this.#store.mode(session.room)) !== 'sfu') return;
         return this.#sfuRequest(session.room, (sfu) => {
           // Handles it may still have on another instance (its room moved) go: it publishes here now.
           for (const other of this.#options.media!.servers.all()) {
@@ -366,10 +365,16 @@ export class RoomManager {
     }
   }
 
-  /** Runs a member's SFU request on its room's instance; what Janus or the SFU refuses is answered as an ERROR. */
+  /**
+   * Runs a member's SFU request on its room's instance; what Janus or the SFU
+   * refuses is answered as an ERROR. With no media server up the request is
+   * dropped without an answer: the room goes (or went) back to the mesh, and
+   * MEDIA_MODE says so (an answer would only reach the page as an error about
+   * connections it is leaving anyway).
+   */
   async #sfuRequest(room: string, request: (sfu: Sfu) => Promise<void>): Promise<void> {
     const sfu = await this.#sfuOf(room);
-    if (!sfu) throw new Refusal('unavailable', 'this server has no media server (SFU) to use now');
+    if (!sfu) return;
     try {
       await request(sfu);
     } catch (error) {

@@ -193,6 +193,12 @@ export class Sfu {
   #pub: RTCPeerConnection;
   #sub: RTCPeerConnection | undefined;
   #feeds = new Map<string, FeedLink>();
+  /**
+   * Every participant whose media came through this SFU (kept across a
+   * restart, whose new subscription may not have offered them yet): on the
+   * way back to the mesh each gets a mesh link and its tile back.
+   */
+  #peers = new Set<string>();
   /** Peers whose media we receive through the SFU (told to them), and those who told us they receive ours. */
   #receiving = new Set<string>();
   #receivedBy = new Set<string>();
@@ -276,8 +282,8 @@ export class Sfu {
       return this.#check();
     }
     // Back to the mesh: every participant gets a mesh link again; the FeedLink stays its media until that flows.
-    for (const [peerId, feed] of this.#feeds) {
-      if (this.#host.links.get(peerId) === feed) this.#host.links.delete(peerId);
+    for (const peerId of this.#peers) {
+      if (this.#host.links.get(peerId) === this.#feeds.get(peerId)) this.#host.links.delete(peerId);
       // (A feed whose member left stays until the next offer drops it: nobody to connect to.)
       if (this.#host.known(peerId)) this.#host.connect(peerId);
     }
@@ -451,6 +457,7 @@ export class Sfu {
       present.add(from);
       let feed = this.#feeds.get(from);
       if (!feed) this.#feeds.set(from, (feed = new FeedLink(pc)));
+      this.#peers.add(from);
       if (slot === 'audio') feed.audioReceiver = receiver;
       if (slot === 'video') feed.videoReceiver = receiver;
       const stream = slot === 'screen' ? feed.remoteScreen : feed.remoteStream;
@@ -532,19 +539,23 @@ export class Sfu {
       if (!this.#full && [...links.values()].every((link) => link instanceof FeedLink)) void this.#sendFull();
       return;
     }
-    for (const [peerId, feed] of this.#feeds) {
+    for (const peerId of this.#peers) {
       const link = links.get(peerId);
+      const feed = this.#feeds.get(peerId);
       if (this.#back.has(peerId) || !link || link === feed || !this.#host.known(peerId)) continue;
       const flows = (stream: MediaStream) => stream.getTracks().some((t) => !t.muted);
       // Its mesh link is up (as the link reports it: its state moves with the tile) and carries media, or the SFU
-      // carried none either (a member that sends nothing).
-      if (link.state.connectionState === 'connected' && (flows(link.remoteStream) || !flows(feed.remoteStream))) {
+      // carried none either (a member that sends nothing, or none since a restart).
+      if (
+        link.state.connectionState === 'connected' &&
+        (flows(link.remoteStream) || !feed || !flows(feed.remoteStream))
+      ) {
         this.#back.add(peerId);
         this.#host.update(peerId, { stream: link.remoteStream, screenStream: link.remoteScreen, ...link.state });
       }
     }
     // Every tile back: the SFU goes a little later (a peer's tile of us may move on its next check).
-    if ([...this.#feeds.keys()].every((peerId) => this.#back.has(peerId) || !this.#host.known(peerId))) {
+    if ([...this.#peers].every((peerId) => this.#back.has(peerId) || !this.#host.known(peerId))) {
       this.#closing ??= setTimeout(() => {
         this.close();
         this.#host.done();

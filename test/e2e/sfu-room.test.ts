@@ -18,7 +18,7 @@ interface Samples {
 }
 
 describe('SFU mode (real Janus, real Chromium, MESH_MAX=3)', () => {
-  it('a room grows from 2 to 5 and back: to the SFU at 4, back to the mesh at 2, no tile lost; each camera at the layer its tile needs (none while hidden); mute, chat and a screen share through the SFU; Janus killed: back to the mesh within 5 s, and to Janus again when it returns, also after a flap', async () => {
+  it('a room grows from 2 to 5 and back: to the SFU at 4, back to the mesh at 2, no tile lost; each camera at the layer its tile needs (none while hidden); the speaker outlined from SFU audio levels; mute, chat and a screen share through the SFU; Janus killed: back to the mesh within 5 s, and to Janus again when it returns, also after a flap', async () => {
     assert.ok(existsSync('dist/public/meeting-room.js'), 'build first (npm run build)');
     const r = await inJanusNamespace(new URL('./fixtures/sfu-room.ts', import.meta.url), 240_000);
     console.log(JSON.stringify(r, null, 1));
@@ -73,7 +73,9 @@ describe('SFU mode (real Janus, real Chromium, MESH_MAX=3)', () => {
     assert.ok((r['framesAgainMs'] as number) < 5000, `shown again: frames of every camera in ${r['framesAgainMs']} ms`);
     assert.deepEqual(r['layersOfThree'], [], `three in a grid, tiles ${JSON.stringify(r['shownOfThree'])} px`);
     assert.equal(r['shareStarted'], true);
+    assert.equal(r['adaSpeakingSeen'], true, 'Ada talking: outlined as speaking on every other page, through the SFU');
     assert.equal(r['muteSeen'], true);
+    assert.equal(r['adaSilentWhenMuted'], true, 'Ada muted: outlined nowhere');
     assert.equal(r['chatSeen'], true);
     assert.equal(r['screenSeen'], true);
     assert.equal(r['sfuMembersLeft'], 0, 'back on the mesh, nobody keeps Janus handles');
