@@ -28,6 +28,9 @@ export interface JanusOptions {
 }
 
 /** A Janus error answer (`code` as Janus gives it, e.g. 403, 433). */
+/** The connection to Janus closed (or was not open) before a request was answered: that instance is gone. */
+export class JanusClosed extends Error {}
+
 export class JanusError extends Error {
   constructor(
     readonly code: number,
@@ -93,7 +96,7 @@ class Channel {
     socket.on('close', () => {
       for (const { reject, timer } of this.#pending.values()) {
         clearTimeout(timer);
-        reject(new Error('the connection to Janus closed'));
+        reject(new JanusClosed('the connection to Janus closed'));
       }
       this.#pending.clear();
       this.onClose?.();
@@ -116,7 +119,11 @@ class Channel {
         reject(new Error(`Janus did not answer ${String(message['janus'])} within ${this.#timeoutMs} ms`));
       }, this.#timeoutMs);
       this.#pending.set(transaction, { resolve, reject, timer, plugin: message['janus'] === 'message' });
-      this.#socket.send(JSON.stringify({ ...message, transaction }));
+      this.#socket.send(JSON.stringify({ ...message, transaction }), (error) => {
+        if (!error || !this.#pending.delete(transaction)) return;
+        clearTimeout(timer);
+        reject(new JanusClosed(`the connection to Janus closed: ${error.message}`));
+      });
     });
   }
 

@@ -31,7 +31,7 @@ import type { AddressLimits } from './addresses.js';
 import type { TokenVerifier } from './auth.js';
 import type { Limits } from './config.js';
 import type { Logger } from './log.js';
-import { JanusError } from './janus.js';
+import { JanusClosed, JanusError } from './janus.js';
 import type { Metrics } from './metrics.js';
 import { SfuRefusal, type Sfu } from './sfu.js';
 
@@ -379,6 +379,8 @@ export class RoomManager {
       await request(sfu);
     } catch (error) {
       if (error instanceof SfuRefusal) throw new Refusal('bad-message', error.message);
+      // Its instance died under the request: dropped as with none up (the room moves, and its members hear it).
+      if (error instanceof JanusClosed) return;
       if (error instanceof JanusError) {
         this.#log.warn({ err: error }, 'the media server refused a request');
         throw new Refusal('bad-message', `the media server refused it: ${error.message}`);

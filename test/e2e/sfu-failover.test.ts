@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { inJanusNamespace } from './namespace.js';
 
 describe('SFU mode on two Janus instances (real Janus, Redis, Chromium)', () => {
-  it('rooms are placed on the instance with fewer rooms; one instance killed mid-call: its room moves to the other within 5 s (one SFU_RESTART, from one of two processes), the other room undisturbed; none left: back to the mesh', async () => {
+  it('rooms are placed on the instance with fewer rooms; one instance killed mid-call: its room moves to the other within 5 s (one SFU_RESTART, from one of two processes), the other room undisturbed; none left: back to the mesh, also when the second dies before the move completes', async () => {
     assert.ok(existsSync('dist/public/meeting-room.js'), 'build first (npm run build)');
     const r = await inJanusNamespace(new URL('./fixtures/sfu-failover.ts', import.meta.url), 180_000);
     console.log(JSON.stringify(r));
@@ -45,5 +45,6 @@ describe('SFU mode on two Janus instances (real Janus, Redis, Chromium)', () => 
       'every member of both rooms on the second instance',
     );
     assert.ok((r['meshMs'] as number) < 10_000, `back on the mesh with frames in ${r['meshMs']} ms`);
+    assert.equal(r['bothDied'], 'mesh', 'both instances dead a moment apart: every tile on the mesh with frames');
   });
 });
