@@ -34,6 +34,7 @@ import type { Logger } from './log.js';
 import { JanusClosed, JanusError } from './janus.js';
 import type { Metrics } from './metrics.js';
 import { SfuRefusal, type Sfu } from './sfu.js';
+import type { Envelope, MemberRecord, RoomStore } from './store.js';
 
 /** The Janus instances as the rooms see them (SfuPool): which this process reaches, and their SFUs. */
 export interface MediaServers {
@@ -41,7 +42,6 @@ export interface MediaServers {
   sfu(instance: string): Sfu | undefined;
   all(): Sfu[];
 }
-import type { Envelope, MemberRecord, RoomStore } from './store.js';
 
 /** What RoomManager needs of a client socket. */
 export interface ClientSocket {
@@ -509,6 +509,12 @@ export class RoomManager {
     if (!servers) return;
     for (const [room, sessions] of [...this.#rooms]) {
       if (up) {
+        // A room on the mesh placed on an instance this process does not reach: placed again first, quietly
+        // (nobody has handles there), so that its members do not publish and then start afresh elsewhere.
+        const lived = await this.#store.janus(room);
+        if (lived !== undefined && !servers.sfu(lived) && (await this.#store.mode(room)) === 'mesh') {
+          await this.#store.placeJanus(room, servers.up(), lived);
+        }
         const count = (await this.#store.graph(room))?.members.length ?? sessions.size;
         await this.#mediaMode(room, count);
         continue;

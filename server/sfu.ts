@@ -125,6 +125,8 @@ export class Sfu {
         { type: 'offer', sdp },
       );
       m.published = true;
+      // (A member stopped meanwhile — it started afresh — gets no answer to an offer it has dropped.)
+      if (m.closed) return;
       if (jsep) this.#send(room, clientId, { type: 'SFU_ANSWER', sdp: jsep.sdp });
       // The feeds that were there before it joined: no event announces them.
       await this.#sync(m);
@@ -329,6 +331,7 @@ export class Sfu {
   }
 
   #offer(m: Member, streams: unknown, sdp: string): void {
+    if (m.closed) return;
     m.streams = Array.isArray(streams) ? (streams as SubscribedStream[]) : [];
     m.offering = true;
     const feeds: SfuFeed[] = m.streams

@@ -25,6 +25,7 @@ import type {
   SfuOfferMessage,
 } from '../protocol/index.js';
 import type { MediaLink, Participant } from './call.js';
+import { isSfuMessage } from './sfu-messages.js';
 import type { LinkState, LinkTracks, Slot } from './peer-link.js';
 
 /** What the SFU needs of the call. */
@@ -51,6 +52,8 @@ const REPORT_EVERY = 50;
 const SILENT_MS = 1500;
 /** How long a mesh link outlives the move of its tile to the SFU (both sides move at about the same time). */
 const LINGER_MS = 1000;
+/** How long a publication may go unanswered before it is sent again (the server answers within a second). */
+const UNANSWERED_MS = 4000;
 /** How often the switch looks at what arrived. */
 const CHECK_MS = 100;
 
@@ -219,6 +222,8 @@ export class Sfu {
   #answered = false;
   /** The publication sends its full layer (see #publish). */
   #full = true;
+  /** When the latest publication went out (unanswered long after: published again, see #check). */
+  #publishedAt = 0;
 
   constructor(host: SfuHost) {
     this.#host = host;
@@ -245,6 +250,7 @@ export class Sfu {
     });
     pc.addTransceiver(tracks.screen ?? 'video', { direction: 'sendonly' });
     this.#answered = false;
+    this.#publishedAt = performance.now();
     this.#queue(async () => {
       await pc.setLocalDescription();
       this.#host.send({ type: 'SFU_PUBLISH', sdp: pc.localDescription!.sdp });
@@ -265,6 +271,14 @@ export class Sfu {
     this.#feeds.clear();
     this.#moved.clear();
     this.#pub = this.#publish();
+  }
+
+  /** Both connections anew, every tile taking the new subscription's streams as they come. */
+  #afresh(): void {
+    for (const [peerId, feed] of this.#feeds)
+      if (this.#host.links.get(peerId) === feed) this.#host.links.delete(peerId);
+    this.#receiving.clear();
+    this.#restart();
   }
 
   /** The room's mode changed (again): into the SFU, or back to the mesh. */
@@ -292,19 +306,16 @@ export class Sfu {
 
   /** A message of the SFU's part of the protocol (SFU_ANSWER, SFU_OFFER, SFU_RECEIVING, SFU_RESTART). */
   receive(message: ServerMessage): void {
-    // The room moved to another media server (its own died): what we had there is gone; every tile takes the new
-    // subscription's streams as they come (on the way back to the mesh the next switch starts afresh anyway).
+    if (!isSfuMessage(message)) return; // (a broken or hostile server's: ignored, as the call ignores others)
+    // Our media server died. The room moved to another: what we had there is gone, every tile takes the new
+    // subscription's streams as they come. Or it is back on the mesh: nothing sent into the SFU arrives any more,
+    // and encoding three layers for it takes the cores the mesh's new links need.
     if (message.type === 'SFU_RESTART') {
-      // On the way back to the mesh because the media server was lost: nothing sent into the SFU arrives any more,
-      // and encoding three layers for it takes the cores the mesh's new links need.
       if (this.#mode === 'mesh') {
-        for (const slot of ['audio', 'video', 'screen'] as const) void this.setTrack(slot, undefined);
+        for (const slot of ['audio', 'video', 'screen'] as const) this.setTrack(slot, undefined).catch(() => {});
         return;
       }
-      for (const [peerId, feed] of this.#feeds)
-        if (this.#host.links.get(peerId) === feed) this.#host.links.delete(peerId);
-      this.#receiving.clear();
-      return this.#restart();
+      return this.#afresh();
     }
     if (message.type === 'SFU_RECEIVING') {
       this.#receivedBy.add(message.from);
@@ -516,6 +527,9 @@ export class Sfu {
     if (this.#closed) return;
     const { links } = this.#host;
     if (this.#mode === 'sfu') {
+      // A publication nobody answered (its process could reach no media server at that moment, or the one it
+      // reached died under it): both connections again; the room's media server answers this time.
+      if (!this.#answered && performance.now() - this.#publishedAt > UNANSWERED_MS) return this.#afresh();
       for (const [peerId, feed] of this.#feeds) {
         const link = links.get(peerId);
         if (link === feed || !this.#host.known(peerId)) continue;
@@ -536,7 +550,9 @@ export class Sfu {
           this.#host.update(peerId, feed.state);
         }
       }
-      if (!this.#full && [...links.values()].every((link) => link instanceof FeedLink)) void this.#sendFull();
+      if (!this.#full && [...links.values()].every((link) => link instanceof FeedLink)) {
+        this.#sendFull().catch((error: unknown) => console.warn('meeting-room: the full layer did not start', error));
+      }
       return;
     }
     for (const peerId of this.#peers) {

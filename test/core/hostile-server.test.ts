@@ -8,6 +8,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { WebSocket, WebSocketServer } from 'ws';
 import { isServerMessage } from '../../src/core/server-messages.js';
+import { isSfuMessage } from '../../src/core/sfu-messages.js';
 import { SignalingClient, type SignalingEvents } from '../../src/core/signaling-client.js';
 
 const GARBAGE: unknown[] = [
@@ -153,5 +154,43 @@ describe('SignalingClient against a hostile server', () => {
     );
     assert.equal(client.ignoredMessages, GARBAGE.length * 2 + 1);
     assert.deepEqual(uncaught, []);
+  });
+});
+
+describe('isSfuMessage (checked in the SFU chunk)', () => {
+  it('takes the SFU messages of PROTOCOL.md and refuses any other shape or SFU_ type', () => {
+    // The call lets every SFU_ message through: the SFU chunk checks it.
+    assert.ok(isServerMessage({ type: 'SFU_OFFER', sdp: 42 }));
+    assert.ok(isSfuMessage({ type: 'SFU_ANSWER', sdp: 'v=0' } as never));
+    assert.ok(isSfuMessage({ type: 'SFU_RECEIVING', from: 'peer-0001' } as never));
+    assert.ok(isSfuMessage({ type: 'SFU_RESTART' } as never));
+    assert.ok(
+      isSfuMessage({ type: 'SFU_OFFER', sdp: 'v=0', feeds: [{ mid: '0', from: 'peer-0001', slot: 'audio' }] } as never),
+    );
+    for (const bad of [
+      { type: 'SFU_ANSWER' },
+      { type: 'SFU_ANSWER', sdp: 'x'.repeat(100_001) },
+      { type: 'SFU_OFFER', sdp: 'v=0' },
+      { type: 'SFU_OFFER', sdp: 'v=0', feeds: [{ mid: '0', from: 'peer-0001', slot: 'camera' }] },
+      { type: 'SFU_OFFER', sdp: 'v=0', feeds: [null] },
+      { type: 'SFU_RECEIVING', from: '' },
+      { type: 'SFU_RECEIVING', from: 'x'.repeat(65) },
+      { type: 'SFU_NEW' },
+      { type: 'SFU___proto__' },
+      { type: 'hasOwnProperty' },
+    ]) {
+      assert.equal(isSfuMessage(bad as never), false, JSON.stringify(bad).slice(0, 80));
+    }
+  });
+
+  it('never throws on any fields', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('SFU_ANSWER', 'SFU_OFFER', 'SFU_RECEIVING', 'SFU_RESTART', 'SFU_X', 'constructor'),
+        fc.dictionary(fc.string(), fc.jsonValue()),
+        (type, rest) => typeof isSfuMessage({ ...rest, type } as never) === 'boolean',
+      ),
+      { numRuns: 5000 },
+    );
   });
 });
