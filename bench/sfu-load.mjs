@@ -15,28 +15,16 @@
  * START=2 participants, STEP=4 at a time, to MAX=40 at most). Bounded: at most 20 s of settling and 5 s of measuring a
  * step.
  */
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { inJanusNamespace, joinWithElement } from '../scripts/janus-namespace.mjs';
 
-if (!process.env.IN_NAMESPACE) {
-  const setup = 'ip link set lo up && ip link add j0 type ifb && ip addr add 127.0.0.2/32 dev j0 && ip link set j0 up';
-  execFileSync(
-    'unshare',
-    ['-n', 'sh', '-c', `${setup} && exec "${process.execPath}" "${fileURLToPath(import.meta.url)}"`],
-    { stdio: 'inherit', env: { ...process.env, IN_NAMESPACE: '1' } },
-  );
-  process.exit(0);
-}
+inJanusNamespace(import.meta.url);
 
-const { createMeetingServer } = await import('../dist/server/app.js');
-const { DEFAULT_LIMITS } = await import('../dist/server/config.js');
-const { createLogger } = await import('../dist/server/log.js');
-const { Metrics } = await import('../dist/server/metrics.js');
+const { startBenchServer } = await import('./sfu-server.mjs');
 const { startJanus } = await import('../scripts/janus.mjs');
-const { CHROMIUM, CHROMIUM_ARGS } = await import('../scripts/chromium.mjs');
+const { CHROMIUM, CALL_ARGS } = await import('../scripts/chromium.mjs');
 const { recordClip, syntheticPeer } = await import('./synthetic-peer.mjs');
 
 const START = Number(process.env.START ?? 2);
@@ -46,13 +34,6 @@ const FLOOR_FPS = 15;
 const SETTLE_MS = 20_000;
 const MEASURE_MS = 5000;
 const CLIP_FPS = 15;
-const ARGS = [
-  ...CHROMIUM_ARGS,
-  '--allow-loopback-in-peer-connection',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-  '--disable-renderer-backgrounding',
-];
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const median = (xs) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : 0);
 const ticks = () => {
@@ -70,33 +51,14 @@ const processTicks = (pid) => {
 const HZ = 100;
 
 const janus = await startJanus({ iceInterface: 'j0' });
-const server = createMeetingServer(
-  {
-    port: 0,
-    host: '127.0.0.1',
-    stunUrls: [],
-    logLevel: 'silent',
-    staticDir: 'dist/public',
-    sfu: { janus: [janus], mode: 'sfu', meshMax: 4 },
-    limits: {
-      ...DEFAULT_LIMITS,
-      maxParticipants: 200,
-      addressSockets: 0,
-      addressJoinsPerMinute: 0,
-      addressRoomsPerMinute: 0,
-    },
-  },
-  { log: createLogger('silent'), metrics: new Metrics({ defaultMetrics: false }) },
-);
-const { port } = await server.listen();
-const wsUrl = `ws://127.0.0.1:${port}/ws`;
-const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ARGS });
+const { server, url, wsUrl } = await startBenchServer({ janus, maxParticipants: 200 });
+const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: CALL_ARGS });
 const room = `load-${Date.now()}`;
 const synthetic = [];
 const rows = [];
 try {
   const recorder = await browser.newPage();
-  await recorder.goto(`http://127.0.0.1:${port}/cms.html`);
+  await recorder.goto(`${url}/cms.html`);
   const frames = await recordClip(recorder, { fps: CLIP_FPS });
   await recorder.close();
   const clipKbps = Math.round((frames.reduce((n, f) => n + f.data.length, 0) * 8 * CLIP_FPS) / frames.length / 1000);
@@ -105,20 +67,7 @@ try {
   const pages = [];
   for (const name of ['Real A', 'Real B']) {
     const page = await browser.newPage({ type: 'window' });
-    await page.goto(`http://127.0.0.1:${port}/cms.html`);
-    await page.evaluate(
-      (room, name, signal) => {
-        document.body.innerHTML = '';
-        const el = document.createElement('meeting-room');
-        for (const [k, v] of Object.entries({ room, name, 'signal-url': signal, autojoin: '', 'skip-prejoin': '' })) {
-          el.setAttribute(k, v);
-        }
-        document.body.append(el);
-      },
-      room,
-      name,
-      wsUrl,
-    );
+    await joinWithElement(page, url, wsUrl, room, name);
     pages.push(page);
   }
   /** Frames each page presented of the other real participant's tile, and of all its remote tiles. */

@@ -14,38 +14,16 @@
  * Needs root (unshare), janus, chromium: `npm run bench:sfu`. Bounded: at
  * most 60 s of joining and 20 s of measuring a case.
  */
-import { execFileSync } from 'node:child_process';
 import { cpus } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
+import { inJanusNamespace, joinWithElement } from '../scripts/janus-namespace.mjs';
 
-if (!process.env.IN_NAMESPACE) {
-  const setup = 'ip link set lo up && ip link add j0 type ifb && ip addr add 127.0.0.2/32 dev j0 && ip link set j0 up';
-  execFileSync(
-    'unshare',
-    ['-n', 'sh', '-c', `${setup} && exec "${process.execPath}" "${fileURLToPath(import.meta.url)}"`],
-    {
-      stdio: 'inherit',
-      env: { ...process.env, IN_NAMESPACE: '1' },
-    },
-  );
-  process.exit(0);
-}
+inJanusNamespace(import.meta.url);
 
-const { createMeetingServer } = await import('../dist/server/app.js');
-const { DEFAULT_LIMITS } = await import('../dist/server/config.js');
-const { createLogger } = await import('../dist/server/log.js');
-const { Metrics } = await import('../dist/server/metrics.js');
+const { startBenchServer } = await import('./sfu-server.mjs');
 const { startJanus } = await import('../scripts/janus.mjs');
-const { CHROMIUM, CHROMIUM_ARGS } = await import('../scripts/chromium.mjs');
+const { CHROMIUM, CALL_ARGS } = await import('../scripts/chromium.mjs');
 
-const ARGS = [
-  ...CHROMIUM_ARGS,
-  '--allow-loopback-in-peer-connection',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-  '--disable-renderer-backgrounding',
-];
 /** How long a case runs before it measures, and how long it measures. */
 const WARMUP_MS = 15_000;
 const MEASURE_MS = 5000;
@@ -65,26 +43,11 @@ const results = [];
 try {
   for (const people of [3, 5, 8]) {
     for (const mode of ['mesh', 'sfu']) {
-      const server = createMeetingServer(
-        {
-          port: 0,
-          host: '127.0.0.1',
-          stunUrls: [],
-          logLevel: 'silent',
-          staticDir: 'dist/public',
-          ...(mode === 'sfu' ? { sfu: { janus: [janus], mode: 'sfu', meshMax: 4 } } : {}),
-          limits: {
-            ...DEFAULT_LIMITS,
-            maxParticipants: 50,
-            addressSockets: 0,
-            addressJoinsPerMinute: 0,
-            addressRoomsPerMinute: 0,
-          },
-        },
-        { log: createLogger('silent'), metrics: new Metrics({ defaultMetrics: false }) },
-      );
-      const { port } = await server.listen();
-      const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: ARGS });
+      const { server, url, wsUrl } = await startBenchServer({
+        janus: mode === 'sfu' ? janus : undefined,
+        maxParticipants: 50,
+      });
+      const browser = await puppeteer.launch({ executablePath: CHROMIUM, args: CALL_ARGS });
       const room = `${mode}-${people}-${Date.now()}`;
       try {
         const pages = [];
@@ -97,26 +60,7 @@ try {
             globalThis.RTCPeerConnection = class extends Native {
               constructor(...args) { super(...args); globalThis.pcs.push(this); }
             };`);
-          await page.goto(`http://127.0.0.1:${port}/cms.html`);
-          await page.evaluate(
-            (room, name, signal) => {
-              document.body.innerHTML = '';
-              const el = document.createElement('meeting-room');
-              for (const [k, v] of Object.entries({
-                room,
-                name,
-                'signal-url': signal,
-                autojoin: '',
-                'skip-prejoin': '',
-              })) {
-                el.setAttribute(k, v);
-              }
-              document.body.append(el);
-            },
-            room,
-            `p${i}`,
-            `ws://127.0.0.1:${port}/ws`,
-          );
+          await joinWithElement(page, url, wsUrl, room, `p${i}`);
           pages.push(page);
         }
         const frames = (page) =>

@@ -1,15 +1,7 @@
 /** What the page tests read from a page with one <meeting-room> (puppeteer). */
 import type { Page } from 'puppeteer-core';
-import { CHROMIUM_ARGS } from '../../scripts/chromium.mjs';
 
-/** Chromium's flags for a call between tabs of one window: loopback ICE, and the tab behind not throttled. */
-export const CALL_ARGS = [
-  ...CHROMIUM_ARGS,
-  '--allow-loopback-in-peer-connection',
-  '--disable-background-timer-throttling',
-  '--disable-backgrounding-occluded-windows',
-  '--disable-renderer-backgrounding',
-];
+export { CALL_ARGS } from '../../scripts/chromium.mjs';
 
 /** The element's `state` attribute. */
 export const state = (page: Page) => page.evaluate(() => document.querySelector('meeting-room')!.getAttribute('state'));
