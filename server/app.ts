@@ -59,7 +59,12 @@ export function createMeetingServer(config: ServerConfig, deps: ServerDeps = {})
   const { limits } = config;
   const addresses = new AddressLimits(limits, metrics, log);
   const sfu = config.sfu
-    ? new SfuPool(config.sfu.janus, (room, to, message) => store.publish(room, { to, message }), log)
+    ? new SfuPool(
+        config.sfu.janus,
+        (room, to, message) => store.publish(room, { to, message }),
+        log,
+        limits.maxParticipants,
+      )
     : undefined;
   const rooms = new RoomManager({
     ...(config.sfu && sfu ? { media: { mode: config.sfu.mode, meshMax: config.sfu.meshMax, servers: sfu } } : {}),

@@ -243,6 +243,15 @@ export class Janus {
     });
   }
 
+  /** The rooms on this instance, private ones too (the admin key lists them), with how many may publish in each. */
+  async rooms(): Promise<{ room: string; maxPublishers: number }[]> {
+    const { list } = await this.#videoroom({ request: 'list' });
+    return ((list ?? []) as { room: string; max_publishers: number }[]).map((r) => ({
+      room: r.room,
+      maxPublishers: r.max_publishers,
+    }));
+  }
+
   async destroyRoom(room: string): Promise<void> {
     await this.#videoroom({ request: 'destroy', room, secret: this.#options.adminKey }).catch((error: unknown) => {
       if (!(error instanceof JanusError && error.code === 426)) throw error; // 426: no such room

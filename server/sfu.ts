@@ -98,10 +98,14 @@ export class Sfu {
   /** Rooms made on Janus by this process (creating is idempotent: this saves the round trips). */
   readonly #rooms = new Map<string, Promise<void>>();
 
-  constructor(janus: Janus, send: SendTo, log: Logger) {
+  readonly #publishers: number;
+
+  /** `publishers`: how many may publish in one room (the room's MAX_PARTICIPANTS; Janus's own default is 16). */
+  constructor(janus: Janus, send: SendTo, log: Logger, publishers: number) {
     this.#janus = janus;
     this.#send = send;
     this.#log = log;
+    this.#publishers = publishers;
   }
 
   /** Members of this process with handles on Janus (for tests and metrics). */
@@ -227,7 +231,7 @@ export class Sfu {
   async #join(m: Member): Promise<void> {
     let made = this.#rooms.get(m.room);
     if (!made) {
-      made = this.#janus.createRoom(m.room);
+      made = this.#janus.createRoom(m.room, { publishers: this.#publishers });
       this.#rooms.set(m.room, made);
       made.catch(() => this.#rooms.delete(m.room));
     }
@@ -361,7 +365,10 @@ export class SfuService {
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
 
-  constructor(options: JanusOptions, send: SendTo, log: Logger) {
+  readonly #publishers: number;
+
+  constructor(options: JanusOptions, send: SendTo, log: Logger, publishers: number) {
+    this.#publishers = publishers;
     this.#options = options;
     this.#send = send;
     this.#log = log;
@@ -393,7 +400,7 @@ export class SfuService {
         this.#retry();
       };
       this.#janus = janus;
-      this.#sfu = new Sfu(janus, this.#send, this.#log);
+      this.#sfu = new Sfu(janus, this.#send, this.#log, this.#publishers);
       this.#log.info({ url: this.#options.url }, 'connected to Janus');
       this.onChange?.(true);
     } catch (error) {
@@ -427,8 +434,9 @@ export class SfuService {
 export class SfuPool {
   readonly #services: Map<string, SfuService>;
 
-  constructor(options: JanusOptions[], send: SendTo, log: Logger) {
-    this.#services = new Map(options.map((o) => [o.url, new SfuService(o, send, log)]));
+  /** `publishers`: how many may publish in one room (MAX_PARTICIPANTS). */
+  constructor(options: JanusOptions[], send: SendTo, log: Logger, publishers: number) {
+    this.#services = new Map(options.map((o) => [o.url, new SfuService(o, send, log, publishers)]));
     for (const [instance, service] of this.#services) service.onChange = (up) => this.onChange?.(instance, up);
   }
 

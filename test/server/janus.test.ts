@@ -207,3 +207,26 @@ describe('room mode under churn (MEDIA_MODE auto, MESH_MAX 4, real Janus)', () =
     for (const client of others) await client.close();
   });
 });
+
+describe('room size on Janus', () => {
+  it("a room on the SFU takes as many publishers as MAX_PARTICIPANTS (Janus's own default is 16)", async (t) => {
+    const janus = await startJanus();
+    t.after(() => janus.stop());
+    const srv = await serverFor(t, {
+      sfu: { janus: [janus], mode: 'sfu', meshMax: 4 },
+      limits: { maxParticipants: 40 },
+    });
+    const ada = await TestClient.connect(srv.wsUrl);
+    t.after(() => ada.close());
+    await ada.join('large-room');
+    // The room is made on Janus as her publication arrives (this one Janus refuses: it carries no media section).
+    await ada.expectError(
+      { type: 'SFU_PUBLISH', sdp: 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n' },
+      'bad-message',
+    );
+    const admin = await Janus.connect(janus);
+    t.after(() => admin.close());
+    const room = (await admin.rooms()).find((r) => r.room === 'large-room');
+    assert.deepEqual(room, { room: 'large-room', maxPublishers: 40 });
+  });
+});
