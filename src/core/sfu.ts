@@ -92,21 +92,23 @@ export function layerForWidth(shown: number, full: number): Layer {
 }
 
 /**
- * How wide (device pixels) this document shows `stream` now: the widest of
- * the video elements playing it in the shadow roots of its <meeting-room>
+ * How wide (device pixels) this document shows each stream now: the widest
+ * of the video elements playing it in the shadow roots of its <meeting-room>
  * elements (open: the element's own rendering), 0 when none of them is
- * visible, undefined when none plays it (a call shown some other way, or a
- * tile not moved to the stream yet): the layer then goes by the count.
+ * visible. A stream no element plays is not in the map (a call shown some
+ * other way, or a tile not moved to the stream yet): its layer goes by the
+ * count. One walk over the videos for every feed.
  */
-function shownWidth(stream: MediaStream): number | undefined {
-  let width: number | undefined;
+function shownWidths(): Map<MediaProvider, number> {
+  const widths = new Map<MediaProvider, number>();
   for (const host of document.querySelectorAll('meeting-room')) {
     for (const video of host.shadowRoot?.querySelectorAll('video') ?? []) {
-      if (video.srcObject !== stream) continue;
-      width = Math.max(width ?? 0, (video.checkVisibility?.() ?? true) ? video.clientWidth * devicePixelRatio : 0);
+      if (!video.srcObject) continue;
+      const width = (video.checkVisibility?.() ?? true) ? video.clientWidth * devicePixelRatio : 0;
+      widths.set(video.srcObject, Math.max(widths.get(video.srcObject) ?? 0, width));
     }
   }
-  return width;
+  return widths;
 }
 
 /** The camera's full width assumed until one is measured (the element asks cameras for 1280 × 720). */
@@ -115,6 +117,8 @@ const FULL_WIDTH = 1280;
 const SETTLED_MS = 2000;
 /** How often (in checks) the layers are chosen again by the tiles' sizes. */
 const LAYERS_EVERY = 5;
+/** How often (in checks) what arrives of each camera is read (the layer it is at; a getStats per camera). */
+const WIDTHS_EVERY = 20;
 
 /** One participant's streams in the subscription, in the place of its mesh link. */
 class FeedLink implements MediaLink {
@@ -157,7 +161,8 @@ class FeedLink implements MediaLink {
   /** Reads its camera's frames decoded and their width (the full layer's, settled: the camera's full width). */
   async count(): Promise<void> {
     const { layer, layerAt } = this;
-    (await this.videoReceiver?.getStats())?.forEach(
+    // (A connection closed meanwhile has no stats: nothing to read, and no error for the page.)
+    (await this.videoReceiver?.getStats().catch(() => undefined))?.forEach(
       (r: { type: string; framesDecoded?: number; frameWidth?: number }) => {
         if (r.type !== 'inbound-rtp') return;
         this.frames = r.framesDecoded ?? 0;
@@ -510,10 +515,11 @@ export class Sfu {
     if (this.#mode === 'mesh') return;
     // (A feed whose member left stays until the next offer drops it: it is no tile.)
     const count = layerFor([...this.#feeds.keys()].filter((peerId) => this.#host.known(peerId)).length);
+    const widths = shownWidths();
     for (const [peerId, feed] of this.#feeds) {
       if (!feed.videoReceiver || !this.#host.known(peerId)) continue;
-      void feed.count();
-      const shown = this.#host.links.get(peerId) === feed ? shownWidth(feed.remoteStream) : undefined;
+      if (this.#ticks % WIDTHS_EVERY === 0) void feed.count();
+      const shown = this.#host.links.get(peerId) === feed ? widths.get(feed.remoteStream) : undefined;
       const layer = shown === undefined ? count : layerForWidth(shown, feed.full);
       if (feed.layer === layer && !feed.astray) continue;
       feed.layer = layer;
