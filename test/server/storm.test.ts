@@ -36,18 +36,19 @@ describe('join storm', () => {
       ADDRESS_JOINS_PER_MINUTE: '',
       ADDRESS_ROOMS_PER_MINUTE: '',
     });
+    // Let go of in the end, also when an assertion fails (or the file would wait for its timeout).
+    let storm: ReturnType<typeof spawn> | undefined;
+    let pairs: Awaited<ReturnType<typeof joinPair>>[] = [];
     try {
       const prefix = `s${newId().slice(1, 7)}`;
-      const pairs = await Promise.all(
-        Array.from({ length: 10 }, (_, i) => joinPair(server.url, `${prefix}-pair-${i}`)),
-      );
+      pairs = await Promise.all(Array.from({ length: 10 }, (_, i) => joinPair(server.url, `${prefix}-pair-${i}`)));
       await exchange(pairs, 1000); // warm-up
       const quiet = await exchange(pairs, 3000);
 
       // The load generator runs niced: on two cores it would otherwise starve the pairs' own process, and the test
       // would measure the generator's 2,000 handshakes instead of the server (its clients are elsewhere in life).
       await server.resetLag();
-      const storm = spawn(
+      storm = spawn(
         'nice',
         [
           '-n',
@@ -63,9 +64,10 @@ describe('join storm', () => {
         ],
         { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
       );
+      const child = storm;
       const reported = new Promise<Report>((resolve, reject) => {
-        storm.once('message', (m) => resolve(m as Report));
-        storm.once('exit', (code) => reject(new Error(`the storm exited with ${code} before reporting`)));
+        child.once('message', (m) => resolve(m as Report));
+        child.once('exit', (code) => reject(new Error(`the storm exited with ${code} before reporting`)));
       });
       const loud = await exchange(pairs, 3000);
       const report = await reported;
@@ -115,12 +117,13 @@ describe('join storm', () => {
           );
         }
       }
-      storm.disconnect();
+    } finally {
+      if (storm?.connected) storm.disconnect();
+      else storm?.kill();
       for (const { a, b } of pairs) {
         a.terminate();
         b.terminate();
       }
-    } finally {
       await server.stop();
     }
   });
