@@ -139,6 +139,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   /** ms from start to connected, sent as ANALYTICS once the selected pair is known. */
   #establishedMs: number | undefined;
   #localCandidates = 0;
+  /** This connection said it has no candidates. */
+  #said = false;
   /** Whether any relay candidate was gathered on any connection of this link. */
   #relayGathered = false;
   #candidateError: { code: number; text: string } | undefined;
@@ -255,6 +257,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.#gatheringStartedAt = undefined;
     this.#srflxReported = false;
     this.#localCandidates = 0;
+    this.#said = false;
     this.#candidateError = undefined;
     pc.onnegotiationneeded = () => void this.#offer(generation);
     pc.onicecandidate = (event) => this.#onLocalCandidate(event.candidate);
@@ -506,8 +509,16 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     this.#problem('timeout');
   }
 
-  /** Gathering ended without a single candidate: nothing can connect (e.g. relay-only with a TURN server that refuses us). */
+  /**
+   * Gathering ended without a single candidate: nothing can connect (e.g. relay-only with a TURN server that refuses
+   * us, or that was down at that moment). Said once per connection; gathered again in a moment (the next restart, in
+   * turn a fresh connection), so a relay that comes back is found without waiting for the peer.
+   */
   #noCandidates(): void {
+    clearTimeout(this.#restartTimer);
+    this.#restartTimer = setTimeout(() => this.#onRestartTimeout(), this.#options.disconnectedGraceMs ?? 3000);
+    if (this.#said) return;
+    this.#said = true;
     const relayOnly = this.#options.iceTransportPolicy === 'relay';
     const error = this.#candidateError;
     const reason =

@@ -244,11 +244,13 @@ describe('faults', () => {
         /^meeting_link_failures_total\{event="renegotiate"\} (\d+)/m,
       );
     const before = await renegotiations();
-    // Away for as long as three restarts take (lost, 3 s grace, then 3 × 10 s without success): back as soon as
-    // one side gave up restarting and started afresh.
+    // Away for as long as three restarts take (lost, 3 s grace, then 3 × 10 s without success), and 2 s more once
+    // one side gave up restarting and started afresh: that fresh connection gathers while the relay is down (no
+    // candidate at all), and must gather again by itself once it is back.
     await command({ action: 'stop-coturn' });
     try {
       await until(() => connection(a, b) !== pcA || connection(b, a) !== pcB, 'a new connection', 90_000);
+      await new Promise((r) => setTimeout(r, 2000));
     } finally {
       await command({ action: 'start-coturn' });
     }
@@ -267,7 +269,18 @@ describe('faults', () => {
         agreed(b, a),
       "both connected, each with the other side's current DTLS identity",
       60_000,
-    );
+    ).catch((error: Error) => {
+      // What each side holds: where it stuck.
+      const sides = [
+        [a, b],
+        [b, a],
+      ].map(([x, y]) => {
+        const pc = connection(x!, y!);
+        const problem = x!.call!.participants.find((p) => p.clientId === y!.clientId)?.problem?.cause;
+        return `${x!.name}: ${pc === pcA || pc === pcB ? 'old' : 'new'} ${pc.connectionState}/${pc.iceConnectionState}/${pc.iceGatheringState}/${pc.signalingState}, agreed ${agreed(x!, y!)}, problem ${problem}`;
+      });
+      throw new Error(`${error.message}: ${sides.join('; ')}`);
+    });
     await expectLiveMedia(b, a, 30_000);
     await expectLiveMedia(a, b, 30_000);
     await until(async () => (await renegotiations()) > before, 'the renegotiation reached the metrics');
