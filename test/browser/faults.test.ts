@@ -291,6 +291,46 @@ describe('faults', () => {
     );
   });
 
+  it('coturn down when a relay-only call starts: the links have no candidate, say so, and connect once it is back', async function () {
+    this.timeout(150_000);
+    await command({ action: 'stop-coturn' });
+    let back = 0;
+    try {
+      const pair = (await joinedVia(server().turn.signalUrl, uniqueRoom('turn-late'), ['Ada', 'Bob'], {
+        'ice-transport-policy': 'relay',
+      })) as [MeetingRoom, MeetingRoom];
+      const [a, b] = pair;
+      // Relay-only with the relay away: gathering ends without a single candidate, and each side says why.
+      const problem = (x: MeetingRoom, y: MeetingRoom) =>
+        x.call!.participants.find((p) => p.clientId === y.clientId)?.problem;
+      const started = performance.now();
+      const { cause } = await until(() => problem(b, a) && problem(a, b), 'each side says it cannot connect', 60_000);
+      // Chromium retries the allocation for a while; the relay comes back only once it gave up on both sides.
+      await until(
+        () => connection(a, b).iceGatheringState === 'complete' && connection(b, a).iceGatheringState === 'complete',
+        'gathering over without a candidate',
+        90_000,
+      );
+      const gaveUp = performance.now() - started;
+      expect(connection(a, b).connectionState).to.not.equal('connected');
+      await command({ action: 'start-coturn' });
+      back = performance.now();
+      // Nobody does anything: the links gather again by themselves and find the relay.
+      await until(
+        () => connection(a, b).connectionState === 'connected' && connection(b, a).connectionState === 'connected',
+        'both connected through the relay that came back',
+        30_000,
+      );
+      await expectLiveMedia(b, a, 30_000);
+      await expectLiveMedia(a, b, 30_000);
+      console.log(
+        `[reliability] turn-late: relay-only call started with coturn down (${cause}; gathering over after ${Math.round(gaveUp)} ms); media ${Math.round(performance.now() - back)} ms after it came back`,
+      );
+    } finally {
+      if (!back) await command({ action: 'start-coturn' });
+    }
+  });
+
   it('coturn restarted under a relay-only call: the ICE restart path brings media back', async function () {
     this.timeout(120_000);
     const [a, b] = await relayPair('turn-restart');
