@@ -141,6 +141,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   #localCandidates = 0;
   /** This connection said it has no candidates. */
   #said = false;
+  /** Gatherings that ended without a candidate since the link was last connected (the retries back off). */
+  #regathers = 0;
   /** Whether any relay candidate was gathered on any connection of this link. */
   #relayGathered = false;
   #candidateError: { code: number; text: string } | undefined;
@@ -442,7 +444,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
       clearTimeout(this.#disconnectedTimer);
       clearTimeout(this.#restartTimer);
       this.#disconnectedTimer = undefined;
-      this.#restarts = 0;
+      this.#restarts = this.#regathers = 0;
       clearTimeout(this.#connectTimer);
       if (!this.#connectedOnce) {
         this.#connectedOnce = true;
@@ -511,12 +513,16 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
 
   /**
    * Gathering ended without a single candidate: nothing can connect (e.g. relay-only with a TURN server that refuses
-   * us, or that was down at that moment). Said once per connection; gathered again in a moment (the next restart, in
-   * turn a fresh connection), so a relay that comes back is found without waiting for the peer.
+   * us, or that was down at that moment). Said once per connection; gathered again after 3 s, then 6, 12, up to 30 s
+   * (the next restart, in turn a fresh connection), so a relay that comes back is found without waiting for the peer,
+   * and one that refuses us is not asked every few seconds.
    */
   #noCandidates(): void {
     clearTimeout(this.#restartTimer);
-    this.#restartTimer = setTimeout(() => this.#onRestartTimeout(), this.#options.disconnectedGraceMs ?? 3000);
+    this.#restartTimer = setTimeout(
+      () => this.#onRestartTimeout(),
+      Math.min(30_000, (this.#options.disconnectedGraceMs ?? 3000) * 2 ** this.#regathers++),
+    );
     if (this.#said) return;
     this.#said = true;
     const relayOnly = this.#options.iceTransportPolicy === 'relay';
