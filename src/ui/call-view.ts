@@ -195,7 +195,9 @@ export class CallView {
   #unread = 0;
   /** The pinned tile: a clientId, or `screen:<clientId>` for a shared screen. */
   #pinned: string | undefined;
-  #resize = new ResizeObserver(() => this.#applyGeometry());
+  // The geometry is applied in the next frame: applied in the observer's callback, a tile size that changes the box
+  // again (a scrollbar in a small box) is a "ResizeObserver loop" error on the page.
+  #resize = new ResizeObserver(() => requestAnimationFrame(() => this.#phase === 'call' && this.#applyGeometry()));
   #observed: Element | undefined;
   #soundBlocked = false;
   #notice = '';

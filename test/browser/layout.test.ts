@@ -71,6 +71,30 @@ describe('grid', () => {
   });
 });
 
+describe('resizing', () => {
+  it('a call in a small box, then a large one: the grid follows, and the page gets no "ResizeObserver loop" error', async () => {
+    const errors: string[] = [];
+    const onError = (e: ErrorEvent) => {
+      errors.push(e.message);
+      if (/ResizeObserver/.test(e.message)) e.preventDefault(); // counted here, not a failure of the runner
+    };
+    window.addEventListener('error', onError);
+    try {
+      const [ada, bob] = await joined(uniqueRoom('resize'), ['Ada', 'Bob']);
+      for (const el of [ada!, bob!]) el.style.cssText = 'display:block;width:320px;height:240px';
+      await until(() => parts(ada!, 'tile').length === 2, 'two tiles');
+      await new Promise((r) => setTimeout(r, 1500));
+      ada!.style.cssText = 'display:block;width:780px;height:560px';
+      const grid = parts(ada!, 'grid')[0]!;
+      await until(() => parseFloat(grid.style.getPropertyValue('--_tile-w')) > 300, 'tiles sized for the large box');
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(errors.filter((m) => /ResizeObserver/.test(m))).to.deep.equal([]);
+    } finally {
+      window.removeEventListener('error', onError);
+    }
+  });
+});
+
 describe('speaker view and pinning', () => {
   it('auto: a share is large (the width of the stage, the strip below); a pin wins; Escape unpins; double-click pins; layout="grid" stays a grid', async () => {
     const [ada, bob] = (await joined(uniqueRoom('speaker-view'), ['Ada', 'Bob'])) as [MeetingRoom, MeetingRoom];
