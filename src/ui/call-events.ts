@@ -17,21 +17,21 @@ export class MeetingRoomJoinedEvent extends MeetingRoomEvent {
     readonly room: string,
     readonly clientId: string,
   ) {
-    super(MeetingRoomJoinedEvent.type);
+    super();
   }
 }
 
 export class MeetingRoomParticipantJoinedEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-participant-joined';
   constructor(readonly participant: ParticipantDetail) {
-    super(MeetingRoomParticipantJoinedEvent.type);
+    super();
   }
 }
 
 export class MeetingRoomParticipantLeftEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-participant-left';
   constructor(readonly participant: ParticipantDetail) {
-    super(MeetingRoomParticipantLeftEvent.type);
+    super();
   }
 }
 
@@ -44,14 +44,14 @@ export class MeetingRoomMediaChangedEvent extends MeetingRoomEvent {
     readonly audioEnabled: boolean,
     readonly videoEnabled: boolean,
   ) {
-    super(MeetingRoomMediaChangedEvent.type);
+    super();
   }
 }
 
 export class MeetingRoomChatMessageEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-chat-message';
   constructor(readonly message: ChatBroadcast) {
-    super(MeetingRoomChatMessageEvent.type);
+    super();
   }
 }
 
@@ -63,7 +63,7 @@ export class MeetingRoomConnectionStateEvent extends MeetingRoomEvent {
     readonly connectionState: RTCPeerConnectionState,
     readonly iceConnectionState: RTCIceConnectionState,
   ) {
-    super(MeetingRoomConnectionStateEvent.type);
+    super();
   }
 }
 
@@ -75,7 +75,7 @@ export class MeetingRoomHandEvent extends MeetingRoomEvent {
     readonly raised: boolean,
     readonly position: number,
   ) {
-    super(MeetingRoomHandEvent.type);
+    super();
   }
 }
 
@@ -86,7 +86,7 @@ export class MeetingRoomReactionEvent extends MeetingRoomEvent {
     readonly clientId: string,
     readonly emoji: string,
   ) {
-    super(MeetingRoomReactionEvent.type);
+    super();
   }
 }
 
@@ -94,7 +94,7 @@ export class MeetingRoomReactionEvent extends MeetingRoomEvent {
 export class MeetingRoomActiveSpeakerEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-active-speaker';
   constructor(readonly clientId: string) {
-    super(MeetingRoomActiveSpeakerEvent.type);
+    super();
   }
 }
 
@@ -106,7 +106,7 @@ export class MeetingRoomScreenShareEvent extends MeetingRoomEvent {
     readonly local: boolean,
     readonly enabled: boolean,
   ) {
-    super(MeetingRoomScreenShareEvent.type);
+    super();
   }
 }
 
@@ -119,6 +119,6 @@ export class MeetingRoomDeviceChangeEvent extends MeetingRoomEvent {
     readonly label: string,
     readonly reason: 'user' | 'lost' | 'returned',
   ) {
-    super(MeetingRoomDeviceChangeEvent.type);
+    super();
   }
 }

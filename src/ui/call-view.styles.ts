@@ -60,7 +60,7 @@ export const callStyles = css`
     width: var(--meeting-room-float-width, 160px);
     height: auto;
     aspect-ratio: 16 / 9;
-    box-shadow: 0 2px 12px rgb(0 0 0 / 40%);
+    box-shadow: 0 2px 12px #0006;
   }
 
   /* Tiles */
@@ -121,7 +121,7 @@ export const callStyles = css`
     gap: 4px;
     padding: 2px 8px;
     border-radius: 6px;
-    background: rgb(0 0 0 / 60%);
+    background: #0009;
   }
   [part~='name'] {
     left: 8px;
@@ -196,7 +196,7 @@ export const callStyles = css`
     right: 6px;
     padding: 4px;
     color: #fff;
-    background: rgb(0 0 0 / 55%);
+    background: #0000008c;
     opacity: 0;
   }
   [part~='tile']:hover [part~='pin-button'],
@@ -225,12 +225,12 @@ export const callStyles = css`
     position: absolute;
     bottom: calc(100% + 6px);
     left: 50%;
-    translate: -50% 0;
+    translate: -50%;
     z-index: 3;
     padding: 4px 8px;
     border-radius: 6px;
     color: #fff;
-    background: rgb(0 0 0 / 85%);
+    background: #000000d9;
     font-size: 12px;
     white-space: nowrap;
     pointer-events: none;
@@ -238,7 +238,7 @@ export const callStyles = css`
   [part~='quality']::after {
     top: 100%;
     bottom: auto !important;
-    translate: -80% 0 !important;
+    translate: -80% !important;
   }
   [part~='controls'] {
     display: flex;
@@ -299,7 +299,7 @@ export const callStyles = css`
     padding: 8px;
     border-radius: 12px;
     background: var(--_panel);
-    box-shadow: 0 4px 24px rgb(0 0 0 / 35%);
+    box-shadow: 0 4px 24px #00000059;
   }
   [part~='more-menu'] button,
   [part~='shortcuts-button'] {
@@ -315,7 +315,7 @@ export const callStyles = css`
   [part~='reaction-menu'] {
     left: 50%;
     right: auto;
-    translate: -50% 0;
+    translate: -50%;
     display: flex;
   }
   [part~='reaction'] {
@@ -332,19 +332,19 @@ export const callStyles = css`
     height: max-content;
     padding: 16px 32px;
     font-size: 1.1em;
-    box-shadow: 0 0 0 100vmax rgb(0 0 0 / 50%);
+    box-shadow: 0 0 0 100vmax #00000080;
   }
   [part~='toast'] {
     position: absolute;
     left: 50%;
     bottom: 72px;
-    transform: translateX(-50%);
+    translate: -50%;
     z-index: 4;
     margin: 0;
     padding: 8px 16px;
     border-radius: 8px;
     color: #fff;
-    background: rgb(0 0 0 / 85%);
+    background: #000000d9;
     pointer-events: none;
   }
   [part~='toast']:empty {
@@ -489,7 +489,7 @@ export const callStyles = css`
     height: 48px;
     padding: 0;
     color: #fff;
-    background: rgb(255 255 255 / 20%);
+    background: #fff3;
   }
   [part~='prejoin-form'],
   [part~='devices'],
@@ -551,7 +551,7 @@ export const callStyles = css`
     position: absolute;
     bottom: 40px;
     left: 50%;
-    translate: -50% 0;
+    translate: -50%;
     font-size: 40px;
     pointer-events: none;
     animation: meeting-room-float 3s ease-out forwards;

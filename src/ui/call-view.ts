@@ -289,20 +289,21 @@ export class CallView {
     }));
     const host = this.#host;
     call.on('state', this.#handleState);
-    call.on('joined', ({ room, clientId }) => host.dispatchEvent(new MeetingRoomJoinedEvent(room, clientId)));
+    call.on('joined', ({ room, clientId }) => this.#fire(new MeetingRoomJoinedEvent(room, clientId)));
     call.on('participant-joined', (p) => {
+      const t = this.#hooks.strings();
       this.#participants = call.participants;
       // Those already in the room when we arrive are not news.
-      if (call.state === 'joined')
-        this.#announce(this.#hooks.strings().joinedNamed(p.name || this.#hooks.strings().guest), 1);
+      if (call.state === 'joined') this.#announce(t.joinedNamed(p.name || t.guest), 1);
       this.#update();
-      host.dispatchEvent(new MeetingRoomParticipantJoinedEvent(p));
+      this.#fire(new MeetingRoomParticipantJoinedEvent(p));
     });
     call.on('participant-left', (p) => {
+      const t = this.#hooks.strings();
       this.#participants = call.participants;
-      this.#announce(this.#hooks.strings().leftNamed(p.name || this.#hooks.strings().guest), 2);
+      this.#announce(t.leftNamed(p.name || t.guest), 2);
       this.#update();
-      host.dispatchEvent(new MeetingRoomParticipantLeftEvent(p));
+      this.#fire(new MeetingRoomParticipantLeftEvent(p));
     });
     call.on('participant-updated', this.#handleParticipantUpdated);
     call.on('local-media', () => this.#update());
@@ -314,7 +315,7 @@ export class CallView {
     call.on('speaking', () => this.#update());
     call.on('active-speaker', ({ clientId }) => {
       this.#update();
-      host.dispatchEvent(new MeetingRoomActiveSpeakerEvent(clientId));
+      this.#fire(new MeetingRoomActiveSpeakerEvent(clientId));
     });
     call.on('muted-speech', () => this.#showToast(this.#hooks.strings().youAreMuted));
     call.on('error', this.#handleError);
@@ -363,9 +364,7 @@ export class CallView {
   /** A device changed: the page hears of it, the person is told of what they did not do, the choice is kept. */
   #handleDeviceChange = (change: DeviceChange): void => {
     const t = this.#hooks.strings();
-    this.#host.dispatchEvent(
-      new MeetingRoomDeviceChangeEvent(change.kind, change.deviceId, change.label, change.reason),
-    );
+    this.#fire(new MeetingRoomDeviceChangeEvent(change.kind, change.deviceId, change.label, change.reason));
     if (change.reason === 'user') {
       if (this.#options.remember) rememberDevice(change.kind, { deviceId: change.deviceId, label: change.label });
       if (change.kind !== 'audiooutput') this.#problem = '';
@@ -383,7 +382,7 @@ export class CallView {
     const device = deviceOf(failure);
     this.#problem = t.media(failure.problem, device);
     this.#update();
-    this.#host.dispatchEvent(
+    this.#fire(
       new MeetingRoomErrorEvent(
         errorCode(failure.problem),
         mediaMessage(failure.problem, device),
@@ -493,6 +492,11 @@ export class CallView {
     this.#host.requestUpdate();
   }
 
+  /** Dispatches one of the element's events on it. */
+  #fire(event: Event): void {
+    this.#host.dispatchEvent(event);
+  }
+
   #handleState = (state: CallState): void => {
     if (state === 'joined' || state === 'reconnecting' || state === 'joining') this.#hooks.onState(state);
     this.#update();
@@ -504,12 +508,10 @@ export class CallView {
     this.#update();
     if (!before) return;
     if (before.audioEnabled !== p.audioEnabled || before.videoEnabled !== p.videoEnabled) {
-      this.#host.dispatchEvent(new MeetingRoomMediaChangedEvent(p.clientId, false, p.audioEnabled, p.videoEnabled));
+      this.#fire(new MeetingRoomMediaChangedEvent(p.clientId, false, p.audioEnabled, p.videoEnabled));
     }
     if (before.connectionState !== p.connectionState || before.iceConnectionState !== p.iceConnectionState) {
-      this.#host.dispatchEvent(
-        new MeetingRoomConnectionStateEvent(p.clientId, p.connectionState, p.iceConnectionState),
-      );
+      this.#fire(new MeetingRoomConnectionStateEvent(p.clientId, p.connectionState, p.iceConnectionState));
     }
   };
 
@@ -517,7 +519,7 @@ export class CallView {
     // Messages from before we joined are history, not news: they do not count as unread.
     if (this.#panel !== 'chat' && !message.earlier) this.#unread++;
     this.#update();
-    this.#host.dispatchEvent(new MeetingRoomChatMessageEvent(message));
+    this.#fire(new MeetingRoomChatMessageEvent(message));
   };
 
   /** A display name for a member (ours too). */
@@ -538,7 +540,7 @@ export class CallView {
     const own = clientId === this.call?.clientId;
     if (raised && !own) this.#announce(t.handRaised(this.#nameOf(clientId)));
     if (!raised && own && by !== undefined) this.#announce(t.handLoweredByHost);
-    this.#host.dispatchEvent(new MeetingRoomHandEvent(clientId, raised, this.#handPosition(clientId)));
+    this.#fire(new MeetingRoomHandEvent(clientId, raised, this.#handPosition(clientId)));
   };
 
   #handleReaction = ({ clientId, emoji }: { clientId: string; emoji: Reaction }): void => {
@@ -555,7 +557,7 @@ export class CallView {
     this.#reactions.set(clientId, { id: ++this.#reactionIds, emoji, timer });
     this.#announce(t.reactionFrom(this.#nameOf(clientId), emoji));
     this.#update();
-    this.#host.dispatchEvent(new MeetingRoomReactionEvent(clientId, emoji));
+    this.#fire(new MeetingRoomReactionEvent(clientId, emoji));
   };
 
   /**
@@ -725,9 +727,7 @@ export class CallView {
   };
 
   #mediaChanged(call: Call): void {
-    this.#host.dispatchEvent(
-      new MeetingRoomMediaChangedEvent(call.clientId, true, call.audioEnabled, call.videoEnabled),
-    );
+    this.#fire(new MeetingRoomMediaChangedEvent(call.clientId, true, call.audioEnabled, call.videoEnabled));
   }
 
   /**
@@ -810,7 +810,7 @@ export class CallView {
     if (local && !enabled && by !== undefined) this.#showToast(t.shareTakenOver(this.#nameOf(by)));
     if (!local && enabled) this.#announce(t.startedSharing(this.#nameOf(clientId)));
     this.#update();
-    this.#host.dispatchEvent(new MeetingRoomScreenShareEvent(clientId, local, enabled));
+    this.#fire(new MeetingRoomScreenShareEvent(clientId, local, enabled));
   };
 
   /** Starts our share (the browser asks what to share), or stops it. */
@@ -824,7 +824,7 @@ export class CallView {
     return call.startShare(this.#options.shareHint).catch((error: Error) => {
       // Not a cancel: the browser has nothing to share, or the capture failed. Said, not swallowed.
       this.#showToast(this.#hooks.strings().shareFailed);
-      this.#host.dispatchEvent(new MeetingRoomErrorEvent('share', error.message, error.name));
+      this.#fire(new MeetingRoomErrorEvent('share', error.message, error.name));
       return false;
     });
   };
@@ -848,14 +848,14 @@ export class CallView {
       const device = error.device ?? 'both';
       this.#notice = this.#hooks.strings().media(problem, device);
       this.#update();
-      this.#host.dispatchEvent(new MeetingRoomErrorEvent(errorCode(problem), error.message, error.cause, device));
+      this.#fire(new MeetingRoomErrorEvent(errorCode(problem), error.message, error.cause, device));
       return;
     }
     if (error.code === 'refused' || (error.code === 'signaling' && this.call?.state === 'joining')) {
       this.#hooks.onFail(error.code === 'refused' ? 'refused' : 'signaling', error.message, error.cause);
       return;
     }
-    this.#host.dispatchEvent(new MeetingRoomErrorEvent(error.code, error.message, error.cause));
+    this.#fire(new MeetingRoomErrorEvent(error.code, error.message, error.cause));
   };
 
   #handleMetadata = (event: Event): void => {

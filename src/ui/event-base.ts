@@ -5,8 +5,9 @@
  * the call; `events.ts` exports them all.
  */
 export abstract class MeetingRoomEvent extends Event {
-  constructor(type: string) {
-    super(type, { bubbles: true, composed: true });
+  /** Each event's name is its class's static `type`. */
+  constructor() {
+    super((new.target as unknown as { type: string }).type, { bubbles: true, composed: true });
   }
 }
 
@@ -14,7 +15,7 @@ export abstract class MeetingRoomEvent extends Event {
 export class MeetingRoomLeftEvent extends MeetingRoomEvent {
   static readonly type = 'meeting-room-left';
   constructor(readonly room: string) {
-    super(MeetingRoomLeftEvent.type);
+    super();
   }
 }
 
@@ -48,6 +49,6 @@ export class MeetingRoomErrorEvent extends MeetingRoomEvent {
     /** For camera and microphone errors: `camera`, `microphone` or `both`. */
     readonly device?: 'camera' | 'microphone' | 'both',
   ) {
-    super(MeetingRoomErrorEvent.type);
+    super();
   }
 }
