@@ -2,7 +2,7 @@
  * Joining does not wait for the camera: a newcomer whose camera takes 2 s to
  * start sees and hears the room before its own camera is ready; its camera
  * then reaches the others without a new offer; a capture that fails after
- * JOIN is told to the room.
+ * JOIN is told to the room; a new link sends its first pictures at half size.
  */
 import { expect } from '@open-wc/testing';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
@@ -23,6 +23,26 @@ function slowCamera(ms: number, failWith?: string): () => void {
   return () => {
     devices.getUserMedia = capture;
   };
+}
+
+/** The width of the first picture `el`'s tile of `peer` shows (its video element's first presented frame). */
+async function firstPictureWidth(el: MeetingRoom, peer: MeetingRoom): Promise<number> {
+  const video = await until(
+    () => remoteTile(el, peer)?.querySelector<HTMLVideoElement>('[part~="video"]'),
+    `${el.name}'s tile of ${peer.name}`,
+  );
+  return new Promise((resolve) => video.requestVideoFrameCallback((_, frame) => resolve(frame.width)));
+}
+
+/** The width of the camera frames `el` decodes from `peer` now (inbound-rtp), 0 before any. */
+async function receivedWidth(el: MeetingRoom, peer: MeetingRoom): Promise<number> {
+  let width = 0;
+  const pc = connection(el, peer);
+  const camera = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')!.receiver;
+  (await camera.getStats()).forEach((report: { type: string; frameWidth?: number }) => {
+    if (report.type === 'inbound-rtp') width = report.frameWidth ?? 0;
+  });
+  return width;
 }
 
 /** OFFERs sent to `to` from this page (the members offer to a newcomer; it should not need to offer back). */
@@ -87,6 +107,32 @@ describe('joining before the camera is ready', () => {
     console.log(
       `[join-fast] room seen ${Math.round(seenAt - started)} ms after join(); own camera ${Math.round(ownMediaAt - started)} ms`,
     );
+  });
+
+  it("a new link's first pictures are half the camera's width, not a quarter, both ways; then full width", async function () {
+    // At the start bitrate (300 kbit/s), Chromium's encoder drops a 1280×720 camera's first frames and sends it
+    // 320 wide for seconds; a link starts at half size (its first frame sooner, and sharper) and goes to full size
+    // from its first quality sample, 2 s after connecting.
+    this.timeout(30_000);
+    const room = uniqueRoom('fast-size');
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
+    void bob.join();
+    await until(() => bob.call, "Bob's call");
+    // Ada offers (her sender's encodings) and Bob answers (his sender's parameters).
+    const [adaAtBob, bobAtAda] = await Promise.all([firstPictureWidth(bob, ada), firstPictureWidth(ada, bob)]);
+    expect(adaAtBob, "Ada's first picture at Bob").to.equal(640);
+    expect(bobAtAda, "Bob's first picture at Ada").to.equal(640);
+    for (const [el, peer] of [
+      [bob, ada],
+      [ada, bob],
+    ] as const) {
+      await until(
+        async () => (await receivedWidth(el, peer)) > 640,
+        `${peer.name} over 640 wide at ${el.name}`,
+        10_000,
+      );
+    }
   });
 
   it('a capture that fails after JOIN is told to the room: the newcomer shows as muted with the camera off', async function () {
