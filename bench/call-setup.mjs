@@ -21,8 +21,10 @@
  * with the newcomer's phases (media, socket open, WELCOME, first OFFER
  * received, ANSWER sent, connected, first frame).
  *
- * Usage: npm run build && node bench/call-setup.mjs [--runs 10] [--cases 2,3,4,relay,cold,slow,slow4] [--trace] [--profile file.cpuprofile] [--json]
+ * Usage: npm run build && node bench/call-setup.mjs [--runs 10] [--cases 2,3,4,relay,cold,slow,slow4] [--floor-half] [--trace] [--profile file.cpuprofile] [--json]
  * `--trace` prints each run's timeline (WebSocket messages, RTCPeerConnection events, renders of the element).
+ * `--floor-half`: the floor's connections start their cameras at half size as the element's links do (see
+ * PeerLink #scale), so that the ratio shows what the element's signaling costs, without that head start.
  */
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -42,6 +44,7 @@ const { values: flags } = parseArgs({
     trace: { type: 'boolean', default: false },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
+    'floor-half': { type: 'boolean', default: false },
   },
 });
 const RUNS = Number(flags.runs);
@@ -286,7 +289,7 @@ function pageHelpers() {
     },
 
     /** The floor: the newcomer's getUserMedia, then one directly wired pair per member, in parallel. */
-    async floor(others, config, cameraMs = 0) {
+    async floor(others, config, cameraMs = 0, half = false) {
       const peers = [];
       // The members' camera as the element captures it (1280×720 where the camera has it): a first key frame of
       // the same size. (Until 2026-11-27 it was 640×480, which made the floor faster by a smaller frame.)
@@ -310,8 +313,12 @@ function pageHelpers() {
         peers.push(a, b);
         a.onicecandidate = (e) => e.candidate && b.addIceCandidate(e.candidate);
         b.onicecandidate = (e) => e.candidate && a.addIceCandidate(e.candidate);
-        for (const track of member.getTracks()) a.addTrack(track, member);
-        for (const track of own.getTracks()) b.addTrack(track, own);
+        const send = (pc, track, stream) =>
+          half && track.kind === 'video'
+            ? pc.addTransceiver(track, { streams: [stream], sendEncodings: [{ scaleResolutionDownBy: 2 }] })
+            : pc.addTrack(track, stream);
+        for (const track of member.getTracks()) send(a, track, member);
+        for (const track of own.getTracks()) send(b, track, own);
         const video = document.createElement('video');
         video.muted = true;
         video.autoplay = true;
@@ -384,7 +391,13 @@ for (const c of cases) {
       await page.evaluate((r, name, n, p) => window.bench.member(r, name, n, p), room, `member-${i}`, i, policy);
     }
     const runFloor = () =>
-      page.evaluate((n, cfg, ms) => window.bench.floor(n, cfg, ms), c.others, floorConfig, c.cameraMs ?? 0);
+      page.evaluate(
+        (n, cfg, ms, half) => window.bench.floor(n, cfg, ms, half),
+        c.others,
+        floorConfig,
+        c.cameraMs ?? 0,
+        flags['floor-half'],
+      );
     const runElement = async () => {
       // --profile: a V8 CPU profile of the newcomer's page during the last element run.
       const cdp = flags.profile && run === RUNS ? await page.createCDPSession() : undefined;
@@ -470,7 +483,7 @@ if (flags.json) {
     const f = r.floor;
     const e = r.element;
     console.log(
-      `| ${r.case} | floor | – | ${ms(f.media)} | – | – | ${ms(f.offer)} | ${ms(f.answer)} | ${ms(f.connected)} | ${ms(f.frame)} | 1.00× |`,
+      `| ${r.case} | floor${flags['floor-half'] ? ' (half-size start)' : ''} | – | ${ms(f.media)} | – | – | ${ms(f.offer)} | ${ms(f.answer)} | ${ms(f.connected)} | ${ms(f.frame)} | 1.00× |`,
     );
     console.log(
       `| ${r.case} | element | ${ms(e.chunk)} | ${ms(e.media)} | ${ms(e.open)} | ${ms(e.welcome)} | ${ms(e.offer)} | ${ms(e.answer)} | ${ms(e.connected)} | ${ms(e.frame)} | ${r.ratio.toFixed(2)}× |`,
