@@ -16,12 +16,14 @@
  * prefetch on hover or focus; socket phases are not recorded there), and 2
  * and 4 with a camera that takes 800 ms to start (getUserMedia wrapped in the
  * page, for the newcomer only, in the floor too; the goal there is the first
- * remote frame within 10 % of the longer of camera start and network setup). Runs
+ * remote frame within 10 % of the longer of camera start and network setup), and
+ * 2 with the pointer resting on Join 400 ms before join() (the element opens
+ * its signaling socket on it; the floor has no socket to open). Runs
  * alternate floor / element so that noise hits both; medians are reported,
  * with the newcomer's phases (media, socket open, WELCOME, first OFFER
  * received, ANSWER sent, connected, first frame).
  *
- * Usage: npm run build && node bench/call-setup.mjs [--runs 10] [--cases 2,3,4,relay,cold,slow,slow4] [--floor-half] [--trace] [--profile file.cpuprofile] [--json]
+ * Usage: npm run build && node bench/call-setup.mjs [--runs 10] [--cases 2,3,4,relay,cold,slow,slow4,hover] [--floor-half] [--trace] [--profile file.cpuprofile] [--json]
  * `--trace` prints each run's timeline (WebSocket messages, RTCPeerConnection events, renders of the element).
  * `--floor-half`: the floor's connections start their cameras at half size as the element's links do (see
  * PeerLink #scale), so that the ratio shows what the element's signaling costs, without that head start.
@@ -40,7 +42,7 @@ import { NO_ADDRESS_LIMITS } from './clients.mjs';
 const { values: flags } = parseArgs({
   options: {
     runs: { type: 'string', default: '10' },
-    cases: { type: 'string', default: '2,3,4,relay,cold,slow,slow4' },
+    cases: { type: 'string', default: '2,3,4,relay,cold,slow,slow4,hover' },
     trace: { type: 'boolean', default: false },
     profile: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -242,13 +244,19 @@ function pageHelpers() {
      * The newcomer as a <meeting-room>; times relative to join(). `cold`: in a document that has not fetched
      * the call's chunk (join() fetches it); otherwise the chunk is loaded already, as after a prefetch on hover.
      */
-    async element(room, others, policy, cold, cameraMs = 0) {
+    async element(room, others, policy, cold, cameraMs = 0, hoverMs = 0) {
       window.cameraDelayMs = cameraMs;
       const sockets = recordSockets();
       const restorePc = window.benchTrace ? recordPeerConnections(sockets.log) : () => {};
       if (window.benchTrace) window.benchLog = sockets.log;
       const iframe = cold ? await freshDocument() : undefined;
       const el = element(room, 'newcomer', policy, iframe?.contentDocument);
+      if (hoverMs) {
+        // The pointer rests on Join before the click, as a mouse does: the element opens its socket then.
+        await el.updateComplete;
+        el.shadowRoot.querySelector('[part~="join-button"]').dispatchEvent(new PointerEvent('pointerenter'));
+        await new Promise((resolve) => setTimeout(resolve, hoverMs));
+      }
       const phases = {};
       const t0 = performance.now();
       const joining = el.join();
@@ -373,6 +381,7 @@ const cases = [
   { key: 'cold', name: '2 participants, cold click (the call chunk fetched by join())', others: 1, cold: true },
   { key: 'slow', name: '2 participants, camera starting in 800 ms', others: 1, cameraMs: 800 },
   { key: 'slow4', name: '4 participants, camera starting in 800 ms', others: 3, cameraMs: 800 },
+  { key: 'hover', name: '2 participants, the pointer on Join 400 ms before join()', others: 1, hoverMs: 400 },
 ].filter((c) => flags.cases.split(',').includes(c.key));
 const results = [];
 for (const c of cases) {
@@ -409,12 +418,13 @@ for (const c of cases) {
       // Cold: nothing cached, so join() fetches the chunk over HTTP as on a first visit.
       if (c.cold) await page.setCacheEnabled(false);
       const phases = await page.evaluate(
-        (r, n, p, cold, ms) => window.bench.element(r, n, p, cold, ms),
+        (r, n, p, cold, ms, hover) => window.bench.element(r, n, p, cold, ms, hover),
         room,
         c.others,
         policy,
         Boolean(c.cold),
         c.cameraMs ?? 0,
+        c.hoverMs ?? 0,
       );
       if (c.cold) await page.setCacheEnabled(true);
       if (cdp) {

@@ -15,7 +15,9 @@
  * than max(camera start, the floor's network setup) + 10 %.
  *
  * Needs root (network namespaces), like `npm run netlab`.
- * Usage: npm run build && node bench/join-netlab.mjs [--runs 5] [--members 1,3]
+ * Usage: npm run build && node bench/join-netlab.mjs [--runs 5] [--members 1,3] [--hover 400]
+ * `--hover N`: the pointer rests on the newcomer's Join button N ms before join() (the element opens its
+ * signaling socket on it; the floor's raw socket still opens at its join).
  */
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -36,8 +38,13 @@ import {
 } from '../scripts/netlab.mjs';
 
 const { values: flags } = parseArgs({
-  options: { runs: { type: 'string', default: '5' }, members: { type: 'string', default: '1,3' } },
+  options: {
+    runs: { type: 'string', default: '5' },
+    members: { type: 'string', default: '1,3' },
+    hover: { type: 'string', default: '0' },
+  },
 });
+const HOVER_MS = Number(flags.hover);
 const RUNS = Number(flags.runs);
 const CAMERA_MS = 800;
 const ONE_WAY_MS = 20;
@@ -92,10 +99,13 @@ function pageHelpers(cameraMs) {
   const sendDescription = (ws, pc, type, to) =>
     ws.send(JSON.stringify({ type, to, sdp: pc.localDescription.sdp, audioEnabled: true, videoEnabled: true }));
 
-  /** When each socket made from now on opened, and its first WELCOME, OFFER in and ANSWER out (ms from t0). */
-  const recordSockets = (t0, phases) => {
+  /**
+   * When each socket made from now on opened, and its first WELCOME, OFFER in and ANSWER out (ms from `clock.t0`,
+   * read when it happens: a socket opened ahead of the join has a negative time).
+   */
+  const recordSockets = (clock, phases) => {
     const Native = window.WebSocket;
-    const at = (key) => (phases[key] ??= Math.round(performance.now() - t0));
+    const at = (key) => (phases[key] ??= Math.round(performance.now() - clock.t0));
     window.WebSocket = class extends Native {
       constructor(...args) {
         super(...args);
@@ -126,17 +136,27 @@ function pageHelpers(cameraMs) {
       await until(() => el.call?.participants.filter((p) => p.connectionState === 'connected').length === others);
     },
 
-    /** The newcomer element: own preview and the first frame of `count` members, in ms from join(). */
-    async element(room, count) {
+    /**
+     * The newcomer element: own preview and the first frame of `count` members, in ms from join(). With
+     * `hoverMs`, the pointer rests on Join that long before the click (as a mouse does; the element opens the
+     * signaling socket then).
+     */
+    async element(room, count, hoverMs = 0) {
       window.slowCamera = true;
       const el = document.createElement('meeting-room');
       Object.entries({ room, name: 'newcomer', 'signal-url': signalUrl, 'skip-prejoin': '' }).forEach(([k, v]) =>
         el.setAttribute(k, v),
       );
       document.body.append(el);
-      const t0 = performance.now();
       const result = {};
-      const restore = recordSockets(t0, result);
+      const clock = { t0: performance.now() + hoverMs };
+      const restore = recordSockets(clock, result);
+      if (hoverMs) {
+        await el.updateComplete;
+        el.shadowRoot.querySelector('[part~="join-button"]').dispatchEvent(new PointerEvent('pointerenter'));
+        await new Promise((resolve) => setTimeout(resolve, hoverMs));
+      }
+      const t0 = (clock.t0 = performance.now());
       const joining = el.join();
       await until(() => el.call);
       el.call.on('local-media', (m) => {
@@ -193,7 +213,7 @@ function pageHelpers(cameraMs) {
       window.slowCamera = true;
       const t0 = performance.now();
       const result = {};
-      const restore = recordSockets(t0, result);
+      const restore = recordSockets({ t0 }, result);
       const camera = navigator.mediaDevices.getUserMedia({ audio: true, video: true }).then((stream) => {
         result.camera = performance.now() - t0;
         return stream;
@@ -288,7 +308,7 @@ try {
       for (let i = 0; i < count; i++) {
         await memberPage.evaluate((r, n, o) => window.bench.member(r, n, o), room, `member-${i}`, i);
       }
-      const e = await newcomerPage.evaluate((r, c) => window.bench.element(r, c), room, count);
+      const e = await newcomerPage.evaluate((r, c, h) => window.bench.element(r, c, h), room, count, HOVER_MS);
       await memberPage.evaluate(() => window.bench.leave());
       const floorRoom = `${room}-floor`;
       for (let i = 0; i < count; i++) {
@@ -336,7 +356,7 @@ try {
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 console.log(
-  `Joining over ${2 * ONE_WAY_MS} ms RTT with a ${CAMERA_MS} ms camera, ${new Date().toISOString().slice(0, 10)}, ${machine}, median of ${RUNS} runs (ms from join())\n`,
+  `Joining over ${2 * ONE_WAY_MS} ms RTT with a ${CAMERA_MS} ms camera${HOVER_MS ? `, the pointer on Join ${HOVER_MS} ms before the click` : ''}, ${new Date().toISOString().slice(0, 10)}, ${machine}, median of ${RUNS} runs (ms from join())\n`,
 );
 console.log(
   '| participants | camera (floor) | floor: socket open / WELCOME / OFFER in / ANSWER out | floor: first remote frame | goal | element: socket open / WELCOME / OFFER in / ANSWER out | element: own preview | element: first remote frame | result |',

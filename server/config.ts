@@ -29,6 +29,8 @@ export interface Limits extends AddressLimitSettings {
   resumeQueueLength: number;
   /** Interval of WebSocket pings; a socket that misses one is terminated. */
   heartbeatMs: number;
+  /** A socket that sends nothing this long after it opened (one opened ahead of a join) is closed; 0: never. */
+  quietSocketMs: number;
   /** Chat messages a room keeps for late joiners (WELCOME.chat); 0 keeps none. */
   chatHistory: number;
 }
@@ -88,6 +90,7 @@ export const DEFAULT_LIMITS: Limits = {
   resumeWindowMs: 10_000,
   resumeQueueLength: 256,
   heartbeatMs: 30_000,
+  quietSocketMs: 60_000,
   chatHistory: 50,
   addressSockets: 100,
   addressJoinsPerMinute: 120,
@@ -184,6 +187,11 @@ export const SETTINGS: Record<string, Setting> = {
     default: DEFAULT_LIMITS.resumeWindowMs,
   },
   heartbeatMs: { env: 'HEARTBEAT_MS', describe: 'ping interval, ms', default: DEFAULT_LIMITS.heartbeatMs },
+  quietSocketMs: {
+    env: 'QUIET_SOCKET_MS',
+    describe: 'ms a new socket may send nothing before it is closed (4001); 0: no limit',
+    default: DEFAULT_LIMITS.quietSocketMs,
+  },
   chatHistory: {
     env: 'CHAT_HISTORY',
     describe: 'chat messages kept for late joiners (0: none)',
@@ -348,6 +356,7 @@ export function loadConfig(
       maxConnections: int('maxConnections', d.maxConnections, 1, 1_000_000),
       resumeWindowMs: int('resumeWindowMs', d.resumeWindowMs, 0, 600_000),
       heartbeatMs: int('heartbeatMs', d.heartbeatMs, 100, 600_000),
+      quietSocketMs: int('quietSocketMs', d.quietSocketMs, 0, 3_600_000),
       chatHistory: int('chatHistory', d.chatHistory, 0, 1000),
       addressSockets: int('addressSockets', d.addressSockets, 0, 1_000_000),
       addressJoinsPerMinute: int('addressJoinsPerMinute', d.addressJoinsPerMinute, 0, 1_000_000),

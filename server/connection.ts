@@ -42,6 +42,8 @@ export class Connection implements ClientSocket {
   #lastRateError = -Infinity;
   /** Set while the socket is not read because it went over its rate (see OVER_RATE_PAUSE_MS). */
   #pauseTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Until the first frame: a socket opened ahead of a join (the client's preconnect) is not kept for ever. */
+  #quietTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     ws: WebSocket,
@@ -60,7 +62,14 @@ export class Connection implements ClientSocket {
     ws.on('message', (data, isBinary) => this.#onFrame(data, isBinary));
     ws.on('pong', () => (this.alive = true));
     ws.on('error', (error) => ctx.log.debug({ err: error.message }, 'socket error'));
+    if (ctx.limits.quietSocketMs > 0) {
+      this.#quietTimer = setTimeout(() => {
+        ctx.log.debug({ address }, 'socket closed: nothing sent');
+        this.close(CLOSE_CODES.quiet, `nothing sent within ${ctx.limits.quietSocketMs} ms`);
+      }, ctx.limits.quietSocketMs);
+    }
     ws.once('close', () => {
+      clearTimeout(this.#quietTimer);
       clearTimeout(this.#pauseTimer);
       this.#queue.length = 0;
       ctx.metrics.connections.dec();
@@ -99,6 +108,7 @@ export class Connection implements ClientSocket {
   }
 
   #onFrame(data: RawData, isBinary: boolean): void {
+    clearTimeout(this.#quietTimer);
     if (!this.open) return;
     const now = performance.now();
     const verdict = this.#bucket.take(now);

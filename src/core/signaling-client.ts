@@ -69,6 +69,21 @@ export function reconnectDelay(attempt: number, capMs: number, random: () => num
   return Math.floor(random() * Math.min(capMs, 500 * 2 ** attempt));
 }
 
+/** The socket `preconnect` opened, until a dial to its URL takes it. */
+let early: { url: string; socket: WebSocket } | undefined;
+
+/**
+ * Opens the signaling socket before the person joins (the pointer on Join,
+ * the pre-join view), so that the join skips the socket's opening: on a real
+ * network a TCP (and TLS) handshake and the WebSocket upgrade, two or three
+ * round trips. The first dial to `url` takes it; one per page. A socket that
+ * closed meanwhile (the server closes one that sends nothing for a minute) is
+ * replaced. Throws on a URL that is not ws: or wss:.
+ */
+export function preconnect(url: string): void {
+  if (early?.url !== url || early.socket.readyState > OPEN) early = { url, socket: new WebSocket(url) };
+}
+
 export class SignalingClient extends Emitter<SignalingEvents> {
   readonly clientId: string;
   #state: SignalingState = 'idle';
@@ -120,24 +135,34 @@ export class SignalingClient extends Emitter<SignalingEvents> {
     this.#dial();
   }
 
-  /** Opens a socket after the attempt's delay (none for the first). Each socket gets its own handlers. */
+  /**
+   * Opens a socket after the attempt's delay (the first at once), or takes the one `preconnect` opened (open
+   * already, or still opening). Each socket gets its own handlers.
+   */
   #dial(): void {
     const delay = reconnectDelay(this.#attempt++, this.#options.maxReconnectDelayMs ?? 10_000);
-    this.#timer = setTimeout(() => {
-      const socket = new (this.#options.WebSocket ?? WebSocket)(this.#options.url);
+    const dial = () => {
+      const { url } = this.#options;
+      const taken = early?.url === url && early.socket.readyState <= OPEN ? early.socket : undefined;
+      if (taken) early = undefined;
+      const socket = taken ?? new (this.#options.WebSocket ?? WebSocket)(url);
       this.#socket = socket;
       this.#timer = setTimeout(() => {
         this.#handleError();
         this.#handleClose({ code: 1006 }, socket);
       }, this.#options.connectTimeoutMs ?? 5000);
-      socket.onopen = () => {
+      const opened = () => {
         clearTimeout(this.#timer);
         this.#handleOpen();
       };
+      socket.onopen = opened;
       socket.onmessage = this.#handleMessage;
       socket.onerror = this.#handleError;
       socket.onclose = (event) => this.#handleClose(event, socket);
-    }, delay);
+      if (socket.readyState === OPEN) opened();
+    };
+    if (delay) this.#timer = setTimeout(dial, delay);
+    else dial();
   }
 
   /** Lets go of a socket: its late events are ignored (ws in Node needs an error listener to stay). */

@@ -416,4 +416,6 @@ export const CLOSE_CODES = {
   tooLarge: 1009,
   /** This seat was resumed by a newer socket with the same clientId. */
   replaced: 4000,
+  /** The socket sent nothing within `QUIET_SOCKET_MS` of opening (opened ahead of a join that did not come). */
+  quiet: 4001,
 } as const;

@@ -26,6 +26,7 @@ import {
 } from '../core/devices.js';
 import { deviceOf, mediaMessage, mediaProblemOf, type MediaProblem } from '../core/messages.js';
 import type { Reaction } from '../protocol/index.js';
+import { preconnect } from '../core/signaling-client.js';
 import { callStyles } from './call-view.styles.js';
 import {
   MeetingRoomActiveSpeakerEvent,
@@ -58,6 +59,7 @@ import { gridGeometry } from './layout.js';
 import { localTile, presentingTile, remoteTile, screenTile, type TileExtras } from './views/tiles.js';
 
 export { parseIceServers } from '../core/ice-servers.js';
+export { preconnect } from '../core/signaling-client.js';
 
 /** The element as the call view sees it. */
 export type CallViewHost = ReactiveControllerHost &
@@ -249,6 +251,7 @@ export class CallView {
   async start(): Promise<void> {
     if (!this.#options.prejoin) return this.enter();
     this.#hooks.onState('prejoin');
+    preconnect(this.#options.call.signalUrl); // "Join now" then skips the socket's opening
     this.#starting = true;
     this.#started = this.#devices.start().then(async () => {
       this.#starting = false;

@@ -329,10 +329,16 @@ export class MeetingRoom extends LitElement {
 
   #handlePageHide = (): void => this.leave();
 
-  /** Fetches the call's code ahead of the click (pointer or focus on the Join button). */
+  /** Fetches the call's code and opens the signaling socket ahead of the click (pointer or focus on Join). */
   #handleIntent = (): void => {
-    loadCallView().catch(() => {}); // a failure shows when Join is pressed
+    loadCallView()
+      .then((module) => module.preconnect(this.#signalUrl()))
+      .catch(() => {}); // a failed fetch, or a bad signal-url, shows when Join is pressed
   };
+
+  #signalUrl(): string {
+    return this.signalUrl || defaultSignalUrl(window.location);
+  }
 
   /**
    * Does what the Join button does: shows the pre-join view (unless
@@ -385,7 +391,7 @@ export class MeetingRoom extends LitElement {
       },
       {
         call: {
-          signalUrl: this.signalUrl || defaultSignalUrl(window.location),
+          signalUrl: this.#signalUrl(),
           room: this.room,
           ...(this.name ? { name: this.name } : {}),
           ...(this.token ? { token: this.token } : {}),

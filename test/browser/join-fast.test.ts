@@ -7,7 +7,7 @@
 import { expect } from '@open-wc/testing';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 import { connection, inbound, joined, remoteTile } from './call-helpers.js';
-import { meetingRoom, parts, uniqueRoom, until } from './helpers.js';
+import { meetingRoom, parts, server, uniqueRoom, until } from './helpers.js';
 
 const CAMERA_MS = 2000;
 
@@ -199,5 +199,83 @@ describe('joining before the camera is ready', () => {
     // Then his camera reaches Ada.
     await until(async () => (await inbound(ada, bob)).framesDecoded > 5, "Bob's frames at Ada", CAMERA_MS + 5000);
     expect(tile.part.contains('camera-off')).to.equal(false);
+  });
+});
+
+/** Every WebSocket this page creates from now on, in order; `restore` ends the count. */
+function watchSockets(): { sockets: WebSocket[]; joinsOn: (socket: WebSocket) => number; restore(): void } {
+  const Native = window.WebSocket;
+  const sockets: WebSocket[] = [];
+  const joins = new Map<WebSocket, number>();
+  window.WebSocket = class extends Native {
+    constructor(...args: ConstructorParameters<typeof WebSocket>) {
+      super(...args);
+      sockets.push(this);
+    }
+    override send(data: string) {
+      if (data.startsWith('{"type":"JOIN"')) joins.set(this, (joins.get(this) ?? 0) + 1);
+      super.send(data);
+    }
+  };
+  return { sockets, joinsOn: (socket) => joins.get(socket) ?? 0, restore: () => (window.WebSocket = Native) };
+}
+
+describe('the signaling socket opened ahead of the join', () => {
+  let watch: ReturnType<typeof watchSockets> | undefined;
+  afterEach(() => watch?.restore());
+
+  it('the pointer on Join opens the socket; the join then JOINs on that same socket, and opens no other', async function () {
+    this.timeout(20_000);
+    const room = uniqueRoom('warm');
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
+    watch = watchSockets();
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
+    parts(bob, 'join-button')[0]!.dispatchEvent(new PointerEvent('pointerenter'));
+    const warm = await until(() => watch!.sockets[0], 'a socket opened on the pointer');
+    await until(() => warm.readyState === WebSocket.OPEN, 'the socket open');
+    expect(warm.url).to.equal(server().signalUrl);
+    expect(watch.joinsOn(warm), 'no JOIN before the click').to.equal(0);
+    expect(ada.call!.participants.length, 'the room does not see Bob yet').to.equal(0);
+
+    await bob.join();
+    await until(() => bob.state === 'joined', 'Bob joined');
+    await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
+    expect(watch.sockets.length, 'one socket in all').to.equal(1);
+    expect(watch.joinsOn(warm)).to.equal(1);
+  });
+
+  it('the pre-join view opens the socket while the person looks at the preview; "Join now" uses it', async function () {
+    this.timeout(20_000);
+    const room = uniqueRoom('warm-prejoin');
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
+    watch = watchSockets();
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': false });
+    await bob.join(); // the pre-join view
+    const warm = await until(() => watch!.sockets[0], 'a socket opened with the pre-join view');
+    await until(() => warm.readyState === WebSocket.OPEN, 'the socket open');
+    expect(watch.joinsOn(warm)).to.equal(0);
+    (await until(() => parts(bob, 'join-button')[0], 'Join now')).click();
+    await until(() => bob.state === 'joined', 'Bob joined');
+    await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
+    expect(watch.sockets.length).to.equal(1);
+    expect(watch.joinsOn(warm)).to.equal(1);
+  });
+
+  it('a socket opened ahead that closed meanwhile is not taken: the join dials a new one', async function () {
+    this.timeout(20_000);
+    const room = uniqueRoom('warm-closed');
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
+    watch = watchSockets();
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
+    parts(bob, 'join-button')[0]!.dispatchEvent(new PointerEvent('pointerenter'));
+    const warm = await until(() => watch!.sockets[0], 'a socket opened on the pointer');
+    await until(() => warm.readyState === WebSocket.OPEN, 'the socket open');
+    warm.close(); // as the server does with one that sends nothing for a minute (4001)
+    await until(() => warm.readyState === WebSocket.CLOSED, 'the socket closed');
+    await bob.join();
+    await until(() => bob.state === 'joined', 'Bob joined');
+    await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
+    expect(watch.sockets.length).to.equal(2);
+    expect(watch.joinsOn(watch.sockets[1]!)).to.equal(1);
   });
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WebSocket } from 'ws';
+import { loadConfig } from '../../server/config.js';
 import { joinAll, newId, serverFor, sleep, TestClient } from './helpers.js';
 
 describe('frame size', () => {
@@ -113,5 +114,32 @@ describe('capacity', () => {
     await TestClient.connect(srv.wsUrl);
     await TestClient.connect(srv.wsUrl);
     await assert.rejects(TestClient.connect(srv.wsUrl), /503/);
+  });
+});
+
+describe('quiet sockets', () => {
+  it('closes a socket that sent nothing within QUIET_SOCKET_MS with 4001; one that joined stays', async (t) => {
+    const srv = await serverFor(t, { limits: { quietSocketMs: 300 } });
+    const quiet = await TestClient.connect(srv.wsUrl);
+    const [member] = await joinAll(srv.wsUrl, `r-${newId()}`, 1);
+    const opened = Date.now();
+    const closed = await quiet.closed;
+    assert.equal(closed.code, 4001);
+    assert.match(closed.reason, /nothing sent within 300 ms/);
+    assert.ok(Date.now() - opened >= 250, `closed after ${Date.now() - opened} ms`);
+    await sleep(400);
+    assert.equal(member!.ws.readyState, WebSocket.OPEN, 'the member who joined is kept');
+    member!.send({ type: 'CHAT_MESSAGE', text: 'still here' });
+    assert.equal((await member!.next('CHAT_MESSAGE'))['text'], 'still here');
+  });
+
+  it('QUIET_SOCKET_MS: a minute by default, 0 keeps quiet sockets', async (t) => {
+    assert.equal(loadConfig({}).limits.quietSocketMs, 60_000);
+    assert.equal(loadConfig({ QUIET_SOCKET_MS: '0' }).limits.quietSocketMs, 0);
+    assert.throws(() => loadConfig({ QUIET_SOCKET_MS: '-1' }), /quiet/i);
+    const srv = await serverFor(t, { limits: { quietSocketMs: 0 } });
+    const quiet = await TestClient.connect(srv.wsUrl);
+    await sleep(400);
+    assert.equal(quiet.ws.readyState, WebSocket.OPEN);
   });
 });
