@@ -78,10 +78,15 @@ let early: { url: string; socket: WebSocket } | undefined;
  * network a TCP (and TLS) handshake and the WebSocket upgrade, two or three
  * round trips. The first dial to `url` takes it; one per page. A socket that
  * closed meanwhile (the server closes one that sends nothing for a minute) is
- * replaced. Throws on a URL that is not ws: or wss:.
+ * replaced; one not taken closes with the page. Throws on a URL that is not
+ * ws: or wss:.
  */
 export function preconnect(url: string): void {
-  if (early?.url !== url || early.socket.readyState > OPEN) early = { url, socket: new WebSocket(url) };
+  if (early?.url === url && early.socket.readyState <= OPEN) return;
+  const socket = new WebSocket(url);
+  early = { url, socket };
+  // Not taken when the page goes: closed with it (an open socket keeps a page out of the back/forward cache).
+  addEventListener('pagehide', () => early?.socket === socket && socket.close(), { once: true });
 }
 
 export class SignalingClient extends Emitter<SignalingEvents> {

@@ -261,6 +261,16 @@ describe('the signaling socket opened ahead of the join', () => {
     expect(watch.joinsOn(warm)).to.equal(1);
   });
 
+  it('a socket opened ahead and not taken closes with the page (pagehide)', async function () {
+    watch = watchSockets();
+    const bob = await meetingRoom(uniqueRoom('warm-hide'), { name: 'Bob', 'skip-prejoin': true });
+    parts(bob, 'join-button')[0]!.dispatchEvent(new PointerEvent('pointerenter'));
+    const warm = await until(() => watch!.sockets[0], 'a socket opened on the pointer');
+    await until(() => warm.readyState === WebSocket.OPEN, 'the socket open');
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    await until(() => warm.readyState === WebSocket.CLOSED, 'the socket closed with the page');
+  });
+
   it('a socket opened ahead that closed meanwhile is not taken: the join dials a new one', async function () {
     this.timeout(20_000);
     const room = uniqueRoom('warm-closed');
