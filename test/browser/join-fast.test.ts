@@ -224,24 +224,38 @@ describe('the signaling socket opened ahead of the join', () => {
   let watch: ReturnType<typeof watchSockets> | undefined;
   afterEach(() => watch?.restore());
 
-  it('the pointer on Join opens the socket; the join then JOINs on that same socket, and opens no other', async function () {
-    this.timeout(20_000);
-    const room = uniqueRoom('warm');
-    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
+  /** Bob's element in `room` (Ada in it when `withAda`), and the socket the pointer on its Join button opened. */
+  async function pointerOnJoin(room: string, withAda = true) {
+    const [ada] = withAda ? ((await joined(room, ['Ada'])) as [MeetingRoom]) : [];
     watch = watchSockets();
     const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
     parts(bob, 'join-button')[0]!.dispatchEvent(new PointerEvent('pointerenter'));
-    const warm = await until(() => watch!.sockets[0], 'a socket opened on the pointer');
-    await until(() => warm.readyState === WebSocket.OPEN, 'the socket open');
-    expect(warm.url).to.equal(server().signalUrl);
-    expect(watch.joinsOn(warm), 'no JOIN before the click').to.equal(0);
-    expect(ada.call!.participants.length, 'the room does not see Bob yet').to.equal(0);
+    return { ada, bob, warm: await firstSocketOpen('a socket opened on the pointer') };
+  }
 
-    await bob.join();
+  async function firstSocketOpen(what: string): Promise<WebSocket> {
+    const socket = await until(() => watch!.sockets[0], what);
+    await until(() => socket.readyState === WebSocket.OPEN, 'the socket open');
+    return socket;
+  }
+
+  /** Bob joins and Ada sees his tile. */
+  async function bobIn(ada: MeetingRoom, bob: MeetingRoom): Promise<void> {
     await until(() => bob.state === 'joined', 'Bob joined');
     await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
-    expect(watch.sockets.length, 'one socket in all').to.equal(1);
-    expect(watch.joinsOn(warm)).to.equal(1);
+  }
+
+  it('the pointer on Join opens the socket; the join then JOINs on that same socket, and opens no other', async function () {
+    this.timeout(20_000);
+    const { ada, bob, warm } = await pointerOnJoin(uniqueRoom('warm'));
+    expect(warm.url).to.equal(server().signalUrl);
+    expect(watch!.joinsOn(warm), 'no JOIN before the click').to.equal(0);
+    expect(ada!.call!.participants.length, 'the room does not see Bob yet').to.equal(0);
+
+    await bob.join();
+    await bobIn(ada!, bob);
+    expect(watch!.sockets.length, 'one socket in all').to.equal(1);
+    expect(watch!.joinsOn(warm)).to.equal(1);
   });
 
   it('the pre-join view opens the socket while the person looks at the preview; "Join now" uses it', async function () {
@@ -251,41 +265,28 @@ describe('the signaling socket opened ahead of the join', () => {
     watch = watchSockets();
     const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': false });
     await bob.join(); // the pre-join view
-    const warm = await until(() => watch!.sockets[0], 'a socket opened with the pre-join view');
-    await until(() => warm.readyState === WebSocket.OPEN, 'the socket open');
+    const warm = await firstSocketOpen('a socket opened with the pre-join view');
     expect(watch.joinsOn(warm)).to.equal(0);
     (await until(() => parts(bob, 'join-button')[0], 'Join now')).click();
-    await until(() => bob.state === 'joined', 'Bob joined');
-    await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
+    await bobIn(ada, bob);
     expect(watch.sockets.length).to.equal(1);
     expect(watch.joinsOn(warm)).to.equal(1);
   });
 
   it('a socket opened ahead and not taken closes with the page (pagehide)', async function () {
-    watch = watchSockets();
-    const bob = await meetingRoom(uniqueRoom('warm-hide'), { name: 'Bob', 'skip-prejoin': true });
-    parts(bob, 'join-button')[0]!.dispatchEvent(new PointerEvent('pointerenter'));
-    const warm = await until(() => watch!.sockets[0], 'a socket opened on the pointer');
-    await until(() => warm.readyState === WebSocket.OPEN, 'the socket open');
+    const { warm } = await pointerOnJoin(uniqueRoom('warm-hide'), false);
     window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
     await until(() => warm.readyState === WebSocket.CLOSED, 'the socket closed with the page');
   });
 
   it('a socket opened ahead that closed meanwhile is not taken: the join dials a new one', async function () {
     this.timeout(20_000);
-    const room = uniqueRoom('warm-closed');
-    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
-    watch = watchSockets();
-    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
-    parts(bob, 'join-button')[0]!.dispatchEvent(new PointerEvent('pointerenter'));
-    const warm = await until(() => watch!.sockets[0], 'a socket opened on the pointer');
-    await until(() => warm.readyState === WebSocket.OPEN, 'the socket open');
+    const { ada, bob, warm } = await pointerOnJoin(uniqueRoom('warm-closed'));
     warm.close(); // as the server does with one that sends nothing for a minute (4001)
     await until(() => warm.readyState === WebSocket.CLOSED, 'the socket closed');
     await bob.join();
-    await until(() => bob.state === 'joined', 'Bob joined');
-    await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
-    expect(watch.sockets.length).to.equal(2);
-    expect(watch.joinsOn(watch.sockets[1]!)).to.equal(1);
+    await bobIn(ada!, bob);
+    expect(watch!.sockets.length).to.equal(2);
+    expect(watch!.joinsOn(watch!.sockets[1]!)).to.equal(1);
   });
 });
