@@ -251,7 +251,7 @@ export class CallView {
   async start(): Promise<void> {
     if (!this.#options.prejoin) return this.enter();
     this.#hooks.onState('prejoin');
-    preconnect(this.#options.call.signalUrl); // "Join now" then skips the socket's opening
+    this.#preconnect(); // "Join now" then skips the socket's opening
     this.#starting = true;
     this.#started = this.#devices.start().then(async () => {
       this.#starting = false;
@@ -494,6 +494,9 @@ export class CallView {
   #update(): void {
     this.#host.requestUpdate();
   }
+
+  /** Opens the signaling socket ahead of "Join now" (again, if the server closed it: a long look at the preview). */
+  #preconnect = (): void => preconnect(this.#options.call.signalUrl);
 
   /** Dispatches one of the element's events on it. */
   #fire(event: Event): void {
@@ -1005,6 +1008,7 @@ export class CallView {
           toggle: this.#toggle,
           name: (value) => (this.#name = value),
           join: () => void this.enter(),
+          intent: this.#preconnect,
           select: this.#selectDevice,
           testSound: this.#testSound,
         },

@@ -273,6 +273,26 @@ describe('the signaling socket opened ahead of the join', () => {
     expect(watch.joinsOn(warm)).to.equal(1);
   });
 
+  it('a socket the server closed during a long look at the preview opens again with the pointer on "Join now"', async function () {
+    this.timeout(20_000);
+    const room = uniqueRoom('warm-again');
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
+    watch = watchSockets();
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': false });
+    await bob.join(); // the pre-join view
+    const first = await firstSocketOpen('a socket opened with the pre-join view');
+    first.close(); // as the server does after a minute without a word (4001)
+    await until(() => first.readyState === WebSocket.CLOSED, 'the socket closed');
+    const joinNow = await until(() => parts(bob, 'join-button')[0], 'Join now');
+    joinNow.dispatchEvent(new PointerEvent('pointerenter'));
+    const again = await until(() => watch!.sockets[1], 'a socket opened again on the pointer');
+    await until(() => again.readyState === WebSocket.OPEN, 'the new socket open');
+    joinNow.click();
+    await bobIn(ada, bob);
+    expect(watch.sockets.length, 'no third socket').to.equal(2);
+    expect(watch.joinsOn(again)).to.equal(1);
+  });
+
   it('a socket opened ahead and not taken closes with the page (pagehide)', async function () {
     const { warm } = await pointerOnJoin(uniqueRoom('warm-hide'), false);
     window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));

@@ -33,6 +33,8 @@ export interface PrejoinActions extends PickerActions {
   toggle: (kind: 'mic' | 'camera') => void;
   name: (value: string) => void;
   join: () => void;
+  /** The pointer or focus on "Join now": the signaling socket opens again if it closed meanwhile. */
+  intent: () => void;
 }
 
 export function prejoin(t: MeetingRoomStrings, s: PrejoinState, on: PrejoinActions) {
@@ -97,7 +99,9 @@ export function prejoin(t: MeetingRoomStrings, s: PrejoinState, on: PrejoinActio
             </p>`
           : nothing
       }
-      <button part="button join-button" type="submit">${t.joinNow}</button>
+      <button part="button join-button" type="submit" @pointerenter=${on.intent} @focus=${on.intent}>
+        ${t.joinNow}
+      </button>
     </form>
   </section>`;
 }
