@@ -109,7 +109,7 @@ describe('joining before the camera is ready', () => {
     );
   });
 
-  it("a new link's first pictures are half the camera's width, not a quarter, both ways; then full width", async function () {
+  it("a new link's first pictures are half the camera's width, not a quarter, both ways; then wider than half", async function () {
     // At the start bitrate (300 kbit/s), Chromium's encoder drops a 1280×720 camera's first frames and sends it
     // 320 wide for seconds; a link starts at half size (its first frame sooner, and sharper) and goes to full size
     // from its first quality sample, 2 s after connecting.
@@ -273,7 +273,7 @@ describe('the signaling socket opened ahead of the join', () => {
     expect(watch.joinsOn(warm)).to.equal(1);
   });
 
-  it('a socket the server closed during a long look at the preview opens again with the pointer on "Join now"', async function () {
+  it('a socket closed during a long look at the preview (as the server closes a quiet one) opens again with the pointer on "Join now"', async function () {
     this.timeout(20_000);
     const room = uniqueRoom('warm-again');
     const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
