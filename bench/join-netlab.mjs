@@ -100,8 +100,9 @@ function pageHelpers(cameraMs) {
     ws.send(JSON.stringify({ type, to, sdp: pc.localDescription.sdp, audioEnabled: true, videoEnabled: true }));
 
   /**
-   * When each socket made from now on opened, and its first WELCOME, OFFER in and ANSWER out (ms from `clock.t0`,
-   * read when it happens: a socket opened ahead of the join has a negative time).
+   * When each socket made from now on opened, and its first WELCOME, OFFER in and ANSWER out (ms from `clock.t0`
+   * as it is when they happen: before the click it is the click's planned time, so a socket opened ahead of the
+   * join has a negative time).
    */
   const recordSockets = (clock, phases) => {
     const Native = window.WebSocket;
