@@ -76,13 +76,15 @@ let early: { url: string; socket: WebSocket } | undefined;
  * Opens the signaling socket before the person joins (the pointer on Join,
  * the pre-join view), so that the join skips the socket's opening: on a real
  * network a TCP (and TLS) handshake and the WebSocket upgrade, two or three
- * round trips. The first dial to `url` takes it; one per page. A socket that
+ * round trips. The first dial to `url` takes it; one per page (one for
+ * another URL is closed). A socket that
  * closed meanwhile (the server closes one that sends nothing for a minute) is
  * replaced; one not taken closes with the page. Throws on a URL that is not
  * ws: or wss:.
  */
 export function preconnect(url: string): void {
   if (early?.url === url && early.socket.readyState <= OPEN) return;
+  early?.socket.close(); // another server's (an element for another one was pointed at last): not taken now
   const socket = new WebSocket(url);
   early = { url, socket };
   // Not taken when the page goes: closed with it (an open socket keeps a page out of the back/forward cache).

@@ -293,6 +293,15 @@ describe('the signaling socket opened ahead of the join', () => {
     expect(watch.joinsOn(again)).to.equal(1);
   });
 
+  it('one socket ahead per page: the pointer on an element for another server closes the first one', async function () {
+    const { warm } = await pointerOnJoin(uniqueRoom('warm-one'), false);
+    const other = await meetingRoom(uniqueRoom('warm-other'), { 'signal-url': server().fast.signalUrl });
+    parts(other, 'join-button')[0]!.dispatchEvent(new PointerEvent('pointerenter'));
+    const second = await until(() => watch!.sockets[1], 'a socket for the other server');
+    expect(second.url).to.equal(server().fast.signalUrl);
+    await until(() => warm.readyState === WebSocket.CLOSED, 'the first one closed');
+  });
+
   it('a socket opened ahead and not taken closes with the page (pagehide)', async function () {
     const { warm } = await pointerOnJoin(uniqueRoom('warm-hide'), false);
     window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
