@@ -239,6 +239,15 @@ describe('the signaling socket opened ahead of the join', () => {
     return socket;
   }
 
+  /** Ada in `room`, and Bob in its pre-join view with the socket the view opened. */
+  async function inPrejoin(room: string) {
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
+    watch = watchSockets();
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': false });
+    await bob.join(); // the pre-join view
+    return { ada, bob, warm: await firstSocketOpen('a socket opened with the pre-join view') };
+  }
+
   /** Bob joins and Ada sees his tile. */
   async function bobIn(ada: MeetingRoom, bob: MeetingRoom): Promise<void> {
     await until(() => bob.state === 'joined', 'Bob joined');
@@ -260,27 +269,17 @@ describe('the signaling socket opened ahead of the join', () => {
 
   it('the pre-join view opens the socket while the person looks at the preview; "Join now" uses it', async function () {
     this.timeout(20_000);
-    const room = uniqueRoom('warm-prejoin');
-    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
-    watch = watchSockets();
-    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': false });
-    await bob.join(); // the pre-join view
-    const warm = await firstSocketOpen('a socket opened with the pre-join view');
-    expect(watch.joinsOn(warm)).to.equal(0);
+    const { ada, bob, warm } = await inPrejoin(uniqueRoom('warm-prejoin'));
+    expect(watch!.joinsOn(warm)).to.equal(0);
     (await until(() => parts(bob, 'join-button')[0], 'Join now')).click();
     await bobIn(ada, bob);
-    expect(watch.sockets.length).to.equal(1);
-    expect(watch.joinsOn(warm)).to.equal(1);
+    expect(watch!.sockets.length).to.equal(1);
+    expect(watch!.joinsOn(warm)).to.equal(1);
   });
 
   it('a socket closed during a long look at the preview (as the server closes a quiet one) opens again with the pointer on "Join now"', async function () {
     this.timeout(20_000);
-    const room = uniqueRoom('warm-again');
-    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
-    watch = watchSockets();
-    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': false });
-    await bob.join(); // the pre-join view
-    const first = await firstSocketOpen('a socket opened with the pre-join view');
+    const { ada, bob, warm: first } = await inPrejoin(uniqueRoom('warm-again'));
     first.close(); // as the server does after a minute without a word (4001)
     await until(() => first.readyState === WebSocket.CLOSED, 'the socket closed');
     const joinNow = await until(() => parts(bob, 'join-button')[0], 'Join now');
@@ -289,8 +288,8 @@ describe('the signaling socket opened ahead of the join', () => {
     await until(() => again.readyState === WebSocket.OPEN, 'the new socket open');
     joinNow.click();
     await bobIn(ada, bob);
-    expect(watch.sockets.length, 'no third socket').to.equal(2);
-    expect(watch.joinsOn(again)).to.equal(1);
+    expect(watch!.sockets.length, 'no third socket').to.equal(2);
+    expect(watch!.joinsOn(again)).to.equal(1);
   });
 
   it('one socket ahead per page: the pointer on an element for another server closes the first one', async function () {
