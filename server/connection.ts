@@ -67,6 +67,7 @@ export class Connection implements ClientSocket {
         ctx.log.debug({ address }, 'socket closed: nothing sent');
         this.close(CLOSE_CODES.quiet, `nothing sent within ${ctx.limits.quietSocketMs} ms`);
       }, ctx.limits.quietSocketMs);
+      ws.once('message', () => clearTimeout(this.#quietTimer)); // the first frame, off the per-message path
     }
     ws.once('close', () => {
       clearTimeout(this.#quietTimer);
@@ -108,7 +109,6 @@ export class Connection implements ClientSocket {
   }
 
   #onFrame(data: RawData, isBinary: boolean): void {
-    clearTimeout(this.#quietTimer);
     if (!this.open) return;
     const now = performance.now();
     const verdict = this.#bucket.take(now);

@@ -87,9 +87,13 @@ export function preconnect(url: string): void {
   early?.socket.close(); // another server's (an element for another one was pointed at last): not taken now
   const socket = new WebSocket(url);
   early = { url, socket };
-  // Not taken when the page goes: closed with it (an open socket keeps a page out of the back/forward cache).
-  addEventListener('pagehide', () => early?.socket === socket && socket.close(), { once: true });
 }
+
+// One not taken when the page goes is closed with it (an open socket keeps a page out of the back/forward cache).
+globalThis.addEventListener?.('pagehide', () => {
+  early?.socket.close();
+  early = undefined;
+});
 
 export class SignalingClient extends Emitter<SignalingEvents> {
   readonly clientId: string;

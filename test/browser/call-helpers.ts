@@ -5,6 +5,8 @@ import { meetingRoom, parts, until } from './helpers.js';
 
 export interface Inbound {
   framesDecoded: number;
+  /** The widest video being decoded now (0 before any frame). */
+  frameWidth: number;
   videoBytes: number;
   audioPackets: number;
 }
@@ -24,18 +26,20 @@ export function connection(el: MeetingRoom, peer: MeetingRoom): RTCPeerConnectio
 
 export async function inbound(el: MeetingRoom, peer: MeetingRoom): Promise<Inbound> {
   const stats = await connection(el, peer).getStats();
-  const result: Inbound = { framesDecoded: 0, videoBytes: 0, audioPackets: 0 };
+  const result: Inbound = { framesDecoded: 0, frameWidth: 0, videoBytes: 0, audioPackets: 0 };
   stats.forEach(
     (report: {
       type: string;
       kind?: string;
       framesDecoded?: number;
+      frameWidth?: number;
       bytesReceived?: number;
       packetsReceived?: number;
     }) => {
       if (report.type !== 'inbound-rtp') return;
       if (report.kind === 'video') {
         result.framesDecoded += report.framesDecoded ?? 0;
+        result.frameWidth = Math.max(result.frameWidth, report.frameWidth ?? 0);
         result.videoBytes += report.bytesReceived ?? 0;
       } else if (report.kind === 'audio') {
         result.audioPackets += report.packetsReceived ?? 0;

@@ -34,17 +34,6 @@ async function firstPictureWidth(el: MeetingRoom, peer: MeetingRoom): Promise<nu
   return new Promise((resolve) => video.requestVideoFrameCallback((_, frame) => resolve(frame.width)));
 }
 
-/** The width of the camera frames `el` decodes from `peer` now (inbound-rtp), 0 before any. */
-async function receivedWidth(el: MeetingRoom, peer: MeetingRoom): Promise<number> {
-  let width = 0;
-  const pc = connection(el, peer);
-  const camera = pc.getTransceivers().find((t) => t.receiver.track.kind === 'video')!.receiver;
-  (await camera.getStats()).forEach((report: { type: string; frameWidth?: number }) => {
-    if (report.type === 'inbound-rtp') width = report.frameWidth ?? 0;
-  });
-  return width;
-}
-
 /** OFFERs sent to `to` from this page (the members offer to a newcomer; it should not need to offer back). */
 function countOffers(to: string): { offers: number; restore(): void } {
   const counter = { offers: 0, restore: () => {} };
@@ -128,7 +117,7 @@ describe('joining before the camera is ready', () => {
       [ada, bob],
     ] as const) {
       await until(
-        async () => (await receivedWidth(el, peer)) > 640,
+        async () => (await inbound(el, peer)).frameWidth > 640,
         `${peer.name} over 640 wide at ${el.name}`,
         10_000,
       );
