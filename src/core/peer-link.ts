@@ -285,7 +285,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     if (offerNow) {
       const direction = tracks.send ? 'sendrecv' : 'recvonly';
       pc.addTransceiver(tracks.audio ?? 'audio', { direction, streams: [tracks.stream] });
-      // Half size until the first sample: see #scale.
+      // Half size to start with: see #scale.
       pc.addTransceiver(tracks.video ?? 'video', {
         direction,
         streams: [tracks.stream],
@@ -325,15 +325,17 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
   }
 
   /**
-   * Sends the camera at 1/`by` of its size. A new connection starts at half, and at full size from the first
-   * quality sample (2 s after connected): at the start bitrate (300 kbit/s) Chromium's encoder drops a 1280×720
-   * camera's first frames, then sends it 320 wide for seconds; at 640 wide its first frame leaves ~140 ms sooner.
+   * Sends the camera at 1/`by` of its size. A link starts it at half, and goes to full size once the path is known
+   * to carry 1 Mbit/s (a quality sample's estimate, every 2 s): a new connection's estimate starts at 300 kbit/s
+   * (and stays there while only audio flows: a camera that starts later still finds the link at half), and at that
+   * rate Chromium's encoder drops a 1280×720 camera's first frames, then sends it 320 wide for seconds; at 640 wide
+   * its first frame leaves ~140 ms sooner, and the estimate climbs while it flows.
    */
   #scale(by: number): void {
     const sender = this.#transceiver('video')?.sender;
     const params = sender?.getParameters();
     const encoding = params?.encodings[0];
-    if (encoding) {
+    if (encoding && encoding.scaleResolutionDownBy !== by) {
       encoding.scaleResolutionDownBy = by;
       sender!.setParameters(params!).catch(() => {});
     }
@@ -569,7 +571,14 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     let packets = 0;
     let lost = 0;
     stats.forEach(
-      (report: { type: string; bytesReceived?: number; packetsReceived?: number; packetsLost?: number }) => {
+      (report: {
+        type: string;
+        bytesReceived?: number;
+        packetsReceived?: number;
+        packetsLost?: number;
+        availableOutgoingBitrate?: number;
+      }) => {
+        if (report.availableOutgoingBitrate! > 1e6) this.#scale(1); // the selected pair's estimate
         if (report.type !== 'inbound-rtp') return;
         bytes += report.bytesReceived ?? 0;
         packets += report.packetsReceived ?? 0;
@@ -590,7 +599,7 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
     const now = performance.now();
     const last = this.#lastSample;
     this.#lastSample = { at: now, bytes, packets, lost };
-    if (!last) return this.#scale(1);
+    if (!last) return;
     const seconds = Math.max((now - last.at) / 1000, 0.001);
     const received = packets - last.packets;
     const missing = Math.max(0, lost - last.lost);

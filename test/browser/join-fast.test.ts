@@ -124,6 +124,22 @@ describe('joining before the camera is ready', () => {
     }
   });
 
+  it('a camera that starts 3 s after the link (past its first quality sample) also arrives half wide, not a quarter', async function () {
+    // While only audio flows the link's estimate stays at the start rate: the camera would be dropped to 320 wide.
+    this.timeout(30_000);
+    const room = uniqueRoom('fast-late-size');
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
+    undo = slowCamera(3000);
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
+    void bob.join();
+    await until(() => bob.call, "Bob's call");
+    const width = firstPictureWidth(ada, bob);
+    await until(() => ada.call!.link(bob.clientId!)?.state.connectionState === 'connected', 'the link connected');
+    expect(bob.call!.devices!.videoTrack === undefined, 'his camera not started yet').to.equal(true);
+    expect(await width, "Bob's first picture at Ada").to.equal(640);
+    await until(async () => (await inbound(ada, bob)).frameWidth > 640, 'then wider than half', 10_000);
+  });
+
   it('a capture that fails after JOIN is told to the room: the newcomer shows as muted with the camera off', async function () {
     this.timeout(30_000);
     const room = uniqueRoom('fast-fail');
