@@ -1,6 +1,7 @@
 /**
  * A flood from one client while others are in a call: the offender is cut off
- * (close 1008), and the others' relay latency stays within 2× of the quiet run
+ * (close 1008), and the others' relay latency (p95) stays within 2× of the quiet run, or 2 ms
+ * more when that is larger
  * (quiet runs before and after the flood; the worse of the two is the baseline).
  * The server and the offender each run in their own process; the others are
  * ten pairs here sending 20 CANDIDATE/s each, as during a call's setup.
@@ -53,9 +54,13 @@ describe('flood', () => {
           `p99 ${p99(quiet).toFixed(2)} / ${p99(after).toFixed(2)} / ${p99(loud).toFixed(2)} ms`,
       );
       assert.ok(quiet.length > 1000 && loud.length > 1000 && after.length > 1000, 'enough samples');
-      // 2× the quiet run, with a 1 ms floor: a quiet p95 near 1 ms moves by that much with any other load on two
-      // cores (one run of six measured 2.02× = 1.6 ms more), while a flood that gets through costs tens of ms.
-      assert.ok(l <= Math.max(2 * q, q + 1), `p95 during the flood ${l.toFixed(2)} ms > 2 × quiet ${q.toFixed(2)} ms`);
+      // 2× the quiet run, with a 2 ms floor: a quiet p95 near 1 ms moves by that much with any other load on two
+      // cores (measured 2.02× = +1.6 ms on this machine, 2.28× = +1.7 ms on CI), while a flood that gets through
+      // costs more (without the over-rate pause: p95 6.5-20.6 ms, +5.1 to +19.1 ms, in three of three runs).
+      assert.ok(
+        l <= Math.max(2 * q, q + 2),
+        `p95 during the flood ${l.toFixed(2)} ms > max(2 × quiet, quiet + 2 ms), quiet ${q.toFixed(2)} ms`,
+      );
       for (const { a, b } of pairs) {
         a.terminate();
         b.terminate();
