@@ -3,6 +3,7 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { defaultReporter } from '@web/test-runner';
 import { CHROMIUM, CHROMIUM_ARGS } from './scripts/chromium.mjs';
+import { screenshotPlugin } from './scripts/screenshot-plugin.mjs';
 import { signalingServerPlugin } from './scripts/signaling-server-plugin.mjs';
 import { summaryReporter } from './scripts/summary-reporter.mjs';
 
@@ -17,6 +18,7 @@ export default {
   testFramework: { config: { timeout: 30000 } },
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: new URL('./tsconfig.json', import.meta.url).pathname, target: 'es2022' }),
+    screenshotPlugin(),
     signalingServerPlugin({
       env: {
         ADMIN_TOKEN: 'browser-test-admin-token',

@@ -31,6 +31,8 @@ export const styles = css`
     background: var(--_bg);
     border-radius: var(--meeting-room-radius, 12px);
     font: var(--meeting-room-font, 14px/1.4 system-ui, sans-serif);
+    /* 😂 in colour even where the text font has an outline of it (DejaVu Sans); text-style ❤ stays text */
+    font-variant-emoji: unicode;
     overflow: hidden;
   }
   :host([theme='light']) {

@@ -4,6 +4,7 @@
  * history), reactions shown and announced, the participants panel.
  */
 import { expect } from '@open-wc/testing';
+import { emulateMedia, executeServerCommand } from '@web/test-runner-commands';
 import type { MeetingRoomHandEvent, MeetingRoomReactionEvent } from '../../src/ui/events.js';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
 import { joined, remoteTile } from './call-helpers.js';
@@ -18,6 +19,25 @@ function tileQueue(el: MeetingRoom, members: MeetingRoom[]): number[] {
     const hand = tile?.querySelector('[part~="hand"]');
     return hand ? Number(hand.textContent!.replace(/\D/g, '')) : 0;
   });
+}
+
+/**
+ * The share of the pixels of an element (or a range of text), as drawn on screen, that are bright and saturated (a colour emoji's yellow face,
+ * red heart, orange party popper), against a text font's one-colour outline of the same character.
+ */
+async function colourShare(drawn: Element | Range): Promise<number> {
+  const { x, y, width, height } = drawn.getBoundingClientRect();
+  const png = (await executeServerCommand('screenshot', { x, y, width, height })) as string;
+  const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${png}`)).blob());
+  const context = new OffscreenCanvas(bitmap.width, bitmap.height).getContext('2d')!;
+  context.drawImage(bitmap, 0, 0);
+  const { data } = context.getImageData(0, 0, bitmap.width, bitmap.height);
+  let coloured = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+    if (Math.max(r, g, b) >= 180 && Math.max(r, g, b) - Math.min(r, g, b) >= 100) coloured++;
+  }
+  return coloured / (data.length / 4);
 }
 
 describe('raised hands', () => {
@@ -112,6 +132,40 @@ describe('reactions', () => {
     expect(announcer.textContent, 'both in one announcement').to.equal('Ada: 👏. Ada: 🎉');
     expect(events).to.deep.equal(['👏', '🎉']);
     await until(() => !remoteTile(bob, ada)?.querySelector('[part~="reaction-float"]'), 'gone after a while', 5000);
+  });
+
+  it('emoji are drawn in colour in the menu, over a tile and in the chat, while a text-style heart stays text', async () => {
+    // Debian's DejaVu Sans has one-colour outlines of the faces (😂 😮): as the element's text font it drew them.
+    await emulateMedia({ reducedMotion: 'reduce' }); // the floating one stays in place at full opacity
+    try {
+      const [ada] = (await joined(uniqueRoom('emoji'), ['Ada'])) as [MeetingRoom];
+      part(ada, 'reaction-button')!.click();
+      await until(() => part(ada, 'reaction-menu'), 'the reaction menu');
+      const shares: Record<string, number> = {};
+      for (const button of parts(ada, 'reaction')) shares[button.textContent!.trim()] = await colourShare(button);
+      ada.react('😮');
+      const float = await until(() => part(ada, 'local')?.querySelector('[part~="reaction-float"]'), 'the float');
+      shares['😮 over the tile'] = await colourShare(float);
+      ada.sendChat('😂');
+      ada.sendChat('1 \u2764');
+      part(ada, 'chat-button')!.click();
+      await until(() => parts(ada, 'message-text').length === 2, 'both lines in the chat');
+      // The text itself, not the line's whole width.
+      const [face, text] = parts(ada, 'message-text').map((line) => {
+        const range = document.createRange();
+        range.selectNodeContents(line);
+        return range;
+      }) as [Range, Range];
+      shares['😂 in the chat'] = await colourShare(face);
+      const plain = await colourShare(text);
+      console.log(`[look] coloured share of each: ${JSON.stringify(shares)}; "1 ❤" (text style) in the chat: ${plain}`);
+      expect(Object.keys(shares)).to.have.length(10);
+      for (const [emoji, share] of Object.entries(shares)) expect(share, `${emoji} in colour`).to.be.above(0.05);
+      // ❤ without U+FE0F is text style in Unicode (an emoji picker sends ❤️): forcing emoji on everything draws it red.
+      expect(plain, 'a text-style heart stays text').to.equal(0);
+    } finally {
+      await emulateMedia({ reducedMotion: 'no-preference' });
+    }
   });
 });
 
