@@ -1,8 +1,8 @@
 /**
  * A flood from one client while others are in a call: the offender is cut off
- * (close 1008), and the others' relay latency (p95) stays within 2× of the quiet run, or 2 ms
- * more when that is larger
- * (quiet runs before and after the flood; the worse of the two is the baseline).
+ * (close 1008), and the others' relay latency (p95) stays within 2× of the
+ * quiet run, or 2 ms over it when that is more (quiet runs before and after
+ * the flood; the worse of the two is the baseline).
  * The server and the offender each run in their own process; the others are
  * ten pairs here sending 20 CANDIDATE/s each, as during a call's setup.
  */
