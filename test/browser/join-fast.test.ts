@@ -52,6 +52,20 @@ describe('joining before the camera is ready', () => {
   let undo: (() => void) | undefined;
   afterEach(() => undo?.());
 
+  /** Ada in a room, then Bob's join() begun (not awaited), his camera first made slow (or failing) when asked. */
+  async function adaThenBob(
+    prefix: string,
+    camera?: Parameters<typeof slowCamera>,
+    skipPrejoin = true,
+  ): Promise<[MeetingRoom, MeetingRoom]> {
+    const room = uniqueRoom(prefix);
+    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
+    if (camera) undo = slowCamera(...camera);
+    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': skipPrejoin });
+    void bob.join();
+    return [ada, bob];
+  }
+
   it('a newcomer with a slow camera sees and hears the room first (its own tile showing its initials); its camera then reaches the room without an offer', async function () {
     this.timeout(30_000);
     const room = uniqueRoom('fast');
@@ -101,12 +115,9 @@ describe('joining before the camera is ready', () => {
   it("a new link's first pictures are half the camera's width, not a quarter, both ways; then wider than half", async function () {
     // At the start bitrate (300 kbit/s), Chromium's encoder drops a 1280×720 camera's first frames and sends it
     // 320 wide for seconds; a link starts at half size (its first frame sooner, and sharper) and goes to full size
-    // from its first quality sample, 2 s after connecting.
+    // once its estimate passes 1 Mbit/s (read at its quality samples, every 2 s).
     this.timeout(30_000);
-    const room = uniqueRoom('fast-size');
-    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
-    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
-    void bob.join();
+    const [ada, bob] = await adaThenBob('fast-size');
     await until(() => bob.call, "Bob's call");
     // Ada offers (her sender's encodings) and Bob answers (his sender's parameters).
     const [adaAtBob, bobAtAda] = await Promise.all([firstPictureWidth(bob, ada), firstPictureWidth(ada, bob)]);
@@ -127,11 +138,7 @@ describe('joining before the camera is ready', () => {
   it('a camera that starts 3 s after the link (past its first quality sample) also arrives half wide, not a quarter', async function () {
     // While only audio flows the link's estimate stays at the start rate: the camera would be dropped to 320 wide.
     this.timeout(30_000);
-    const room = uniqueRoom('fast-late-size');
-    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
-    undo = slowCamera(3000);
-    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
-    void bob.join();
+    const [ada, bob] = await adaThenBob('fast-late-size', [3000]);
     await until(() => bob.call, "Bob's call");
     const width = firstPictureWidth(ada, bob);
     await until(() => ada.call!.link(bob.clientId!)?.state.connectionState === 'connected', 'the link connected');
@@ -142,11 +149,7 @@ describe('joining before the camera is ready', () => {
 
   it('a capture that fails after JOIN is told to the room: the newcomer shows as muted with the camera off', async function () {
     this.timeout(30_000);
-    const room = uniqueRoom('fast-fail');
-    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
-    undo = slowCamera(1000, 'NotAllowedError');
-    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
-    void bob.join();
+    const [ada, bob] = await adaThenBob('fast-fail', [1000, 'NotAllowedError']);
     const tile = await until(() => remoteTile(ada, bob), "Bob's tile at Ada");
     await until(() => tile.part.contains('muted') && tile.part.contains('camera-off'), 'Bob muted, camera off at Ada');
     expect(bob.state).to.equal('joined');
@@ -158,11 +161,7 @@ describe('joining before the camera is ready', () => {
 
   it('a page hidden while the camera starts keeps the camera paused for the room until it is shown again', async function () {
     this.timeout(30_000);
-    const room = uniqueRoom('fast-hidden');
-    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
-    undo = slowCamera(1500);
-    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': true });
-    void bob.join();
+    const [ada, bob] = await adaThenBob('fast-hidden', [1500]);
     await until(() => bob.call, "Bob's call");
     bob.call!.setBackground(true); // a phone switched to another app while the camera starts
     await until(() => bob.call!.devices?.videoTrack, "Bob's camera started", 5000);
@@ -181,11 +180,7 @@ describe('joining before the camera is ready', () => {
 
   it('"Join now" while the pre-join camera still starts joins at once: the room is seen first, the camera follows', async function () {
     this.timeout(30_000);
-    const room = uniqueRoom('fast-prejoin');
-    const [ada] = (await joined(room, ['Ada'])) as [MeetingRoom];
-    undo = slowCamera(CAMERA_MS);
-    const bob = await meetingRoom(room, { name: 'Bob', 'skip-prejoin': false });
-    void bob.join(); // the pre-join view, its preview starting
+    const [ada, bob] = await adaThenBob('fast-prejoin', [CAMERA_MS], false); // the pre-join view, its preview starting
     const joinNow = await until(() => parts(bob, 'join-button')[0], 'the Join now button');
     await until(() => parts(bob, 'status')[0], 'the preview starting');
     const clicked = performance.now();
