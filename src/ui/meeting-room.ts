@@ -213,7 +213,10 @@ export class MeetingRoom extends LitElement {
   /** Room to join: 1-64 of `A-Z a-z 0-9 _ -`. Required. Changing it while joined moves to the new room. */
   room = '';
 
-  /** WebSocket URL of the signaling server. Default: `/ws` on the page's origin (`wss:` on https pages). */
+  /**
+   * WebSocket URL of the signaling server: absolute `ws:` or `wss:`, no `#fragment` (else an `invalid-attribute`
+   * error at join). Default: `/ws` on the page's origin (`wss:` on https pages).
+   */
   signalUrl = '';
 
   /** JSON array of RTCIceServer, merged with the servers the signaling server hands out. */
@@ -503,14 +506,14 @@ export class MeetingRoom extends LitElement {
     this.#chosen = await (await loadCallView()).chooseDevice(this, kind, deviceId, this.#chosen, !this.noRemember);
   }
 
+  /** The WebSocket constructor's own rules: an absolute ws: or wss: URL without a fragment (an empty one too). */
   #checkSignalUrl(): string | undefined {
-    if (!this.signalUrl) return undefined;
     try {
-      const url = new URL(this.signalUrl);
-      return url.protocol === 'ws:' || url.protocol === 'wss:' ? undefined : 'signal-url must be a ws: or wss: URL';
+      if (!this.signalUrl || /^wss?:[^#]*$/.test(new URL(this.signalUrl).href)) return undefined;
     } catch {
-      return 'signal-url must be an absolute ws: or wss: URL';
+      // not a URL
     }
+    return 'signal-url must be an absolute ws: or wss: URL, without a #fragment';
   }
 
   #fail(code: MeetingRoomErrorCode, message: string, cause?: string): void {

@@ -41,6 +41,25 @@ describe('<meeting-room> errors', () => {
     expect(parts(el, 'error')[0]!.textContent).to.match(/ice-servers: .*JSON at position/);
   });
 
+  it('refuses a signal-url no WebSocket can open (not ws: or wss:, relative, with a #fragment): visible, with an event', async () => {
+    for (const [value, message] of [
+      ['http://127.0.0.1/ws', 'signal-url must be an absolute ws: or wss: URL, without a #fragment'],
+      ['/ws', 'signal-url must be an absolute ws: or wss: URL, without a #fragment'],
+      ['ws://127.0.0.1/ws#room', 'signal-url must be an absolute ws: or wss: URL, without a #fragment'],
+      ['ws://127.0.0.1/ws#', 'signal-url must be an absolute ws: or wss: URL, without a #fragment'],
+    ] as const) {
+      const el = await meetingRoom(uniqueRoom(), { 'signal-url': value });
+      const codes: string[] = [];
+      el.addEventListener('meeting-room-error', (e) => codes.push(e.code));
+      await el.join();
+      await el.updateComplete;
+      expect(codes, value).to.deep.equal(['invalid-attribute']);
+      expect(el.state, value).to.equal('error');
+      expect(parts(el, 'error')[0]!.textContent, value).to.contain(message);
+      el.remove();
+    }
+  });
+
   it("refuses badly shaped ice-servers (valid JSON): each shape error is visible with the browser's reason, and an event", async () => {
     for (const [value, message] of [
       ['{"urls": "stun:x"}', 'ice-servers: must be a JSON array of RTCIceServer objects'],
