@@ -120,9 +120,9 @@ describe('capacity', () => {
 describe('quiet sockets', () => {
   it('closes a socket that sent nothing within QUIET_SOCKET_MS with 4001; one that joined stays', async (t) => {
     const srv = await serverFor(t, { limits: { quietSocketMs: 300 } });
+    const opened = Date.now();
     const quiet = await TestClient.connect(srv.wsUrl);
     const [member] = await joinAll(srv.wsUrl, `r-${newId()}`, 1);
-    const opened = Date.now();
     const closed = await quiet.closed;
     assert.equal(closed.code, 4001);
     assert.match(closed.reason, /nothing sent within 300 ms/);
