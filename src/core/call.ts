@@ -751,6 +751,7 @@ export class Call extends Emitter<CallEvents> {
       ...(this.#options.iceTransportPolicy ? { iceTransportPolicy: this.#options.iceTransportPolicy } : {}),
       tracks: this.#tracks,
       media: () => ({ audioEnabled: this.audioEnabled, videoEnabled: this.videoEnabled }),
+      links: () => this.#links.size,
       send: (message) => this.#signaling.send(message),
       startedAt,
       initiator,

@@ -50,6 +50,8 @@ export interface PeerLinkOptions {
   tracks: LinkTracks;
   /** Current media state, sent with every OFFER and ANSWER. */
   media: () => { audioEnabled: boolean; videoEnabled: boolean };
+  /** How many links the call has now (the camera goes to full size only on the call's one link: see #scale). */
+  links: () => number;
   send: (message: ClientMessage) => void;
   /** When the wait for this link began (our JOIN, or the peer's), for `connection-established`. */
   startedAt: number;
@@ -330,6 +332,10 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
    * (and stays there while only audio flows: a camera that starts later still finds the link at half), and at that
    * rate Chromium's encoder drops a 1280×720 camera's first frames, then sends it 320 wide for seconds; at 640 wide
    * its first frame leaves ~140 ms sooner, and the estimate climbs while it flows.
+   * Only a call's one link goes to full size: with more, each link encodes the camera again, and Chromium (whose own
+   * ramp kept such links at 960 or 640 wide) does not scale a size set here back down when the processor cannot
+   * keep up: four people's links at full size starved each other on two busy cores (frames every few seconds), at
+   * half they did not. With three or more, tiles are about half the width anyway.
    */
   #scale(by: number): void {
     const sender = this.#transceiver('video')?.sender;
@@ -578,7 +584,8 @@ export class PeerLink extends Emitter<PeerLinkEvents> {
         packetsLost?: number;
         availableOutgoingBitrate?: number;
       }) => {
-        if (report.availableOutgoingBitrate! > 1e6) this.#scale(1); // the selected pair's estimate
+        // The selected pair's estimate.
+        if (report.availableOutgoingBitrate! > 1e6 && this.#options.links() < 2) this.#scale(1);
         if (report.type !== 'inbound-rtp') return;
         bytes += report.bytesReceived ?? 0;
         packets += report.packetsReceived ?? 0;

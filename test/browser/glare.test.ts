@@ -41,6 +41,7 @@ async function glareRound(round: number): Promise<{ offers: number; rolledBack: 
         iceServers: [],
         tracks: tracks(),
         media: () => ({ audioEnabled: false, videoEnabled: false }),
+        links: () => 1,
         send: (message) => deliver(i, message),
         startedAt: performance.now(),
         initiator: true, // both: the glare

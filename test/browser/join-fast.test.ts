@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { MeetingRoom } from '../../src/ui/meeting-room.js';
-import { connection, inbound, joined, remoteTile } from './call-helpers.js';
+import { connection, fullyConnected, inbound, joined, remoteTile } from './call-helpers.js';
 import { meetingRoom, parts, server, uniqueRoom, until } from './helpers.js';
 
 const CAMERA_MS = 2000;
@@ -133,6 +133,31 @@ describe('joining before the camera is ready', () => {
         10_000,
       );
     }
+  });
+
+  it('with three people every link stays at half size; when one leaves, the last link goes wider than half', async function () {
+    // Each link encodes the camera again: at full size, four people's links starved each other on two busy cores.
+    this.timeout(45_000);
+    const [ada, bob, cy] = (await joined(uniqueRoom('fast-three'), ['Ada', 'Bob', 'Cy'])) as [
+      MeetingRoom,
+      MeetingRoom,
+      MeetingRoom,
+    ];
+    await fullyConnected([ada, bob, cy]);
+    await new Promise((resolve) => setTimeout(resolve, 6000)); // three quality samples, estimates over 1 Mbit/s
+    const widths: number[] = [];
+    for (const [el, peer] of [
+      [ada, bob],
+      [bob, cy],
+      [cy, ada],
+    ] as const) {
+      widths.push((await inbound(el, peer)).frameWidth);
+    }
+    expect(widths, 'received widths').to.deep.equal([640, 640, 640]);
+    cy.remove(); // leaves
+    await until(() => ada.call!.participants.length === 1, 'Cy gone at Ada');
+    await until(async () => (await inbound(ada, bob)).frameWidth > 640, "Bob's picture wider than half at Ada", 10_000);
+    await until(async () => (await inbound(bob, ada)).frameWidth > 640, "and Ada's at Bob", 10_000);
   });
 
   it('a camera that starts 3 s after the link (past its first quality sample) also arrives half wide, not a quarter', async function () {
