@@ -29,6 +29,19 @@ describe('<meeting-room> joining', () => {
 });
 
 describe('<meeting-room> errors', () => {
+  /** Joining with `attribute` set to `value` fails at once: an `invalid-attribute` event and `message` shown. */
+  async function expectRefused(attribute: string, value: string, message: string): Promise<void> {
+    const el = await meetingRoom(uniqueRoom(), { [attribute]: value });
+    const codes: string[] = [];
+    el.addEventListener('meeting-room-error', (e) => codes.push(e.code));
+    await el.join();
+    await el.updateComplete;
+    expect(codes, value).to.deep.equal(['invalid-attribute']);
+    expect(el.state, value).to.equal('error');
+    expect(parts(el, 'error')[0]!.textContent, value).to.contain(message);
+    el.remove();
+  }
+
   it('refuses bad ice-servers with a visible error and an error event', async () => {
     const el = await meetingRoom(uniqueRoom(), { 'ice-servers': '[{"urls": 5}' });
     let event: MeetingRoomErrorEvent | undefined;
@@ -48,15 +61,7 @@ describe('<meeting-room> errors', () => {
       ['ws://127.0.0.1/ws#room', 'signal-url must be an absolute ws: or wss: URL, without a #fragment'],
       ['ws://127.0.0.1/ws#', 'signal-url must be an absolute ws: or wss: URL, without a #fragment'],
     ] as const) {
-      const el = await meetingRoom(uniqueRoom(), { 'signal-url': value });
-      const codes: string[] = [];
-      el.addEventListener('meeting-room-error', (e) => codes.push(e.code));
-      await el.join();
-      await el.updateComplete;
-      expect(codes, value).to.deep.equal(['invalid-attribute']);
-      expect(el.state, value).to.equal('error');
-      expect(parts(el, 'error')[0]!.textContent, value).to.contain(message);
-      el.remove();
+      await expectRefused('signal-url', value, message);
     }
   });
 
@@ -72,15 +77,7 @@ describe('<meeting-room> errors', () => {
         'ice-servers: Both username and credential are required when the URL scheme is "turn" or "turns".',
       ],
     ] as const) {
-      const el = await meetingRoom(uniqueRoom(), { 'ice-servers': value });
-      const codes: string[] = [];
-      el.addEventListener('meeting-room-error', (e) => codes.push(e.code));
-      await el.join();
-      await el.updateComplete;
-      expect(codes, value).to.deep.equal(['invalid-attribute']);
-      expect(el.state, value).to.equal('error');
-      expect(parts(el, 'error')[0]!.textContent, value).to.contain(message);
-      el.remove();
+      await expectRefused('ice-servers', value, message);
     }
   });
 
